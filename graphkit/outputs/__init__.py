@@ -1,0 +1,17 @@
+"""Stage 4 of the pipeline: files written from the analyses, only inside the output folder."""
+
+from .files import UnsafePathError, inside, write_json, write_text
+from .graphfiles import flat_graph, read_graph_json, write_graph_files
+from .report import build_report, build_summary
+
+__all__ = [
+    "UnsafePathError",
+    "build_report",
+    "build_summary",
+    "flat_graph",
+    "inside",
+    "read_graph_json",
+    "write_graph_files",
+    "write_json",
+    "write_text",
+]

@@ -1,0 +1,45 @@
+"""Write files into the output folder, and only there."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+class UnsafePathError(ValueError):
+    """A name that would put a file outside the output folder."""
+
+
+def inside(out: Path, name: str) -> Path:
+    """The path of `name` within `out`; refuses names that climb out of it.
+
+    >>> inside(Path("output"), "graph.json").as_posix()
+    'output/graph.json'
+    """
+    root = out.resolve()
+    target = (root / name).resolve()
+    if root != target and root not in target.parents:
+        raise UnsafePathError(f"{name!r} is outside the output folder {out}")
+    return target
+
+
+def write_text(out: Path, name: str, text: str) -> Path:
+    """Write UTF-8 text atomically, so a reader never sees half a file."""
+    target = inside(out, name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def write_json(out: Path, name: str, data: Any) -> Path:
+    return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")

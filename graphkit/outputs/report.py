@@ -1,0 +1,61 @@
+"""`report.json`: what was read, what was lost and why, and what disagreed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+import networkx as nx
+
+from ..records import Problem, ReadResult, Severity, iso_utc
+from ..resolve import Corpus, TimeStatus
+
+
+def build_summary(read: ReadResult, corpus: Corpus, graph: nx.MultiDiGraph) -> dict[str, Any]:
+    """The figures `graphkit build` prints and `report.json` keeps."""
+    lost = Counter(p.severity for p in read.problems)
+    times = Counter(a.time_status for a in corpus.articles.values())
+    return {
+        "files_read": read.files_read,
+        "files_rejected": len({p.path for p in read.problems if p.severity is Severity.REJECTED}),
+        "records": len(read.records),
+        "records_rejected": lost[Severity.REJECTED],
+        "related_entries_dropped": lost[Severity.DROPPED],
+        "articles": len(corpus.articles),
+        "articles_with_record": sum(a.has_record for a in corpus.articles.values()),
+        "outlets": len(corpus.providers),
+        "topics": len(corpus.topics),
+        "categories": len(corpus.categories),
+        "nodes": graph.number_of_nodes(),
+        "edges": graph.number_of_edges(),
+        "edges_by_relation": dict(sorted(Counter(k for _, _, k in graph.edges(keys=True)).items())),
+        "times_without_zone": times[TimeStatus.NO_ZONE],
+        "implausible_times": times[TimeStatus.IMPLAUSIBLE],
+        "missing_times": times[TimeStatus.MISSING],
+        "conflicts": len(corpus.conflicts),
+    }
+
+
+def build_report(
+    sources: list[str], read: ReadResult, corpus: Corpus, graph: nx.MultiDiGraph
+) -> dict[str, Any]:
+    """Everything a user needs to trust or question a build, as plain JSON values."""
+    problems = [*read.problems, *corpus.problems]
+    return {
+        "built_at": iso_utc(corpus.built_at) if corpus.built_at else None,
+        "sources": sources,
+        "summary": build_summary(read, corpus, graph),
+        "rejected": _problems(problems, Severity.REJECTED),
+        "dropped": _problems(problems, Severity.DROPPED),
+        "warnings": _problems(problems, Severity.WARNING),
+        "conflicts": [asdict(conflict) for conflict in corpus.conflicts],
+    }
+
+
+def _problems(problems: list[Problem], severity: Severity) -> list[dict[str, Any]]:
+    return [
+        {"path": p.path, "line": p.line, "reason": p.reason}
+        for p in problems
+        if p.severity is severity
+    ]

@@ -1,0 +1,86 @@
+"""The whole pipeline as one call: read records, resolve, analyse, write outputs."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+from tqdm import tqdm
+
+from .analysis import coverage_graph
+from .outputs import build_report, build_summary, write_graph_files, write_json
+from .records import Problem, ReadResult, Severity, read_records
+from .resolve import Corpus, resolve
+
+DEFAULT_SOURCE = "seeds"
+DEFAULT_OUT = "output"
+
+
+@dataclass
+class Build:
+    """The result of a build: the records read, the resolved corpus, the graph, the files."""
+
+    sources: list[str]
+    read: ReadResult
+    corpus: Corpus
+    graph: nx.MultiDiGraph
+    written: list[Path] = field(default_factory=list)
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.read.problems, *self.corpus.problems]
+
+    @property
+    def lost(self) -> list[Problem]:
+        """Problems that cost data: rejected files or records and dropped related entries."""
+        return [p for p in self.problems if p.severity is not Severity.WARNING]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        return build_summary(self.read, self.corpus, self.graph)
+
+    @property
+    def report(self) -> dict[str, Any]:
+        return build_report(self.sources, self.read, self.corpus, self.graph)
+
+
+def build(
+    sources: str | Path | Sequence[str | Path] = DEFAULT_SOURCE,
+    out: str | Path | None = None,
+    *,
+    strict: bool = False,
+    progress: bool = False,
+    now: datetime | None = None,
+) -> Build:
+    """Build the coverage graph from record files; write the output files when `out` is given.
+
+    >>> result = build("seeds/000_fe3165b138a4a152.txt")
+    >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
+    (3, 3, 3)
+    """
+    paths = [sources] if isinstance(sources, str | Path) else list(sources)
+    read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
+    corpus = resolve(read.records, now=now)
+    result = Build([str(p) for p in paths], read, corpus, coverage_graph(corpus))
+    if out is not None:
+        result.written = write_outputs(result, Path(out))
+    return result
+
+
+def write_outputs(result: Build, out: Path) -> list[Path]:
+    """Write every output file of a build into `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    return [*write_graph_files(result.graph, out), write_json(out, "report.json", result.report)]
+
+
+def _progress_bar(files: Iterable[Path]) -> Iterable[Path]:
+    # tqdm hides itself when stderr is not a terminal, so logs and CI stay clean.
+    bar: Iterable[Path] = tqdm(
+        list(files), desc="reading", unit="file", file=sys.stderr, disable=None, leave=False
+    )
+    return bar

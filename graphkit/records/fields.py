@@ -1,0 +1,211 @@
+"""Check a loaded record's fields and turn them into a `Record`, or say what is wrong.
+
+Wrong types reject the record; a bad related entry is dropped on its own; missing optional
+fields are not errors. Values are untrusted text: they are kept as data, never interpreted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from .frontmatter import one_line
+from .model import Image, Mention, Problem, Record, Severity
+from .times import TimeFormatError, parse_time
+
+URL_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
+MAX_TEXT = 10_000
+
+
+class FieldError(ValueError):
+    """A field whose value cannot be used; the message names the field."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+Locate = Callable[[str], "int | None"]
+
+
+def to_record(
+    raw: object, source: str, line: int | None = None, locate: Locate | None = None
+) -> tuple[Record, list[Problem]]:
+    """Validate one loaded record. Raises FieldError when the record cannot be used.
+
+    `line` is where the record starts (JSON Lines); `locate(key)` finds a key's line in
+    front matter, so errors can point at the field.
+    """
+    if not isinstance(raw, Mapping):
+        raise FieldError(f"a record must be a mapping of fields, got {_kind(raw)}", line)
+    locate = locate or (lambda _key: line)
+    notes: list[Problem] = []
+    try:
+        return _record(raw, source, line, locate, notes), notes
+    except FieldError as error:
+        key = str(error).split(":", 1)[0].split(".")[0].split(" ")[0]
+        raise FieldError(str(error), error.line or locate(key)) from None
+
+
+def _record(
+    raw: Mapping[str, Any], source: str, line: int | None, locate: Locate, notes: list[Problem]
+) -> Record:
+    article = _mention(raw, own_record=True, notes=notes, source=source)
+    related = []
+    for index, entry in enumerate(_list(raw, "related"), start=1):
+        try:
+            if not isinstance(entry, Mapping):
+                raise FieldError(f"expected a mapping, got {_kind(entry)}")
+            related.append(_mention(entry, own_record=False, notes=notes, source=source))
+        except FieldError as error:
+            reason = f"related entry {index} dropped: {error}"
+            notes.append(Problem(source, reason, Severity.DROPPED, locate("related")))
+    categories = [*_texts(raw, "categories"), *filter(None, [_text(raw, "category")])]
+    return Record(
+        source=source,
+        article=article,
+        related=tuple(related),
+        topics=tuple(_texts(raw, "topics")),
+        categories=tuple(categories),
+        tags=tuple(_texts(raw, "tags")),
+        locale=_text(raw, "locale"),
+        updated=_optional_time(raw, "updatedDateTime", notes, source),
+        line=line,
+    )
+
+
+def _mention(
+    raw: Mapping[str, Any], own_record: bool, notes: list[Problem], source: str
+) -> Mention:
+    urls = _urls(raw, notes, source)
+    provider = raw.get("provider")
+    if provider is not None and not isinstance(provider, Mapping):
+        raise FieldError(
+            f"provider: expected a mapping with name and domain, got {_kind(provider)}"
+        )
+    provider = provider or {}
+    published_raw = raw.get("publishedDateTime")
+    published, has_zone = None, True
+    if published_raw is not None:
+        try:
+            parsed = parse_time(published_raw)
+        except TimeFormatError as error:
+            raise FieldError(f"publishedDateTime: {error}") from None
+        published, has_zone = parsed.value, parsed.has_zone
+    return Mention(
+        urls=urls,
+        title=_text(raw, "title"),
+        excerpt=_text(raw, "excerpt"),
+        published=published,
+        published_raw=None if published_raw is None else one_line(str(published_raw), 64),
+        time_has_zone=has_zone,
+        provider_name=_text(provider, "name", "provider.name"),
+        provider_domain=_text(provider, "domain", "provider.domain"),
+        quality=_number(raw, "quality"),
+        heat=_number(raw, "heat"),
+        type=_text(raw, "type"),
+        images=_images(raw),
+        own_record=own_record,
+    )
+
+
+def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[str, ...]:
+    good, bad = [], []
+    for name in URL_FIELDS:
+        value = raw.get(name)
+        if value is None:
+            continue
+        if isinstance(value, str) and _is_web_url(value.strip()):
+            good.append(value.strip())
+        else:
+            bad.append(f"{name} {one_line(repr(value), 60)} is not an http(s) URL")
+    if not good:
+        raise FieldError("; ".join(bad) if bad else "no URL at all (webUrl, originalUrl, ...)")
+    for reason in bad:
+        notes.append(Problem(source, f"ignored {reason}", Severity.WARNING))
+    return tuple(dict.fromkeys(good))
+
+
+def _is_web_url(value: str) -> bool:
+    try:
+        parts = urlsplit(value)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
+
+
+def _text(raw: Mapping[str, Any], key: str, label: str | None = None) -> str | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise FieldError(f"{label or key}: expected text, got {_kind(value)}")
+    text = str(value).strip()
+    return text[:MAX_TEXT] or None
+
+
+def _texts(raw: Mapping[str, Any], key: str) -> list[str]:
+    values = _list(raw, key)
+    texts = []
+    for value in values:
+        if isinstance(value, dict | list):
+            raise FieldError(f"{key}: expected a list of text, found {_kind(value)} in it")
+        if value is not None and str(value).strip():
+            texts.append(str(value).strip()[:MAX_TEXT])
+    return texts
+
+
+def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
+    value = raw.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise FieldError(f"{key}: expected a list, got {_kind(value)} {one_line(repr(value), 40)}")
+    return value
+
+
+def _number(raw: Mapping[str, Any], key: str) -> float | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            pass
+    raise FieldError(f"{key}: expected a number, got {_kind(value)} {one_line(repr(value), 40)}")
+
+
+def _images(raw: Mapping[str, Any]) -> tuple[Image, ...]:
+    images = []
+    for entry in _list(raw, "images"):
+        if not isinstance(entry, Mapping):
+            raise FieldError(f"images: expected mappings with a url, found {_kind(entry)}")
+        url = entry.get("url")
+        if isinstance(url, str) and _is_web_url(url):
+            images.append(Image(url, _int(entry, "width"), _int(entry, "height")))
+    return tuple(images)
+
+
+def _int(raw: Mapping[str, Any], key: str) -> int | None:
+    number = _number(raw, key)
+    return None if number is None else int(number)
+
+
+def _optional_time(raw: Mapping[str, Any], key: str, notes: list[Problem], source: str) -> Any:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        return parse_time(value).value
+    except TimeFormatError as error:
+        notes.append(Problem(source, f"ignored {key}: {error}", Severity.WARNING))
+        return None
+
+
+def _kind(value: object) -> str:
+    names = {dict: "a mapping", list: "a list", str: "text", bool: "a boolean"}
+    return names.get(type(value), type(value).__name__)

@@ -1,0 +1,92 @@
+"""What the reading stage hands on: validated records, their mentions, and problems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+
+
+class Severity(StrEnum):
+    """How bad a problem is: a whole file lost, one related entry lost, or a note."""
+
+    REJECTED = "rejected"
+    DROPPED = "dropped"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as we can."""
+
+    path: str
+    reason: str
+    severity: Severity = Severity.REJECTED
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.severity.value}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """What one place (a record, or one entry of its related list) says about an article."""
+
+    urls: tuple[str, ...]
+    title: str | None = None
+    excerpt: str | None = None
+    published: datetime | None = None
+    published_raw: str | None = None
+    time_has_zone: bool = True
+    provider_name: str | None = None
+    provider_domain: str | None = None
+    quality: float | None = None
+    heat: float | None = None
+    type: str | None = None
+    images: tuple[Image, ...] = ()
+    own_record: bool = False
+
+
+@dataclass(frozen=True)
+class Record:
+    """One usable record: its own article, what it is about, and the articles it relates to."""
+
+    source: str
+    article: Mention
+    related: tuple[Mention, ...] = ()
+    topics: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    locale: str | None = None
+    updated: datetime | None = None
+    line: int | None = None
+
+
+@dataclass
+class ReadResult:
+    """Everything read from a set of paths: good records and the problems met on the way."""
+
+    records: list[Record] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+
+    @property
+    def rejected(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is not Severity.WARNING]
+
+
+def display_path(path: Path) -> str:
+    """A path as users will recognise it: relative to the working folder when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)

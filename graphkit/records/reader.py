@@ -1,0 +1,136 @@
+"""Find record files under the given paths and read each into records and problems."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .fields import FieldError, to_record
+from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
+from .model import Problem, ReadResult, Record, Severity, display_path
+
+FRONT_MATTER_SUFFIXES = frozenset({".md", ".txt", ".yaml", ".yml"})
+JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+SUFFIXES = FRONT_MATTER_SUFFIXES | JSON_SUFFIXES
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+class StrictModeError(Exception):
+    """Raised in strict mode at the first problem that would lose data."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
+    """Record files named directly or found below folders (recursively, in sorted order)."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in SUFFIXES
+                    and p.is_file()
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+    return list(dict.fromkeys(files)), problems
+
+
+def read_file(path: Path) -> tuple[list[Record], list[Problem]]:
+    """Read one file: its usable records, and a problem for everything it loses."""
+    source = display_path(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        return [], [Problem(source, f"not a record file (expected one of {sorted(SUFFIXES)})")]
+    try:
+        text = _read_text(path)
+        if suffix in JSON_SUFFIXES:
+            return _from_json(text, source, jsonl=suffix == ".jsonl")
+        yaml_text, first_line = split_front_matter(text)
+        record, notes = to_record(
+            load_yaml(yaml_text, first_line), source, locate=key_locator(yaml_text, first_line)
+        )
+        return [record], notes
+    except LoadError as error:
+        return [], [Problem(source, error.reason, line=error.line)]
+    except FieldError as error:
+        return [], [Problem(source, str(error), line=error.line)]
+
+
+def read_records(
+    paths: Iterable[str | Path],
+    strict: bool = False,
+    progress: Callable[[Iterable[Path]], Iterable[Path]] = iter,
+) -> ReadResult:
+    """Read every record under `paths`, keeping good records whatever else goes wrong.
+
+    >>> result = read_records(["seeds/000_fe3165b138a4a152.txt"])
+    >>> len(result.records), result.rejected
+    (1, [])
+    """
+    files, problems = find_files(paths)
+    result = ReadResult(problems=problems)
+    _stop_if_strict(strict, problems)
+    for path in progress(files):
+        records, problems = read_file(path)
+        result.files_read += 1
+        result.records.extend(records)
+        result.problems.extend(problems)
+        _stop_if_strict(strict, problems)
+    return result
+
+
+def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
+    lost = [p for p in problems if p.severity is not Severity.WARNING]
+    if strict and lost:
+        raise StrictModeError(lost[0])
+
+
+def _read_text(path: Path) -> str:
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise LoadError(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise LoadError(f"not UTF-8 text (byte 0x{data[error.start]:02x})", line) from None
+
+
+def _from_json(text: str, source: str, jsonl: bool) -> tuple[list[Record], list[Problem]]:
+    records: list[Record] = []
+    problems: list[Problem] = []
+    for document, line in load_json_documents(text, jsonl):
+        try:
+            if isinstance(document, LoadError):
+                raise document
+            record, notes = to_record(document, source, line)
+            records.append(record)
+            problems.extend(notes)
+        except (LoadError, FieldError) as error:
+            reason = error.reason if isinstance(error, LoadError) else str(error)
+            problems.append(Problem(source, reason, line=line))
+    return records, problems
+
+
+def key_locator(yaml_text: str, first_line: int) -> Callable[[str], int | None]:
+    """Find the file line of a top-level key in front matter, to point errors at it."""
+    lines = yaml_text.splitlines()
+
+    def locate(key: str) -> int | None:
+        prefix = f"{key}:"
+        for number, line in enumerate(lines, start=first_line + 1):
+            if line.startswith(prefix):
+                return number
+        return None
+
+    return locate

@@ -1,0 +1,61 @@
+"""Publication times: every form the feeds use, read as timezone-aware UTC."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+EARLIEST_PLAUSIBLE = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+class TimeFormatError(ValueError):
+    """A value that is not a date-time in any form we read."""
+
+
+@dataclass(frozen=True)
+class ParsedTime:
+    value: datetime
+    has_zone: bool
+
+
+def parse_time(raw: object) -> ParsedTime:
+    """Read a YAML timestamp, a date, or an ISO 8601 string as UTC.
+
+    A value without a zone is taken as UTC and said to have none, so it can be counted.
+
+    >>> parse_time("2021-02-18T17:13:00+01:00").value.isoformat()
+    '2021-02-18T16:13:00+00:00'
+    """
+    if isinstance(raw, datetime):
+        return _as_utc(raw)
+    if isinstance(raw, date):
+        return ParsedTime(datetime(raw.year, raw.month, raw.day, tzinfo=UTC), has_zone=False)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            raise TimeFormatError("empty date-time")
+        # fromisoformat (3.11) reads Z, offsets, fractions and "T" or space separators.
+        try:
+            return _as_utc(datetime.fromisoformat(text))
+        except ValueError:
+            raise TimeFormatError(f"not an ISO 8601 date-time: {text[:40]!r}") from None
+    raise TimeFormatError(f"expected a date-time, got {type(raw).__name__}")
+
+
+def _as_utc(value: datetime) -> ParsedTime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        return ParsedTime(value.replace(tzinfo=UTC), has_zone=False)
+    return ParsedTime(value.astimezone(UTC), has_zone=True)
+
+
+def is_plausible(value: datetime, now: datetime | None = None) -> bool:
+    """Whether a publication time can be believed: from 1990 to a day after `now`."""
+    latest = (now or datetime.now(UTC)) + FUTURE_TOLERANCE
+    return EARLIEST_PLAUSIBLE <= value <= latest
+
+
+def iso_utc(value: datetime) -> str:
+    """ISO 8601 in UTC with a `Z`, seconds kept, fractions only when present."""
+    text = value.astimezone(UTC).isoformat()
+    return text.replace("+00:00", "Z")

@@ -1,0 +1,47 @@
+"""Shared fixtures: the real seed record, and a helper that writes records as files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+SEED_RECORD = SEEDS / "000_fe3165b138a4a152.txt"
+MIXED = Path(__file__).resolve().parent / "fixtures" / "mixed"
+
+WriteRecord = Callable[..., Path]
+
+
+def front_matter(fields: dict[str, Any], body: str = "") -> str:
+    return "---\n" + yaml.safe_dump(fields, sort_keys=False, allow_unicode=True) + "---\n" + body
+
+
+@pytest.fixture
+def write_record(tmp_path: Path) -> WriteRecord:
+    """Write a record file into tmp_path/records: from a dict of fields, or raw text."""
+    folder = tmp_path / "records"
+    folder.mkdir(exist_ok=True)
+
+    def write(name: str, content: dict[str, Any] | str | bytes) -> Path:
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            text = content if isinstance(content, str) else front_matter(content)
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    return write
+
+
+def article(
+    url: str, title: str = "A title", when: str = "2023-05-01T10:00:00Z", **extra: Any
+) -> dict[str, Any]:
+    """A minimal record (or related entry) for one article."""
+    return {"title": title, "publishedDateTime": when, "webUrl": url, **extra}

@@ -1,0 +1,217 @@
+"""Reading records: formats, front matter, and every kind of bad input."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from graphkit.records import Severity, StrictModeError, read_file, read_records
+
+from .conftest import MIXED, SEED_RECORD, WriteRecord, article
+
+
+def test_seed_record_reads_every_field() -> None:
+    result = read_records([SEED_RECORD])
+    assert result.problems == []
+    (record,) = result.records
+    own = record.article
+    assert (
+        own.title == "Civil rights groups want Biden to halt government use of facial recognition"
+    )
+    assert own.published == datetime(2021, 2, 18, 16, 13, tzinfo=UTC)
+    assert own.provider_domain == "dailydot.com"
+    assert own.quality == 59 and own.heat == 79
+    assert own.images[0].width == 2000
+    assert record.topics == ("Natural Language Processing", "AI", "Computer Vision")
+    assert record.categories == ("news",)
+    assert [m.provider_name for m in record.related] == ["Washington Post", "nationthailand"]
+
+
+def test_seed_record_never_keeps_the_secured_blob() -> None:
+    secured = SEED_RECORD.read_text().split('secured: "')[1].split('"')[0]
+    (record,) = read_records([SEED_RECORD]).records
+    assert secured not in repr(record)
+
+
+def test_dashes_inside_values_and_a_body_do_not_break_the_front_matter(
+    write_record: WriteRecord,
+) -> None:
+    text = (
+        "---\n"
+        'title: "Before --- after"\n'
+        "webUrl: https://example.com/a---b\n"
+        "---\n"
+        "Body with a line of its own:\n---\nmore body\n"
+    )
+    (record,), problems = read_file(write_record("a.md", text))
+    assert problems == []
+    assert record.article.title == "Before --- after"
+    assert record.article.urls == ("https://example.com/a---b",)
+
+
+def test_folders_are_read_recursively_skipping_hidden_and_other_files(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record("top.txt", article("https://example.com/1"))
+    write_record("deep/er/nested.yml", article("https://example.com/2"))
+    write_record(".hidden/skip.txt", article("https://example.com/3"))
+    write_record("notes.csv", "not a record")
+    result = read_records([tmp_path / "records"])
+    assert result.files_read == 2
+    assert sorted(r.article.urls[0] for r in result.records) == [
+        "https://example.com/1",
+        "https://example.com/2",
+    ]
+
+
+def test_json_object_list_and_lines(write_record: WriteRecord, tmp_path: Path) -> None:
+    write_record("one.json", json.dumps(article("https://example.com/j1")))
+    write_record(
+        "many.json",
+        json.dumps([article("https://example.com/j2"), article("https://example.com/j3")]),
+    )
+    lines = [
+        json.dumps(article("https://example.com/l1")),
+        "{oops",
+        json.dumps(article("https://example.com/l3")),
+    ]
+    write_record("lines.jsonl", "\n".join(lines) + "\n")
+    result = read_records([tmp_path / "records"])
+    urls = sorted(r.article.urls[0].rsplit("/", 1)[1] for r in result.records)
+    assert urls == ["j1", "j2", "j3", "l1", "l3"]
+    (problem,) = result.problems
+    assert problem.path.endswith("lines.jsonl") and problem.line == 2
+    assert problem.reason.startswith("malformed JSON")
+
+
+def test_yaml_booleans_do_not_eat_topics(write_record: WriteRecord) -> None:
+    text = (
+        "---\nwebUrl: https://example.com/n\n"
+        "topics:\n  - NO\n  - Off\n  - yes\npublished: true\n---\n"
+    )
+    (record,), _ = read_file(write_record("n.txt", text))
+    assert record.topics == ("NO", "Off", "yes")
+
+
+def test_missing_optional_fields_are_not_errors(write_record: WriteRecord) -> None:
+    (record,), problems = read_file(write_record("min.txt", {"webUrl": "https://example.com/min"}))
+    assert problems == []
+    assert record.article.title is None and record.article.published is None
+    assert record.topics == () and record.related == ()
+
+
+def test_a_number_where_text_is_expected_is_read_as_text(write_record: WriteRecord) -> None:
+    (record,), _ = read_file(
+        write_record("n.txt", {"webUrl": "https://example.com/x", "title": 2024})
+    )
+    assert record.article.title == "2024"
+
+
+BAD_FILES = {
+    "bad_not_utf8.txt": "not UTF-8 text",
+    "bad_malformed.yaml": "malformed YAML",
+    "bad_no_front_matter.md": "no front matter",
+    "bad_topics_string.txt": "topics: expected a list",
+    "bad_provider_list.txt": "provider: expected a mapping",
+    "bad_no_url.txt": "no URL at all",
+    "bad_alias_bomb.yaml": "YAML aliases are not allowed",
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(BAD_FILES.items()))
+def test_each_bad_file_is_rejected_with_path_and_one_line_reason(name: str, reason: str) -> None:
+    records, problems = read_file(MIXED / name)
+    assert records == []
+    (problem,) = problems
+    assert problem.severity is Severity.REJECTED
+    assert problem.path.endswith(name)
+    assert reason in problem.reason
+    assert "\n" not in str(problem)
+
+
+def test_line_numbers_point_at_the_problem() -> None:
+    lines = {p.path.rsplit("/", 1)[1]: p.line for p in read_records([MIXED]).problems}
+    assert lines["bad_not_utf8.txt"] == 2  # the byte is on the title line
+    assert lines["bad_topics_string.txt"] == 4  # the `topics:` line
+    assert lines["bad_malformed.yaml"] is not None
+
+
+def test_bad_files_never_cost_the_good_records_around_them() -> None:
+    result = read_records([MIXED])
+    good = sorted(r.article.urls[0] for r in result.records)
+    assert good == [
+        "https://www.bloomberg.com/news/articles/2023-10-18/chip-stocks-fall",
+        "https://www.reuters.com/technology/us-tightens-ai-chip-export-rules-2023-10-17/",
+        "https://www.theverge.com/2023/10/17/nvidia-export-rules",
+    ]
+    rejected_files = {
+        p.path.rsplit("/", 1)[1] for p in result.problems if p.severity is Severity.REJECTED
+    }
+    assert rejected_files == {*BAD_FILES, "records.jsonl"}
+
+
+def test_a_bad_related_entry_is_dropped_not_the_record() -> None:
+    (record,), problems = read_file(MIXED / "good_reuters.md")
+    assert [m.urls[0] for m in record.related] == [
+        "https://apnews.com/article/china-chips-export-controls-0a1b2c3d"
+    ]
+    assert [p.severity for p in problems] == [Severity.DROPPED, Severity.DROPPED]
+    assert "related entry 2" in problems[0].reason and "no URL" in problems[1].reason
+
+
+@pytest.mark.parametrize(
+    ("fields", "reason"),
+    [
+        ({"publishedDateTime": "yesterday"}, "publishedDateTime: not an ISO 8601"),
+        ({"quality": "high"}, "quality: expected a number"),
+        ({"images": {"url": "x"}}, "images: expected a list"),
+        ({"related": "https://example.com/r"}, "related: expected a list"),
+        ({"title": ["a", "list"]}, "title: expected text"),
+        ({"topics": [{"nested": 1}]}, "topics: expected a list of text"),
+        ({"webUrl": "javascript:alert(1)"}, "is not an http(s) URL"),
+    ],
+)
+def test_wrong_types_reject_the_record(
+    write_record: WriteRecord, fields: dict[str, object], reason: str
+) -> None:
+    records, (problem,) = read_file(
+        write_record("w.txt", {**article("https://example.com/w"), **fields})
+    )
+    assert records == []
+    assert reason in problem.reason
+
+
+def test_a_top_level_list_is_not_a_record(write_record: WriteRecord) -> None:
+    records, (problem,) = read_file(write_record("l.txt", "---\n- a\n- b\n---\n"))
+    assert records == [] and "must be a mapping" in problem.reason
+
+
+def test_unclosed_front_matter_is_rejected(write_record: WriteRecord) -> None:
+    records, (problem,) = read_file(
+        write_record("u.txt", "---\ntitle: x\nwebUrl: https://e.com/x\n")
+    )
+    assert records == [] and "not closed" in problem.reason
+
+
+def test_hostile_strings_stay_data_and_reasons_stay_one_line(write_record: WriteRecord) -> None:
+    hostile = '<script>alert("x")</script>\n\u202e\x1b[31m'
+    (record,), _ = read_file(write_record("h.txt", article("https://example.com/h", title=hostile)))
+    assert record.article.title == hostile.strip()
+    _, (problem,) = read_file(
+        write_record("h2.txt", {**article("https://example.com/h"), "quality": hostile})
+    )
+    assert "\n" not in problem.reason and len(problem.reason) < 120
+
+
+def test_strict_mode_stops_at_the_first_problem() -> None:
+    with pytest.raises(StrictModeError) as caught:
+        read_records([MIXED], strict=True)
+    assert caught.value.problem.path.endswith("bad_alias_bomb.yaml")
+
+
+def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    result = read_records([tmp_path / "nope"])
+    assert result.records == [] and "no such file" in result.problems[0].reason

@@ -1,0 +1,211 @@
+"""Entity resolution: one article, outlet, topic and category each; disagreements kept."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from graphkit import build
+from graphkit.records import read_records
+from graphkit.resolve import TimeStatus, resolve
+
+from .conftest import SEED_RECORD, WriteRecord, article
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def corpus_of(folder: Path):  # type: ignore[no-untyped-def]
+    return resolve(read_records([folder]).records, now=NOW)
+
+
+def test_seed_record_alone_gives_three_articles_outlets_topics_and_two_related_edges() -> None:
+    result = build(SEED_RECORD)
+    corpus, graph = result.corpus, result.graph
+    assert sorted(a.provider for a in corpus.articles.values()) == [
+        "dailydot.com",
+        "nationthailand.com",
+        "washingtonpost.com",
+    ]
+    assert len(corpus.providers) == 3
+    assert sorted(t.label for t in corpus.topics.values()) == [
+        "AI",
+        "Computer Vision",
+        "Natural Language Processing",
+    ]
+    related = [(u, v) for u, v, k in graph.edges(keys=True) if k == "related"]
+    assert len(related) == 2
+    assert all(
+        u == "article:https://dailydot.com/debug/biden-facial-recognition-pressure"
+        for u, _ in related
+    )
+    post = corpus.articles[
+        "https://washingtonpost.com/technology/2021/02/17/facial-recognition-biden"
+    ]
+    assert post.published == datetime(2021, 2, 17, 23, 21, tzinfo=UTC)
+    assert not post.has_record and len(post.aliases) == 3
+
+
+def test_an_article_with_its_own_record_and_related_mentions_is_one_node(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    own = article(
+        "https://www.outlet.com/2023/05/01/story/", title="Own title", when="2023-05-01T10:00:00Z"
+    )
+    own["ampWebUrl"] = "https://www.outlet.com/2023/05/01/story/amp/"
+    own["provider"] = {"name": "The Outlet", "domain": "outlet.com"}
+    mention = article(
+        "http://outlet.com/2023/05/01/story/amp/?utm_source=feed#top",
+        title="Headline as another site saw it",
+        when="2023-05-01T09:00:00Z",
+        provider={"name": "Outlet"},
+    )
+    # The related mention comes first in file order; the own record must still win.
+    write_record("a_other.txt", {**article("https://other.org/x"), "related": [mention]})
+    write_record("b_own.txt", own)
+    corpus = corpus_of(tmp_path / "records")
+    story = corpus.articles["https://outlet.com/2023/05/01/story"]
+    assert len(corpus.articles) == 2
+    assert story.title == "Own title"
+    assert story.published == datetime(2023, 5, 1, 10, tzinfo=UTC)
+    assert story.has_record and story.url == "https://www.outlet.com/2023/05/01/story/"
+    assert len(story.aliases) == 3
+    assert {(c.field, c.kept, c.other) for c in story.conflicts} == {
+        ("title", "Own title", "Headline as another site saw it"),
+        ("published", "2023-05-01T10:00:00Z", "2023-05-01T09:00:00Z"),
+    }
+    assert corpus.providers["outlet.com"].names == ["The Outlet", "Outlet"]
+
+
+def test_disagreements_are_reported(write_record: WriteRecord, tmp_path: Path) -> None:
+    write_record(
+        "a.txt",
+        {
+            **article("https://a.com/1", when="2023-01-01T00:00:00Z"),
+            "related": [article("https://b.com/2", when="2023-01-01T05:00:00Z")],
+        },
+    )
+    write_record("b.txt", article("https://b.com/2", when="2023-01-01T04:00:00Z"))
+    result = build(tmp_path / "records", tmp_path / "out")
+    report = result.report
+    assert report["summary"]["conflicts"] == 1
+    (conflict,) = report["conflicts"]
+    assert conflict["field"] == "published"
+    assert (
+        conflict["kept"] == "2023-01-01T04:00:00Z" and conflict["other"] == "2023-01-01T05:00:00Z"
+    )
+
+
+def test_outlets_are_keyed_by_domain_with_every_name_kept(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record(
+        "a.txt",
+        {
+            **article("https://www.washingtonpost.com/a"),
+            "provider": {"name": "The Washington Post", "domain": "WashingtonPost.com"},
+        },
+    )
+    write_record(
+        "b.txt",
+        {
+            **article("https://www.washingtonpost.com/b"),
+            "provider": {"name": "Washington Post", "domain": "www.washingtonpost.com"},
+        },
+    )
+    write_record(
+        "c.txt",
+        {**article("https://www.washingtonpost.com/c"), "provider": {"name": "Washington Post"}},
+    )
+    write_record(
+        "d.txt",
+        {
+            **article("https://edition.cnn.com/d"),
+            "related": [
+                article("https://www.cnn.com/e", provider={"name": "CNN", "domain": "cnn.com"})
+            ],
+        },
+    )
+    write_record("e.txt", article("https://news.example.net/f"))
+    corpus = corpus_of(tmp_path / "records")
+    assert sorted(corpus.providers) == ["cnn.com", "news.example.net", "washingtonpost.com"]
+    post = corpus.providers["washingtonpost.com"]
+    assert post.names == ["The Washington Post", "Washington Post"]
+    assert post.name == "Washington Post"  # the most used spelling
+    assert corpus.articles["https://edition.cnn.com/d"].provider == "cnn.com"
+
+
+def test_topics_and_categories_ignore_case_and_spacing(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record(
+        "a.txt",
+        {**article("https://a.com/1"), "topics": ["Climate  Change", "AI"], "category": "News"},
+    )
+    write_record(
+        "b.txt",
+        {**article("https://a.com/2"), "topics": ["climate change", "ai"], "categories": ["news"]},
+    )
+    corpus = corpus_of(tmp_path / "records")
+    assert {k: t.label for k, t in corpus.topics.items()} == {
+        "climate change": "Climate  Change",
+        "ai": "AI",
+    }
+    assert corpus.topics["ai"].variants == ["AI", "ai"]
+    assert list(corpus.categories) == ["news"] and corpus.categories["news"].label == "News"
+    assert corpus.articles["https://a.com/2"].topics == ["climate change", "ai"]
+
+
+@pytest.mark.parametrize(
+    ("written", "expected", "status"),
+    [
+        ("2021-02-18T16:13:00Z", datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.OK),
+        ('"2021-02-18T16:13:00Z"', datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.OK),
+        ('"2021-02-18T17:13:00+01:00"', datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.OK),
+        ('"2021-02-18T11:13:00-05:00"', datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.OK),
+        (
+            '"2021-02-18T16:13:00.250Z"',
+            datetime(2021, 2, 18, 16, 13, 0, 250000, tzinfo=UTC),
+            TimeStatus.OK,
+        ),
+        ("2021-02-18 16:13:00", datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.NO_ZONE),
+        ('"2021-02-18T16:13:00"', datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.NO_ZONE),
+        ('"1970-01-01T00:00:00Z"', datetime(1970, 1, 1, tzinfo=UTC), TimeStatus.IMPLAUSIBLE),
+        ('"2031-01-01T00:00:00Z"', datetime(2031, 1, 1, tzinfo=UTC), TimeStatus.IMPLAUSIBLE),
+    ],
+)
+def test_publish_times_become_utc(
+    write_record: WriteRecord, tmp_path: Path, written: str, expected: datetime, status: TimeStatus
+) -> None:
+    write_record("t.txt", f"---\nwebUrl: https://a.com/t\npublishedDateTime: {written}\n---\n")
+    (only,) = corpus_of(tmp_path / "records").articles.values()
+    assert only.published == expected
+    assert only.published.tzinfo is not None
+    assert only.time_status is status
+    assert (only.usable_time is None) == (status is TimeStatus.IMPLAUSIBLE)
+
+
+def test_times_without_zone_and_implausible_times_are_counted(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record("a.txt", article("https://a.com/1", when="2021-02-18T16:13:00"))
+    write_record("b.txt", article("https://a.com/2", when="1970-01-01T00:00:00Z"))
+    write_record("c.txt", {"webUrl": "https://a.com/3"})
+    summary = build(tmp_path / "records", now=NOW).summary
+    assert (
+        summary["times_without_zone"],
+        summary["implausible_times"],
+        summary["missing_times"],
+    ) == (1, 1, 1)
+
+
+def test_a_second_record_of_one_article_is_a_warning_and_the_first_wins(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record("a.txt", article("https://a.com/1", title="First"))
+    write_record("b.txt", article("https://www.a.com/1/?utm_source=x", title="Second"))
+    corpus = corpus_of(tmp_path / "records")
+    (only,) = corpus.articles.values()
+    assert only.title == "First"
+    assert any("second record" in p.reason for p in corpus.problems)

@@ -1,0 +1,127 @@
+"""The sample corpus in seeds/: the demo, and the variety real feeds have, resolved right."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from graphkit import build
+from graphkit.records import read_records
+from graphkit.resolve import TimeStatus, resolve
+
+from .conftest import SEEDS
+
+BUILT = build(SEEDS)
+CORPUS = BUILT.corpus
+
+
+def test_the_seeds_build_cleanly_with_the_intended_counts() -> None:
+    summary = BUILT.summary
+    assert BUILT.lost == []
+    assert summary["files_read"] == 36 and summary["records"] == 39
+    assert summary["articles"] == 55 and summary["articles_with_record"] == 39
+    assert summary["outlets"] == 21
+    assert summary["topics"] == 24 and summary["categories"] == 3
+    assert summary["times_without_zone"] == 1
+
+
+@pytest.mark.parametrize(
+    ("variant", "article"),
+    [
+        (
+            "https://www.dailydot.com/debug/biden-facial-recognition-pressure/?amp",
+            "https://dailydot.com/debug/biden-facial-recognition-pressure",
+        ),
+        (
+            "https://www-washingtonpost-com.cdn.ampproject.org/v/s/www.washingtonpost.com/"
+            "technology/2021/02/17/facial-recognition-biden/?outputType=amp",
+            "https://washingtonpost.com/technology/2021/02/17/facial-recognition-biden",
+        ),
+        (
+            "https://techcrunch.com/2023/03/14/openai-releases-gpt-4-ai-that-it-claims-is-state-of-the-art/amp/",
+            "https://techcrunch.com/2023/03/14/openai-releases-gpt-4-ai-that-it-claims-is-state-of-the-art",
+        ),
+        (
+            "http://theverge.com/2023/3/14/23638033/openai-gpt-4-chatgpt-multimodal-deep-learning"
+            "?utm_source=twitter&utm_medium=social#comments",
+            "https://theverge.com/2023/3/14/23638033/openai-gpt-4-chatgpt-multimodal-deep-learning",
+        ),
+        (
+            "https://WWW.NYTIMES.COM/2023/03/14/technology/openai-gpt4-chatgpt.html?fbclid=IwAR3kq9ZfXwT1bS0nYp8uLk2vQm5rHc7dEg4aJx6oPi",
+            "https://nytimes.com/2023/03/14/technology/openai-gpt4-chatgpt.html",
+        ),
+        (
+            "https://www.koreaherald.com/view.php?ud=20230502000612&utm_source=twitter&utm_medium=social",
+            "https://koreaherald.com/view.php?ud=20230502000612",
+        ),
+    ],
+)
+def test_planted_url_forms_are_aliases_of_one_article(variant: str, article: str) -> None:
+    assert variant in CORPUS.articles[article].aliases
+    assert CORPUS.article_for(variant) is CORPUS.articles[article]
+
+
+def test_every_alias_leads_back_to_its_article() -> None:
+    for article in CORPUS.articles.values():
+        for alias in article.aliases:
+            assert CORPUS.article_for(alias) is article
+
+
+def test_identifying_queries_keep_two_articles_apart() -> None:
+    assert {
+        "https://koreaherald.com/view.php?ud=20230502000612",
+        "https://koreaherald.com/view.php?ud=20230502000613",
+    } <= set(CORPUS.articles)
+
+
+def test_the_own_record_wins_the_planted_disagreement() -> None:
+    samsung = CORPUS.articles[
+        "https://techcrunch.com/2023/05/02/samsung-bans-use-of-generative-ai-tools-like-chatgpt-after-april-internal-data-leak"
+    ]
+    assert samsung.published == datetime(2023, 5, 2, 10, 18, tzinfo=UTC)
+    assert {c.field for c in samsung.conflicts} == {"title", "published"}
+    assert len(CORPUS.conflicts) == 2
+
+
+def test_time_zones_and_the_one_time_without_a_zone() -> None:
+    verge = CORPUS.articles[
+        "https://theverge.com/2023/3/14/23638033/openai-gpt-4-chatgpt-multimodal-deep-learning"
+    ]
+    assert verge.published == datetime(2023, 3, 14, 17, tzinfo=UTC)  # written 13:00-04:00
+    (no_zone,) = [a for a in CORPUS.articles.values() if a.time_status is TimeStatus.NO_ZONE]
+    assert no_zone.provider == "spiegel.de"
+    assert no_zone.published == datetime(2024, 1, 9, 21, 30, tzinfo=UTC)
+
+
+def test_outlet_from_the_url_host_and_name_variants() -> None:
+    bard = CORPUS.articles[
+        "https://reuters.com/technology/google-opens-bard-chatbot-some-users-us-uk-2023-03-21"
+    ]
+    assert bard.provider == "reuters.com"
+    assert set(CORPUS.providers["washingtonpost.com"].names) == {
+        "Washington Post",
+        "The Washington Post",
+    }
+
+
+def test_topic_no_is_norway_not_false() -> None:
+    assert CORPUS.topics["no"].label == "NO"
+    assert "false" not in CORPUS.topics
+
+
+RECORDS = read_records([SEEDS]).records
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.randoms(use_true_random=False))
+def test_record_order_changes_nothing(rnd: random.Random) -> None:
+    shuffled = RECORDS[:]
+    rnd.shuffle(shuffled)
+    again = resolve(shuffled, now=CORPUS.built_at)
+    assert again.articles == CORPUS.articles
+    assert sorted(again.related, key=str) == sorted(CORPUS.related, key=str)
+    assert again.topics == CORPUS.topics and again.providers == CORPUS.providers

@@ -1,0 +1,108 @@
+"""Every URL form of one article resolves to one identity; identifying queries stay."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from graphkit.resolve import AmpRules, canonical_url, domain_key, host_of
+
+PAGE = "https://example.com/world/2023/05/01/big-story"
+
+SAME_PAGE = [
+    "https://example.com/world/2023/05/01/big-story",
+    "http://example.com/world/2023/05/01/big-story",
+    "https://EXAMPLE.com/world/2023/05/01/big-story",
+    "https://www.example.com/world/2023/05/01/big-story",
+    "https://www.example.com:443/world/2023/05/01/big-story",
+    "http://www.example.com:80/world/2023/05/01/big-story",
+    "https://example.com/world/2023/05/01/big-story/",
+    "https://example.com/world/2023/05/01/big-story#comments",
+    "https://example.com/world/2023/05/01/big-story?utm_source=twitter&utm_medium=social",
+    "https://example.com/world/2023/05/01/big-story?fbclid=IwAR0abc",
+    "https://example.com/world/2023/05/01/big-story?gclid=Cj0KCQ&msclkid=1",
+    "https://example.com/world/2023/05/01/big-story?amp",
+    "https://example.com/world/2023/05/01/big-story?amp=1",
+    "https://example.com/world/2023/05/01/big-story?outputType=amp",
+    "https://www-example-com.cdn.ampproject.org/c/s/www.example.com/world/2023/05/01/big-story?amp",
+    "https://www-example-com.cdn.ampproject.org/v/s/www.example.com/world/2023/05/01/big-story?amp_js_v=0.1#x",
+    "https://www-example-com.cdn.ampproject.org/c/www.example.com/world/2023/05/01/big-story",
+]
+
+
+@pytest.mark.parametrize("url", SAME_PAGE)
+def test_url_forms_resolve_to_one_identity(url: str) -> None:
+    assert canonical_url(url) == PAGE
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("https://example.com/article.php?id=123", "https://example.com/article.php?id=124"),
+        ("https://example.com/story?storyid=1&utm_source=x", "https://example.com/story?storyid=2"),
+        ("https://example.com/a", "https://example.com/b"),
+        ("https://example.com/a", "https://other.com/a"),
+        ("https://example.com:8443/a", "https://example.com/a"),
+    ],
+)
+def test_identifying_differences_stay(first: str, second: str) -> None:
+    assert canonical_url(first) != canonical_url(second)
+
+
+def test_identifying_query_survives_with_tracking_removed() -> None:
+    url = "https://example.com/article.php?utm_campaign=x&storyid=42&id=7#top"
+    assert canonical_url(url) == "https://example.com/article.php?id=7&storyid=42"
+
+
+def test_amp_path_segment_is_dropped_only_where_the_site_uses_it() -> None:
+    rules = AmpRules.from_pairs(
+        [
+            ("https://www.site.com/news/one/", "https://www.site.com/news/one/amp/"),
+            ("https://lead.com/a/b", "https://lead.com/amp/a/b"),
+        ]
+    )
+    assert canonical_url("https://site.com/news/two/amp/", rules) == "https://site.com/news/two"
+    assert canonical_url("https://www.lead.com/amp/c/d?amp", rules) == "https://lead.com/c/d"
+    # Without evidence, /amp/ may be a real part of the address.
+    assert (
+        canonical_url("https://other.com/amp/pedal-review") == "https://other.com/amp/pedal-review"
+    )
+    assert canonical_url("https://site.com/amp/news/one", rules) == "https://site.com/amp/news/one"
+
+
+def test_amp_host_is_learned() -> None:
+    rules = AmpRules.from_pairs([("https://www.paper.com/a", "https://amp.paper.com/a")])
+    assert canonical_url("https://amp.paper.com/b", rules) == "https://paper.com/b"
+
+
+def test_not_web_urls_have_no_identity() -> None:
+    assert canonical_url("javascript:alert(1)") is None
+    assert canonical_url("ftp://example.com/a") is None
+    assert canonical_url("not a url") is None
+
+
+def test_outlet_keys() -> None:
+    assert domain_key("WWW.BBC.co.uk") == "bbc.co.uk"
+    assert domain_key("https://www.reuters.com/") == "reuters.com"
+    assert host_of("https://www-x-com.cdn.ampproject.org/c/s/www.x.com/p") == "x.com"
+
+
+segment = st.text(alphabet="abcdefghij0123456789-_~.%", min_size=1, max_size=8)
+urls = st.builds(
+    lambda scheme, www, parts, query, frag: (
+        f"{scheme}://{www}example.org/{'/'.join(parts)}{query}{frag}"
+    ),
+    st.sampled_from(["http", "https"]),
+    st.sampled_from(["", "www.", "WWW."]),
+    st.lists(segment, min_size=0, max_size=4),
+    st.sampled_from(["", "?id=3", "?utm_source=a&id=3", "?amp", "?b=2&a=1"]),
+    st.sampled_from(["", "#frag"]),
+)
+
+
+@given(urls)
+def test_canonical_form_is_a_fixed_point(url: str) -> None:
+    once = canonical_url(url)
+    assert once is not None
+    assert canonical_url(once) == once
