@@ -16,8 +16,11 @@ class UnsafePathError(ValueError):
 def inside(out: Path, name: str) -> Path:
     """The path of `name` within `out`; refuses names that climb out of it.
 
-    >>> inside(Path("output"), "graph.json").as_posix()
-    'output/graph.json'
+    >>> inside(Path("output"), "views/story.html").relative_to(Path("output").resolve())
+    PosixPath('views/story.html')
+    >>> inside(Path("output"), "../etc/passwd")
+    Traceback (most recent call last):
+    graphkit.outputs.files.UnsafePathError: '../etc/passwd' is outside the output folder output
     """
     root = out.resolve()
     target = (root / name).resolve()
