@@ -37,7 +37,7 @@ def test_build_seed_record_prints_summary_and_writes_outputs(tmp_path: Path) -> 
 def test_graph_files_read_back_with_the_same_nodes_and_edges(tmp_path: Path) -> None:
     run("build", str(SEED_RECORD), "-o", str(tmp_path))
     from_json = read_graph_json(tmp_path / "graph.json")
-    from_graphml = nx.read_graphml(tmp_path / "graph.graphml")
+    from_graphml = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
     from_gexf = nx.read_gexf(tmp_path / "graph.gexf")
     for graph in (from_json, from_graphml, from_gexf):
         assert graph.number_of_nodes() == 10
@@ -48,6 +48,10 @@ def test_graph_files_read_back_with_the_same_nodes_and_edges(tmp_path: Path) -> 
         "https://www.washingtonpost.com/"
     )
     assert from_json.nodes[post]["provider"] == "washingtonpost.com"
+    relations = sorted(d["relation"] for _, _, d in from_graphml.edges(data=True))
+    assert relations == sorted(k for _, _, k in from_json.edges(keys=True))
+    edge_ids = [k for _, _, k in from_graphml.edges(keys=True)]
+    assert len(set(edge_ids)) == len(edge_ids)  # GraphML edge ids are unique
 
 
 def test_secured_never_reaches_any_output(tmp_path: Path) -> None:

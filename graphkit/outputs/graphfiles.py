@@ -31,12 +31,16 @@ def read_graph_json(path: Path) -> nx.MultiDiGraph:
 
 
 def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy with only scalar attributes, as GraphML and GEXF require (lists become JSON)."""
+    """A copy with only scalar attributes, as GraphML and GEXF require (lists become JSON).
+
+    Edge ids must be unique in GraphML, so the relation moves from the key to an attribute.
+    """
     flat = nx.MultiDiGraph(name=graph.graph.get("name", ""))
     for node, data in graph.nodes(data=True):
         flat.add_node(node, **_scalars(data))
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(source, target, key=key, relation=key, **_scalars(data))
+    edges = graph.edges(keys=True, data=True)
+    for number, (source, target, key, data) in enumerate(edges):
+        flat.add_edge(source, target, key=f"e{number}", relation=key, **_scalars(data))
     return flat
 
 
