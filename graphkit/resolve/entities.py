@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..records import Image, Problem
-from .urls import canonical_url
+from .urls import AmpRules, canonical_url
 
 
 class TimeStatus(StrEnum):
@@ -99,17 +99,16 @@ class Corpus:
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     built_at: datetime | None = None
+    amp_rules: AmpRules = field(default_factory=AmpRules)
 
     @property
     def conflicts(self) -> list[Conflict]:
         return [c for a in self.articles.values() for c in a.conflicts]
 
     def article_for(self, url: str) -> Article | None:
-        """The article a URL in any of its forms refers to."""
-        key = canonical_url(url)
-        if key in self.articles:
-            return self.articles[key]
-        return next((a for a in self.articles.values() if url in a.aliases), None)
+        """The article a URL in any of its forms refers to, or None."""
+        key = canonical_url(url, self.amp_rules)
+        return self.articles.get(key) if key else None
 
 
 def label_key(text: str) -> str:

@@ -31,8 +31,8 @@ def resolve(records: Iterable[Record], now: datetime | None = None) -> Corpus:
 class _Resolver:
     def __init__(self, records: list[Record], now: datetime) -> None:
         self.records = records
-        self.corpus = Corpus(records=len(records), built_at=now)
         self.rules = AmpRules.from_pairs(_web_amp_pairs(records))
+        self.corpus = Corpus(records=len(records), built_at=now, amp_rules=self.rules)
         self.declared_domains: set[str] = set()
         self.links: dict[tuple[str, str], list[str]] = {}
 
