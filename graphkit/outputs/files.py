@@ -44,5 +44,6 @@ def write_text(out: Path, name: str, text: str) -> Path:
     return target
 
 
-def write_json(out: Path, name: str, data: Any) -> Path:
-    return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def write_json(out: Path, name: str, data: Any, indent: int | None = 2) -> Path:
+    """Write JSON as UTF-8; `indent=None` for large files (json's C encoder needs it)."""
+    return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")

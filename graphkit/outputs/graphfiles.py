@@ -18,7 +18,7 @@ def write_graph_files(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
     return [
         write_text(out, "graph.graphml", _serialise(nx.write_graphml, flat)),
         write_text(out, "graph.gexf", _serialise(nx.write_gexf, flat)),
-        write_json(out, "graph.json", nx.node_link_data(graph, edges="edges")),
+        write_json(out, "graph.json", nx.node_link_data(graph, edges="edges"), indent=None),
     ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -112,6 +113,7 @@ def unwrap_amp_cache(url: str) -> str:
     return urlunsplit((scheme, segments[0], "/" + "/".join(segments[1:]), parts.query, ""))
 
 
+@lru_cache(maxsize=1 << 18)  # feeds repeat URLs: every related mention of an article
 def _split(url: str) -> SplitResult | None:
     try:
         parts = urlsplit(canonicalize_url(url.strip()))
