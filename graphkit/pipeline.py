@@ -12,8 +12,22 @@ from typing import Any
 import networkx as nx
 from tqdm import tqdm
 
-from .analysis import coverage_graph
-from .outputs import build_report, build_summary, write_graph_files, write_json
+from .analysis import (
+    Story,
+    StoryCoverage,
+    add_stories,
+    coverage_graph,
+    detect_stories,
+    first_coverage,
+)
+from .outputs import (
+    build_report,
+    build_summary,
+    write_coverage_tables,
+    write_graph_files,
+    write_json,
+)
+from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
 
@@ -30,6 +44,8 @@ class Build:
     corpus: Corpus
     graph: nx.MultiDiGraph
     written: list[Path] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    coverage: list[StoryCoverage] = field(default_factory=list)  # one timeline per story
 
     @property
     def problems(self) -> list[Problem]:
@@ -56,6 +72,7 @@ def build(
     strict: bool = False,
     progress: bool = False,
     now: datetime | None = None,
+    base: str | None = None,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
@@ -66,16 +83,24 @@ def build(
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
     read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
     corpus = resolve(read.records, now=now)
-    result = Build([str(p) for p in paths], read, corpus, coverage_graph(corpus))
+    stories = detect_stories(corpus)
+    coverage = first_coverage(stories, corpus)
+    graph = add_stories(coverage_graph(corpus), coverage)
+    result = Build([str(p) for p in paths], read, corpus, graph, stories=stories, coverage=coverage)
     if out is not None:
-        result.written = write_outputs(result, Path(out))
+        result.written = write_outputs(result, Path(out), base=base)
     return result
 
 
-def write_outputs(result: Build, out: Path) -> list[Path]:
-    """Write every output file of a build into `out`."""
+def write_outputs(result: Build, out: Path, base: str | None = None) -> list[Path]:
+    """Write every output file of a build into `out`; RDF IRIs are minted under `base`."""
     out.mkdir(parents=True, exist_ok=True)
-    return [*write_graph_files(result.graph, out), write_json(out, "report.json", result.report)]
+    return [
+        *write_graph_files(result.graph, out),
+        write_json(out, "report.json", result.report),
+        *write_coverage_tables(result.coverage, out),
+        *write_rdf(result.corpus, result.coverage, out, base),
+    ]
 
 
 def _progress_bar(files: Iterable[Path]) -> Iterable[Path]:

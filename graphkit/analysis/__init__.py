@@ -1,6 +1,52 @@
 """Stage 3 of the pipeline: analyses over the resolved corpus."""
 
-from .graph import ARTICLE, CATEGORY, PROVIDER, TOPIC, coverage_graph, node_id
+from .coverage import (
+    CoverageFilter,
+    Entry,
+    HeadToHead,
+    OutletLead,
+    StoryCoverage,
+    first_coverage,
+    head_to_head,
+    leaderboard,
+)
+from .graph import (
+    ARTICLE,
+    CATEGORY,
+    PROVIDER,
+    STORY,
+    TOPIC,
+    add_stories,
+    coverage_graph,
+    node_id,
+)
+from .scoring import BCubed, adjusted_rand_index, bcubed
 from .stats import graph_stats
+from .stories import Story, StoryParams, detect_stories, linked_components
 
-__all__ = ["ARTICLE", "CATEGORY", "PROVIDER", "TOPIC", "coverage_graph", "graph_stats", "node_id"]
+__all__ = [
+    "ARTICLE",
+    "CATEGORY",
+    "PROVIDER",
+    "STORY",
+    "TOPIC",
+    "BCubed",
+    "CoverageFilter",
+    "Entry",
+    "HeadToHead",
+    "OutletLead",
+    "Story",
+    "StoryCoverage",
+    "StoryParams",
+    "add_stories",
+    "adjusted_rand_index",
+    "bcubed",
+    "coverage_graph",
+    "detect_stories",
+    "first_coverage",
+    "graph_stats",
+    "head_to_head",
+    "leaderboard",
+    "linked_components",
+    "node_id",
+]

@@ -8,8 +8,10 @@ import networkx as nx
 
 from ..records import iso_utc
 from ..resolve import Article, Corpus
+from .coverage import StoryCoverage
 
 ARTICLE, PROVIDER, TOPIC, CATEGORY = "article", "provider", "topic", "category"
+STORY = "story"
 
 
 def node_id(kind: str, key: str) -> str:
@@ -91,5 +93,54 @@ def article_attributes(article: Article) -> dict[str, Any]:
         "conflicts": [
             f"{c.field}: kept {c.kept!r}, also {c.other!r} in {c.source}" for c in article.conflicts
         ],
+    }
+    return {name: value for name, value in values.items() if value not in (None, [])}
+
+
+def add_stories(graph: nx.MultiDiGraph, coverage: list[StoryCoverage]) -> nx.MultiDiGraph:
+    """Add a `story:<id>` node per story, `in_story` edges from its articles (with their lag
+    and whether they were first) and `first_by` edges to the outlet(s) that were first.
+
+    >>> from graphkit.records import read_records
+    >>> from graphkit.resolve import resolve
+    >>> from graphkit.analysis.stories import detect_stories
+    >>> from graphkit.analysis.coverage import first_coverage
+    >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
+    >>> g = add_stories(coverage_graph(corpus), first_coverage(detect_stories(corpus), corpus))
+    >>> story = next(n for n, kind in g.nodes(data="kind") if kind == STORY)
+    >>> g.nodes[story]["first_published_utc"], list(g.successors(story))
+    ('2021-02-17T23:21:00Z', ['provider:washingtonpost.com'])
+    """
+    for story in coverage:
+        story_node = node_id(STORY, story.id)
+        graph.add_node(story_node, **story_attributes(story))
+        for entry in story.entries:
+            attributes: dict[str, Any] = {"is_first": entry.is_first}
+            if entry.lag_seconds is not None:
+                attributes["lag_seconds"] = float(entry.lag_seconds)
+            graph.add_edge(
+                node_id(ARTICLE, entry.article), story_node, key="in_story", **attributes
+            )
+        for provider in story.first_providers:
+            graph.add_edge(story_node, node_id(PROVIDER, provider), key="first_by")
+    return graph
+
+
+def story_attributes(story: StoryCoverage) -> dict[str, Any]:
+    """A story's node attributes as plain values (no `None`, times as ISO strings)."""
+    first, last = story.first_time, story.last_time
+    values: dict[str, Any] = {
+        "kind": STORY,
+        "label": story.label,
+        "story_id": story.id,
+        "first_published_utc": iso_utc(first) if first else None,
+        "last_published_utc": iso_utc(last) if last else None,
+        "first_providers": list(story.first_providers),
+        "first_articles": [entry.url for entry in story.first],
+        "providers": list(story.outlets),
+        "topics": list(story.topics),
+        "categories": list(story.categories),
+        "articles": len(story.entries),
+        "outlets": len(story.outlets),
     }
     return {name: value for name, value in values.items() if value not in (None, [])}

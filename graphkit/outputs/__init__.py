@@ -3,6 +3,7 @@
 from .files import UnsafePathError, inside, write_json, write_text
 from .graphfiles import flat_graph, read_graph_json, write_graph_files
 from .report import build_report, build_summary
+from .tables import read_coverage, write_coverage_tables
 
 __all__ = [
     "UnsafePathError",
@@ -10,7 +11,9 @@ __all__ = [
     "build_summary",
     "flat_graph",
     "inside",
+    "read_coverage",
     "read_graph_json",
+    "write_coverage_tables",
     "write_graph_files",
     "write_json",
     "write_text",

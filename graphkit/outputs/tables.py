@@ -1,0 +1,227 @@
+"""Story and first-coverage tables as CSV and JSON, and reading them back.
+
+- `stories.csv`: one row per article: its story, outlet, usable time, lag behind the first.
+- `first_coverage.csv`: one row per story: who was first, when, with which article(s).
+- `outlets.csv`: the outlet leaderboard; `head_to_head.csv`: who was earlier, pair by pair.
+
+Each also as `.json` (lists as lists, numbers as numbers, missing values as null). Times are
+ISO 8601 UTC with `Z`; in CSV, several values in one cell are joined by `;`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..analysis import (
+    Entry,
+    HeadToHead,
+    OutletLead,
+    StoryCoverage,
+    head_to_head,
+    leaderboard,
+)
+from ..records import iso_utc
+from .files import write_json, write_text
+
+STORY_COLUMNS = (
+    "story_id",
+    "article_url",
+    "provider_domain",
+    "published_utc",
+    "lag_seconds",
+    "is_first",
+    "time_status",
+    "provider_name",
+)
+FIRST_COLUMNS = (
+    "story_id",
+    "label",
+    "first_published_utc",
+    "first_provider_domains",
+    "first_article_urls",
+    "articles",
+    "outlets",
+)
+OUTLET_COLUMNS = (
+    "provider_domain",
+    "provider_name",
+    "stories",
+    "times_first",
+    "tied_first",
+    "share_first",
+    "median_lag_seconds",
+    "mean_lag_seconds",
+)
+HEAD_TO_HEAD_COLUMNS = ("outlet_a", "outlet_b", "stories", "a_earlier", "b_earlier", "ties")
+TABLES = ("stories", "first_coverage", "outlets", "head_to_head")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def story_rows(coverage: Iterable[StoryCoverage]) -> list[dict[str, Any]]:
+    """One row per article, stories in order, each story's articles earliest first.
+
+    JSON rows also carry the canonical URL and the title.
+    """
+    return [_entry_row(story.id, entry) for story in coverage for entry in story.entries]
+
+
+def first_rows(coverage: Iterable[StoryCoverage]) -> list[dict[str, Any]]:
+    """One row per story: its first article(s); JSON rows also give topics, span, untimed."""
+    return [
+        {
+            "story_id": story.id,
+            "label": story.label,
+            "first_published_utc": _time(story.first_time),
+            "first_provider_domains": list(story.first_providers),
+            "first_article_urls": [entry.url for entry in story.first],
+            "articles": len(story.entries),
+            "outlets": len(story.outlets),
+            "last_published_utc": _time(story.last_time),
+            "untimed_articles": len(story.untimed),
+            "topics": list(story.topics),
+            "categories": list(story.categories),
+        }
+        for story in coverage
+    ]
+
+
+def outlet_rows(leaders: Iterable[OutletLead]) -> list[dict[str, Any]]:
+    """The leaderboard, one row per outlet."""
+    return [
+        {
+            "provider_domain": lead.provider,
+            "provider_name": lead.name,
+            "stories": lead.stories,
+            "times_first": _number(lead.first),
+            "tied_first": lead.tied_first,
+            "share_first": round(lead.share_first, 4),
+            "median_lag_seconds": _number(lead.median_lag_seconds),
+            "mean_lag_seconds": _number(lead.mean_lag_seconds),
+        }
+        for lead in leaders
+    ]
+
+
+def head_to_head_rows(pairs: Iterable[HeadToHead]) -> list[dict[str, Any]]:
+    """One row per pair of outlets that covered a story together."""
+    return [
+        {
+            "outlet_a": pair.a,
+            "outlet_b": pair.b,
+            "stories": pair.stories,
+            "a_earlier": pair.a_earlier,
+            "b_earlier": pair.b_earlier,
+            "ties": pair.ties,
+        }
+        for pair in pairs
+    ]
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """CSV with a header; lists joined by `;`, None empty, booleans `true`/`false`.
+
+    A text cell that a spreadsheet would run as a formula gets a leading `'`.
+
+    >>> print(csv_text([{"a": ["x", "y"], "b": None, "c": True, "d": "=1+1"}], "abcd"), end="")
+    a,b,c,d
+    x;y,,true,'=1+1
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_cell(row.get(column)) for column in columns])
+    return buffer.getvalue()
+
+
+def write_coverage_tables(coverage: Sequence[StoryCoverage], out: Path) -> list[Path]:
+    """Write the story, first-coverage, outlet and head-to-head tables as CSV and JSON."""
+    tables = {
+        "stories": (story_rows(coverage), STORY_COLUMNS),
+        "first_coverage": (first_rows(coverage), FIRST_COLUMNS),
+        "outlets": (outlet_rows(leaderboard(coverage)), OUTLET_COLUMNS),
+        "head_to_head": (head_to_head_rows(head_to_head(coverage)), HEAD_TO_HEAD_COLUMNS),
+    }
+    written = []
+    for name, (rows, columns) in tables.items():
+        written.append(write_text(out, f"{name}.csv", csv_text(rows, columns)))
+        written.append(write_json(out, f"{name}.json", rows))
+    return written
+
+
+def read_coverage(out: Path) -> list[StoryCoverage]:
+    """Story timelines from a built output folder (`stories.json` and `first_coverage.json`)."""
+    stories = json.loads((out / "first_coverage.json").read_text(encoding="utf-8"))
+    articles = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    entries: dict[str, list[Entry]] = {}
+    for row in articles:
+        entries.setdefault(row["story_id"], []).append(_row_entry(row))
+    return [
+        StoryCoverage(
+            id=row["story_id"],
+            label=row["label"],
+            topics=tuple(row.get("topics", ())),
+            categories=tuple(row.get("categories", ())),
+            entries=tuple(entries.get(row["story_id"], ())),
+        )
+        for row in stories
+    ]
+
+
+def _entry_row(story_id: str, entry: Entry) -> dict[str, Any]:
+    return {
+        "story_id": story_id,
+        "article_url": entry.url,
+        "provider_domain": entry.provider,
+        "published_utc": _time(entry.published),
+        "lag_seconds": _number(entry.lag_seconds),
+        "is_first": entry.is_first,
+        "time_status": entry.time_status,
+        "provider_name": entry.provider_name,
+        "canonical_url": entry.article,
+        "title": entry.title,
+    }
+
+
+def _row_entry(row: Mapping[str, Any]) -> Entry:
+    published = row.get("published_utc")
+    return Entry(
+        article=row.get("canonical_url") or row["article_url"],
+        url=row["article_url"],
+        provider=row.get("provider_domain"),
+        provider_name=row.get("provider_name"),
+        title=row.get("title"),
+        published=datetime.fromisoformat(published) if published else None,
+        time_status=row.get("time_status", "ok" if published else "missing"),
+        lag_seconds=row.get("lag_seconds"),
+        is_first=bool(row.get("is_first")),
+    )
+
+
+def _time(value: datetime | None) -> str | None:
+    return iso_utc(value) if value else None
+
+
+def _number(value: float | None) -> float | int | None:
+    """Whole numbers as integers (5640, not 5640.0); others rounded to milliseconds."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 3)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(_cell(item) for item in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return str(value)

@@ -1,0 +1,58 @@
+"""RDF and SPARQL over the coverage: vocabulary, shapes, export, store and queries.
+
+An outputs-stage package: it maps a build (corpus and story coverage) to RDF with schema.org,
+SKOS and the graphkit vocabulary (`vocab.ttl`), checks it with SHACL shapes (`shapes.ttl`),
+writes `graph.ttl`, `graph.nt`, `graph.jsonld` and an Oxigraph store, and answers SPARQL.
+"""
+
+from pathlib import Path
+
+from .canned import CannedQuery, Parameter, canned_listing, canned_queries, canned_query
+from .export import RDF_FILES, write_rdf, write_rdf_files
+from .mapping import coverage_triples
+from .query import QuerySource, find_query, parse_assignments, query_data, query_engine
+from .results import FORMATS, Result, Term, format_result
+from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
+from .store import ENGINES, OXIGRAPH, RDFLIB, memory_store, open_store, run_query
+from .terms import BASE_VARIABLE, DEFAULT_BASE, GK, Minter, resolve_base
+
+PACKAGE = Path(__file__).resolve().parent
+VOCABULARY = PACKAGE / "vocab.ttl"
+SHAPES = PACKAGE / "shapes.ttl"
+
+__all__ = [
+    "BASE_VARIABLE",
+    "DEFAULT_BASE",
+    "ENGINES",
+    "FORMATS",
+    "GK",
+    "OXIGRAPH",
+    "RDFLIB",
+    "RDF_FILES",
+    "SHAPES",
+    "VOCABULARY",
+    "CannedQuery",
+    "Minter",
+    "Parameter",
+    "QueryError",
+    "QuerySource",
+    "QuerySyntaxError",
+    "Result",
+    "Term",
+    "UpdateRefusedError",
+    "canned_listing",
+    "canned_queries",
+    "canned_query",
+    "coverage_triples",
+    "find_query",
+    "format_result",
+    "memory_store",
+    "open_store",
+    "parse_assignments",
+    "query_data",
+    "query_engine",
+    "resolve_base",
+    "run_query",
+    "write_rdf",
+    "write_rdf_files",
+]

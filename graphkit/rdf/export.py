@@ -1,0 +1,124 @@
+"""Write the coverage as `graph.ttl`, `graph.nt` and `graph.jsonld`, and load `store/`.
+
+Oxigraph serialises Turtle and N-Triples (rdflib's Turtle serialiser takes minutes on big
+graphs). JSON-LD is written here in compact form, with a context of the usual prefixes, so
+it reads like the schema.org JSON-LD web developers know.
+
+>>> from pyoxigraph import Literal, NamedNode, Triple
+>>> article = NamedNode("https://x.example/id/article/1")
+>>> text = jsonld_text([Triple(article, NamedNode("https://schema.org/headline"), Literal("Hi"))])
+>>> json.loads(text)["@graph"]
+[{'@id': 'https://x.example/id/article/1', 'schema:headline': 'Hi'}]
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+
+from ..analysis.coverage import StoryCoverage
+from ..outputs import write_text
+from ..resolve import Corpus
+from .mapping import TYPE, collector_paused, coverage_triples
+from .store import write_store
+from .terms import PREFIXES, XSD, Minter, resolve_base
+
+RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
+
+
+def write_rdf(
+    corpus: Corpus, coverage: Sequence[StoryCoverage], out: Path, base: str | None = None
+) -> list[Path]:
+    """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
+    chosen = resolve_base(base)
+    return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen)
+
+
+def write_rdf_files(triples: Sequence[Triple], out: Path, base: str) -> list[Path]:
+    """Write the three RDF files and the Oxigraph store into `out`; return their paths."""
+    ntriples = _serialize(triples, RdfFormat.N_TRIPLES)
+    written = [
+        write_text(out, "graph.ttl", turtle_text(triples, base)),
+        write_text(out, "graph.nt", ntriples.decode("utf-8")),
+        write_text(out, "graph.jsonld", jsonld_text(triples)),
+    ]
+    return [*written, write_store(out, ntriples)]
+
+
+def turtle_prefixes(base: str) -> dict[str, str]:
+    """The usual prefixes plus one per kind of minted IRI (`article:`, `outlet:`, ...)."""
+    return {**PREFIXES, **Minter(base).namespaces()}
+
+
+def turtle_text(triples: Sequence[Triple], base: str) -> str:
+    """Turtle by Oxigraph, its prefix lines in a fixed order so the file is the same every run."""
+    prefixes = turtle_prefixes(base)
+    body = _serialize(triples, RdfFormat.TURTLE, prefixes).decode("utf-8")
+    lines = body.split("\n")
+    declared = sum(1 for line in lines if line.startswith("@prefix "))
+    header = [f"@prefix {name}: <{iri}> ." for name, iri in prefixes.items()]
+    if declared != len(header) or any(not line.startswith("@prefix ") for line in lines[:declared]):
+        return body
+    return "\n".join([*header, *lines[declared:]])
+
+
+def _serialize(
+    triples: Sequence[Triple], fmt: RdfFormat, prefixes: dict[str, str] | None = None
+) -> bytes:
+    data = serialize(triples, format=fmt, prefixes=prefixes)
+    assert data is not None  # no output stream given: the bytes come back
+    return data
+
+
+def jsonld_text(triples: Sequence[Triple]) -> str:
+    """Compact JSON-LD: one object per subject and per line, prefixed keys, literals as strings
+    or value objects. (One line each keeps Python's fast JSON encoder: `indent` turns it off.)
+    """
+    with collector_paused():
+        nodes = [
+            "    " + json.dumps(_node(subject, list(group)), ensure_ascii=False)
+            for subject, group in groupby(triples, lambda t: t.subject)
+        ]
+    context = json.dumps(dict(PREFIXES), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+    return '{\n  "@context": ' + context + ',\n  "@graph": [\n' + ",\n".join(nodes) + "\n  ]\n}\n"
+
+
+def _node(subject: Any, triples: list[Triple]) -> dict[str, Any]:
+    node: dict[str, Any] = {"@id": subject.value}
+    types = [
+        _compact(t.object.value)
+        for t in triples
+        if isinstance(t.object, NamedNode) and t.predicate == TYPE
+    ]
+    if types:
+        node["@type"] = types[0] if len(types) == 1 else types
+    for predicate, group in groupby(
+        (t for t in triples if t.predicate != TYPE), lambda t: t.predicate
+    ):
+        values = [_value(t.object) for t in group]
+        node[_compact(predicate.value)] = values[0] if len(values) == 1 else values
+    return node
+
+
+def _value(term: Any) -> Any:
+    if isinstance(term, NamedNode):
+        return {"@id": term.value}
+    assert isinstance(term, Literal)
+    if term.language:
+        return {"@value": term.value, "@language": term.language}
+    if term.datatype.value == XSD + "string":
+        return term.value
+    return {"@value": term.value, "@type": _compact(term.datatype.value)}
+
+
+def _compact(iri: str) -> str:
+    for prefix, namespace in PREFIXES.items():
+        local = iri[len(namespace) :]
+        if iri.startswith(namespace) and local and ":" not in local and "/" not in local:
+            return f"{prefix}:{local}"
+    return iri

@@ -1,0 +1,195 @@
+"""Where queries run: Oxigraph (persisted in `OUT/store/`) by default, rdflib as a fallback.
+
+Both engines take the same N-Triples and answer through `run_query`, which refuses updates,
+binds parameters and returns an engine-neutral `Result`.
+
+>>> triples = b'<https://x.example/id/a> <https://schema.org/name> "A" .'
+>>> for engine in ENGINES:
+...     store = memory_store(triples, engine, base="https://x.example/id/")
+...     print(engine, run_query(store, "SELECT ?n WHERE { <a> ?p ?n }").rows)
+oxigraph [(Term(kind='literal', value='A', datatype=None, lang=None),)]
+rdflib [(Term(kind='literal', value='A', datatype=None, lang=None),)]
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyoxigraph as ox
+import rdflib
+from pyparsing import ParseBaseException
+
+from ..outputs import inside
+from .results import Result, Term, graph_result
+from .sparql import (
+    QueryError,
+    QuerySyntaxError,
+    bind_parameters,
+    oxigraph_syntax_error,
+    query_kind,
+)
+from .terms import VOID
+
+OXIGRAPH, RDFLIB = "oxigraph", "rdflib"
+ENGINES = (OXIGRAPH, RDFLIB)
+STORE_DIR = "store"
+NT_FILE = "graph.nt"
+_BASE_QUERY = f"SELECT ?base WHERE {{ ?d a <{VOID}Dataset> ; <{VOID}uriSpace> ?base }} LIMIT 1"
+
+
+class StoreMissingError(QueryError):
+    """No built store (or N-Triples file) in the data folder."""
+
+
+class Engine(Protocol):
+    """A SPARQL engine over one graph: answers a query text with a `Result`."""
+
+    name: str
+    base: str | None
+
+    def answer(self, query: str, kind: str) -> Result: ...
+
+
+class OxigraphEngine:
+    """pyoxigraph's store: on disk (read-only) or in memory."""
+
+    name = OXIGRAPH
+
+    def __init__(self, store: ox.Store, base: str | None = None) -> None:
+        self.store = store
+        self.base = base
+
+    def answer(self, query: str, kind: str) -> Result:
+        try:
+            found = self.store.query(query, base_iri=self.base)
+        except SyntaxError as error:
+            raise oxigraph_syntax_error(error) from None
+        except (OSError, RuntimeError, ValueError) as error:
+            raise QueryError(str(error)) from None
+        if isinstance(found, ox.QueryBoolean):
+            return Result(kind, boolean=bool(found))
+        if isinstance(found, ox.QueryTriples):
+            return graph_result(kind, [tuple(map(_ox_term, t)) for t in found])  # type: ignore[misc]
+        names = [variable.value for variable in found.variables]
+        rows = [tuple(_ox_term(solution[i]) for i in range(len(names))) for solution in found]
+        return Result(kind, names, rows)
+
+
+class RdflibEngine:
+    """rdflib's in-memory graph and SPARQL engine: slow on big graphs, but everywhere."""
+
+    name = RDFLIB
+
+    def __init__(self, graph: rdflib.Graph, base: str | None = None) -> None:
+        self.graph = graph
+        self.base = base
+
+    def answer(self, query: str, kind: str) -> Result:
+        try:
+            found = (
+                self.graph.query(query, base=self.base) if self.base else self.graph.query(query)
+            )
+        except ParseBaseException as error:
+            raise QuerySyntaxError(str(error.msg), error.lineno, error.col) from None
+        except Exception as error:  # rdflib raises bare Exceptions (unknown prefix, ...)
+            raise QueryError(str(error)) from None
+        if found.type == "ASK":
+            return Result(kind, boolean=bool(found.askAnswer))
+        if found.type in ("CONSTRUCT", "DESCRIBE"):
+            assert found.graph is not None
+            return graph_result(kind, [tuple(map(_rdflib_term, t)) for t in found.graph])  # type: ignore[misc]
+        names = [str(variable) for variable in found.vars or []]
+        rows = [tuple(_rdflib_term(value) for value in row) for row in found]  # type: ignore[union-attr]
+        return Result(kind, names, rows)
+
+
+def run_query(
+    engine: Engine, query: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+) -> Result:
+    """Run a read query (SELECT, ASK, CONSTRUCT, DESCRIBE) with its parameters bound."""
+    kind = query_kind(query)
+    bound = bind_parameters(query, params or {})
+    try:
+        return engine.answer(bound.text, kind)
+    except QuerySyntaxError as error:
+        raise bound.relocate(error) from None
+
+
+def memory_store(ntriples: bytes, engine: str = OXIGRAPH, base: str | None = None) -> Engine:
+    """An engine over N-Triples held in memory."""
+    if engine == RDFLIB:
+        graph = rdflib.Graph()
+        graph.parse(data=ntriples.decode("utf-8"), format="nt")
+        return RdflibEngine(graph, base or _graph_base(graph))
+    store = ox.Store()
+    store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+    return OxigraphEngine(store, base or _store_base(store))
+
+
+def open_store(data: Path, engine: str = OXIGRAPH, base: str | None = None) -> Engine:
+    """The engine over a built output folder: `store/` for Oxigraph, `graph.nt` for rdflib."""
+    if engine == RDFLIB:
+        source = data / NT_FILE
+        if not source.is_file():
+            raise StoreMissingError(f"{source} not found: run `graphkit build` first")
+        return memory_store(source.read_bytes(), RDFLIB, base)
+    folder = data / STORE_DIR
+    if not (folder / "CURRENT").is_file():
+        raise StoreMissingError(f"{folder} is not a built store: run `graphkit build` first")
+    store = ox.Store.read_only(str(folder))
+    return OxigraphEngine(store, base or _store_base(store))
+
+
+def write_store(out: Path, ntriples: bytes) -> Path:
+    """Load N-Triples into a fresh Oxigraph store at `OUT/store/`, replacing the old one whole."""
+    target = inside(out, STORE_DIR)
+    fresh, old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
+    for leftover in (fresh, old):
+        shutil.rmtree(leftover, ignore_errors=True)
+    store = ox.Store(str(fresh))
+    store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store  # closes the database, so the folder can move and be opened read-only
+    if target.exists():
+        target.rename(old)
+    fresh.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _store_base(store: ox.Store) -> str | None:
+    found = store.query(_BASE_QUERY)
+    assert isinstance(found, ox.QuerySolutions)
+    return next((solution[0].value for solution in found), None)
+
+
+def _graph_base(graph: rdflib.Graph) -> str | None:
+    return next((str(row[0]) for row in graph.query(_BASE_QUERY)), None)  # type: ignore[index]
+
+
+def _ox_term(term: Any) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return Term.iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return Term("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return Term.literal(term.value, term.datatype.value, term.language)
+    return Term.literal(str(term))
+
+
+def _rdflib_term(term: Any) -> Term | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        return Term.iri(str(term))
+    if isinstance(term, rdflib.BNode):
+        return Term("bnode", str(term))
+    if isinstance(term, rdflib.Literal):
+        datatype = str(term.datatype) if term.datatype else None
+        return Term.literal(str(term), datatype, term.language)
+    return Term.literal(str(term))

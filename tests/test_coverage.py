@@ -1,0 +1,295 @@
+"""First coverage, lags, the outlet leaderboard, head-to-head, filters and the output tables."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graphkit import build
+from graphkit.analysis import (
+    CoverageFilter,
+    StoryCoverage,
+    detect_stories,
+    first_coverage,
+    head_to_head,
+    leaderboard,
+)
+from graphkit.analysis.coverage import format_lag, parse_when
+from graphkit.outputs import read_coverage, read_graph_json
+from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
+
+from .conftest import SEED_RECORD
+from .corpora import START, corpus_of, mention, record, stamp
+
+POST = "https://www.washingtonpost.com/technology/2021/02/17/facial-recognition-biden/"
+NATION = "https://www.nationthailand.com/edandtech/30402761"
+DOT = "https://www.dailydot.com/debug/biden-facial-recognition-pressure/"
+
+
+def coverage_of(records: list[dict[str, Any]]) -> list[StoryCoverage]:
+    corpus = corpus_of(records)
+    return first_coverage(detect_stories(corpus), corpus)
+
+
+def one_story(*items: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
+    """One record relating to every other article: a single story."""
+    return [record(items[0], list(items[1:]), **extra)]
+
+
+def at(minutes: int, form: str = "z") -> str | None:
+    return stamp(START + timedelta(minutes=minutes), form)
+
+
+# ---------------------------------------------------------------- the seed record
+
+
+def test_seed_record_washington_post_first_then_nation_thailand_then_daily_dot() -> None:
+    [story] = build(SEED_RECORD).coverage
+    assert story.first_time == datetime(2021, 2, 17, 23, 21, tzinfo=UTC)
+    assert story.first_providers == ("washingtonpost.com",)
+    timeline = [
+        (e.url, e.provider_name, e.lag_seconds, format_lag(e.lag_seconds)) for e in story.entries
+    ]
+    assert timeline == [
+        (POST, "Washington Post", 0, "first"),
+        (NATION, "nationthailand", 94 * 60, "1 h 34 min"),
+        (DOT, "The Daily Dot", (16 * 60 + 52) * 60, "16 h 52 min"),
+    ]
+
+
+# ---------------------------------------------------------------- ties, missing and odd times
+
+
+def test_articles_at_the_same_minute_are_all_first_and_share_the_credit() -> None:
+    a = mention("https://a.example/x", "Rocket launch today", at(0), "a.example")
+    b = mention("https://b.example/x", "Rocket launch today", at(0), "b.example")
+    c = mention("https://c.example/x", "Rocket launch today", at(30), "c.example")
+    [story] = coverage_of(one_story(a, b, c))
+    assert story.first_providers == ("a.example", "b.example")
+    assert [e.lag_seconds for e in story.entries] == [0, 0, 1800]
+    leaders = {row.provider: row for row in leaderboard([story])}
+    assert leaders["a.example"].first == leaders["b.example"].first == 0.5
+    assert leaders["a.example"].tied_first == 1 and leaders["c.example"].first == 0
+    assert leaders["c.example"].median_lag_seconds == 1800
+
+
+def test_a_time_with_seconds_is_not_tied_with_the_same_minute() -> None:
+    a = mention("https://a.example/x", "Rocket launch", "2023-01-02T10:00:00Z", "a.example")
+    b = mention("https://b.example/x", "Rocket launch", "2023-01-02T10:00:30Z", "b.example")
+    [story] = coverage_of(one_story(b, a))
+    assert story.first_providers == ("a.example",)
+    assert [e.lag_seconds for e in story.entries] == [0, 30]
+
+
+def test_missing_and_implausible_times_are_listed_but_never_first() -> None:
+    early = mention("https://a.example/x", "Flood warning", at(0, "implausible"), "a.example")
+    none = mention("https://b.example/x", "Flood warning", None, "b.example")
+    future = mention("https://c.example/x", "Flood warning", "2999-01-01T00:00:00Z", "c.example")
+    real = mention("https://d.example/x", "Flood warning", at(60), "d.example")
+    [story] = coverage_of(one_story(real, early, none, future))
+    assert story.first_providers == ("d.example",)
+    assert story.first_time == START + timedelta(minutes=60)
+    untimed = {e.provider: e for e in story.untimed}
+    assert set(untimed) == {"a.example", "b.example", "c.example"}
+    assert {e.time_status for e in untimed.values()} == {"implausible", "missing"}
+    assert all(e.lag_seconds is None and not e.is_first for e in untimed.values())
+    assert story.entries[0].provider == "d.example"  # untimed articles come last
+    leaders = {row.provider: row for row in leaderboard([story], min_outlets=1)}
+    assert leaders["a.example"].stories == 1 and leaders["a.example"].first == 0
+    assert leaders["a.example"].median_lag_seconds is None
+
+
+def test_a_story_without_any_usable_time_has_no_first_and_is_not_ranked() -> None:
+    a = mention("https://a.example/x", "Mystery", None, "a.example")
+    b = mention("https://b.example/x", "Mystery", at(0, "implausible"), "b.example")
+    [story] = coverage_of(one_story(a, b))
+    assert story.first == () and story.first_time is None
+    assert leaderboard([story], min_outlets=1) == []
+
+
+def test_time_zones_compare_in_utc_and_times_without_a_zone_are_read_as_utc() -> None:
+    utc = mention("https://a.example/x", "Summit opens", "2023-01-02T10:00:00Z", "a.example")
+    paris = mention("https://b.example/x", "Summit opens", "2023-01-02T11:00:00+01:00", "b.example")
+    tokyo = mention("https://c.example/x", "Summit opens", "2023-01-02T19:30:00+09:00", "c.example")
+    naive = mention("https://d.example/x", "Summit opens", "2023-01-02T09:45:00", "d.example")
+    [story] = coverage_of(one_story(utc, paris, tokyo, naive))
+    lags = {e.provider: e.lag_seconds for e in story.entries}
+    assert story.first_providers == ("d.example",)
+    assert lags == {"d.example": 0, "a.example": 900, "b.example": 900, "c.example": 2700}
+    assert next(e for e in story.entries if e.provider == "d.example").time_status == "no_zone"
+
+
+# ---------------------------------------------------------------- leaderboard and head-to-head
+
+
+def two_stories() -> list[StoryCoverage]:
+    """Story 1: a first, b 1 h, c 3 h behind. Story 2 (days later): b first, a 2 h behind."""
+    one = one_story(
+        mention("https://a.example/1", "Storm hits coast", at(0), "a.example"),
+        mention("https://b.example/1", "Storm hits coast", at(60), "b.example"),
+        mention("https://c.example/1", "Storm hits coast", at(180), "c.example"),
+        topics=["Weather"],
+        category="news",
+    )
+    two = one_story(
+        mention("https://b.example/2", "Election results in", at(5000), "b.example"),
+        mention("https://a.example/2", "Election results in", at(5120), "a.example"),
+        topics=["Politics"],
+        category="opinion",
+    )
+    return coverage_of(one + two)
+
+
+def test_leaderboard_counts_first_places_shares_and_lags() -> None:
+    rows = leaderboard(two_stories())
+    # a and b were first once each of two; b's lag when not first is shorter, so b leads
+    assert [row.provider for row in rows] == ["b.example", "a.example", "c.example"]
+    b, a, c = rows
+    assert (a.stories, a.first, a.share_first, a.median_lag_seconds) == (2, 1.0, 0.5, 7200)
+    assert (b.stories, b.first, b.median_lag_seconds, b.mean_lag_seconds) == (2, 1.0, 3600, 3600)
+    assert (c.stories, c.first, c.share_first, c.median_lag_seconds) == (1, 0, 0.0, 10800)
+
+
+def test_head_to_head_counts_who_was_earlier_on_shared_stories() -> None:
+    pairs = {(p.a, p.b): p for p in head_to_head(two_stories())}
+    ab = pairs[("a.example", "b.example")]
+    assert (ab.stories, ab.a_earlier, ab.b_earlier, ab.ties) == (2, 1, 1, 0)
+    ac = pairs[("a.example", "c.example")]
+    assert (ac.stories, ac.a_earlier, ac.b_earlier) == (1, 1, 0)
+    assert [(p.a, p.b) for p in head_to_head(two_stories(), outlet="c.example")] == [
+        ("a.example", "c.example"),
+        ("b.example", "c.example"),
+    ]
+
+
+def test_filters_by_topic_category_and_time_range() -> None:
+    stories = two_stories()
+
+    def providers(where: CoverageFilter) -> list[str]:
+        return [row.provider for row in leaderboard(stories, where)]
+
+    assert providers(CoverageFilter(topic="weather")) == ["a.example", "b.example", "c.example"]
+    assert providers(CoverageFilter(topic="POLITICS")) == ["b.example", "a.example"]
+    assert providers(CoverageFilter(category="opinion")) == ["b.example", "a.example"]
+    assert providers(CoverageFilter(topic="sport")) == []
+    day = START.date().isoformat()
+    same_day = CoverageFilter(since=parse_when(day), until=parse_when(day, end=True))
+    assert providers(same_day) == ["a.example", "b.example", "c.example"]
+    assert providers(CoverageFilter(since=parse_when(f"{day}T00:01:00Z"))) == [
+        "b.example",
+        "a.example",
+    ]
+
+
+def test_min_outlets_leaves_out_stories_only_one_outlet_covered() -> None:
+    lone = one_story(mention("https://a.example/9", "Scoop", at(0), "a.example"))
+    [story] = coverage_of(lone)
+    assert leaderboard([story]) == []
+    [row] = leaderboard([story], min_outlets=1)
+    assert (row.provider, row.first, row.share_first) == ("a.example", 1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("2021-02-17", False, datetime(2021, 2, 17, tzinfo=UTC)),
+        ("2021-02-17", True, datetime(2021, 2, 17, 23, 59, 59, 999999, tzinfo=UTC)),
+        ("2021-02-17T23:21", True, datetime(2021, 2, 17, 23, 21, tzinfo=UTC)),
+        ("2021-02-18T00:21+01:00", False, datetime(2021, 2, 17, 23, 21, tzinfo=UTC)),
+        ("2021-02-17T23:21:00Z", False, datetime(2021, 2, 17, 23, 21, tzinfo=UTC)),
+    ],
+)
+def test_parse_when_reads_dates_and_date_times_as_utc(
+    text: str, end: bool, expected: datetime
+) -> None:
+    assert parse_when(text, end=end) == expected
+
+
+def test_parse_when_refuses_other_text() -> None:
+    with pytest.raises(ValueError, match="Invalid isoformat"):
+        parse_when("yesterday")
+
+
+# ---------------------------------------------------------------- files written by build
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
+    build(SEED_RECORD, tmp_path)
+    stories = rows_of(tmp_path / "stories.csv")
+    assert list(stories[0])[:6] == list(STORY_COLUMNS)[:6]
+    assert [
+        (r["provider_domain"], r["published_utc"], r["lag_seconds"], r["is_first"]) for r in stories
+    ] == [
+        ("washingtonpost.com", "2021-02-17T23:21:00Z", "0", "true"),
+        ("nationthailand.com", "2021-02-18T00:55:00Z", "5640", "false"),
+        ("dailydot.com", "2021-02-18T16:13:00Z", "60720", "false"),
+    ]
+    [first] = rows_of(tmp_path / "first_coverage.csv")
+    assert list(first) == list(FIRST_COLUMNS)
+    assert first["first_published_utc"] == "2021-02-17T23:21:00Z"
+    assert (first["first_provider_domains"], first["first_article_urls"]) == (
+        "washingtonpost.com",
+        POST,
+    )
+    assert (first["articles"], first["outlets"]) == ("3", "3")
+    outlets = rows_of(tmp_path / "outlets.csv")
+    assert next((r["provider_domain"], r["times_first"]) for r in outlets) == (
+        "washingtonpost.com",
+        "1",
+    )
+    as_json = json.loads((tmp_path / "first_coverage.json").read_text(encoding="utf-8"))
+    assert as_json[0]["first_provider_domains"] == ["washingtonpost.com"]
+    assert (
+        json.loads((tmp_path / "stories.json").read_text(encoding="utf-8"))[1]["lag_seconds"]
+        == 5640
+    )
+    assert json.loads((tmp_path / "outlets.json").read_text(encoding="utf-8"))[0]["stories"] == 1
+
+
+def test_ties_are_joined_by_semicolons_in_csv_and_lists_in_json(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    a = mention("https://a.example/x", "Rocket launch today", at(0), "a.example")
+    b = mention("https://b.example/x", "Rocket launch today", at(0), "b.example")
+    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
+    build(folder, tmp_path / "out")
+    [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
+    assert first["first_provider_domains"] == "a.example;b.example"
+    assert first["first_article_urls"] == "https://a.example/x;https://b.example/x"
+    [row] = json.loads((tmp_path / "out" / "first_coverage.json").read_text(encoding="utf-8"))
+    assert row["first_provider_domains"] == ["a.example", "b.example"]
+
+
+def test_written_tables_read_back_into_the_same_timelines(tmp_path: Path) -> None:
+    result = build(SEED_RECORD, tmp_path)
+    assert read_coverage(tmp_path) == result.coverage
+
+
+def test_story_nodes_join_the_graph_files(tmp_path: Path) -> None:
+    build(SEED_RECORD, tmp_path)
+    story = "story:s-be87dfd58115"
+    for graph in (
+        read_graph_json(tmp_path / "graph.json"),
+        nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True),
+        nx.read_gexf(tmp_path / "graph.gexf"),
+    ):
+        assert graph.nodes[story]["kind"] == "story"
+        assert graph.nodes[story]["first_published_utc"] == "2021-02-17T23:21:00Z"
+        assert graph.in_degree(story) == 3
+        assert "provider:washingtonpost.com" in set(graph.successors(story))
+
+
+def test_csv_cells_that_would_run_as_formulas_are_neutralised() -> None:
+    text = csv_text([{"label": "=HYPERLINK(1)", "n": -5}], ["label", "n"])
+    assert text.splitlines()[1] == "'=HYPERLINK(1),-5"
