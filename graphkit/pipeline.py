@@ -30,6 +30,7 @@ from .outputs import (
 from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
+from .util import collector_paused
 
 DEFAULT_SOURCE = "seeds"
 DEFAULT_OUT = "output"
@@ -81,14 +82,17 @@ def build(
     (3, 3, 3)
     """
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
-    read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
-    corpus = resolve(read.records, now=now)
-    stories = detect_stories(corpus)
-    coverage = first_coverage(stories, corpus)
-    graph = add_stories(coverage_graph(corpus), coverage)
-    result = Build([str(p) for p in paths], read, corpus, graph, stories=stories, coverage=coverage)
-    if out is not None:
-        result.written = write_outputs(result, Path(out), base=base)
+    with collector_paused():
+        read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
+        corpus = resolve(read.records, now=now)
+        stories = detect_stories(corpus)
+        coverage = first_coverage(stories, corpus)
+        graph = add_stories(coverage_graph(corpus), coverage)
+        result = Build(
+            [str(p) for p in paths], read, corpus, graph, stories=stories, coverage=coverage
+        )
+        if out is not None:
+            result.written = write_outputs(result, Path(out), base=base)
     return result
 
 

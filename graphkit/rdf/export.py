@@ -24,7 +24,8 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 from ..analysis.coverage import StoryCoverage
 from ..outputs import write_text
 from ..resolve import Corpus
-from .mapping import TYPE, collector_paused, coverage_triples
+from ..util import collector_paused
+from .mapping import TYPE, coverage_triples
 from .store import write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 

@@ -14,11 +14,9 @@ and the same input gives the same triples, in the same order, on every run.
 
 from __future__ import annotations
 
-import gc
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import datetime
 from decimal import Decimal
 
@@ -28,6 +26,7 @@ from w3lib.url import safe_url_string
 from ..analysis.coverage import StoryCoverage
 from ..records import Image, iso_utc
 from ..resolve import Article, Corpus, Label, Provider
+from ..util import collector_paused
 from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter
 
 TYPE = NamedNode(RDF + "type")
@@ -112,19 +111,6 @@ def coverage_triples(
             node = NamedNode(subject)
             triples += [Triple(node, p, o) for p, o in sorted(by_subject[subject], key=_order)]
     return triples
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while hundreds of thousands of acyclic tuples are made:
-    its repeated passes over them took 60% of the time on 10k records."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _statements(
