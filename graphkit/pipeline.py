@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -82,16 +82,20 @@ def build(
     (3, 3, 3)
     """
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
-    with collector_paused():
+    with collector_paused(), _StageBar(progress) as stage:
         read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
+        stage("resolving entities")
         corpus = resolve(read.records, now=now)
+        stage("finding stories")
         stories = detect_stories(corpus)
         coverage = first_coverage(stories, corpus)
+        stage("building the graph")
         graph = add_stories(coverage_graph(corpus), coverage)
         result = Build(
             [str(p) for p in paths], read, corpus, graph, stories=stories, coverage=coverage
         )
         if out is not None:
+            stage(f"writing {out}")
             result.written = write_outputs(result, Path(out), base=base)
     return result
 
@@ -105,6 +109,33 @@ def write_outputs(result: Build, out: Path, base: str | None = None) -> list[Pat
         *write_coverage_tables(result.coverage, out),
         *write_rdf(result.corpus, result.coverage, out, base),
     ]
+
+
+class _StageBar:
+    """After reading (which has its own bar), name the stage that is running."""
+
+    STAGES = 4
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[str], None]:
+        return self.next
+
+    def __exit__(self, *_: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+    def next(self, name: str) -> None:
+        if self.bar is None:  # made lazily, so that it shows below the reading bar
+            self.bar = tqdm(
+                total=self.STAGES, file=sys.stderr, disable=None if self.enabled else True,
+                leave=False, bar_format="{desc}",
+            )  # fmt: skip
+        else:
+            self.bar.update()
+        self.bar.set_description_str(f"{name}… (stage {self.bar.n + 1} of {self.STAGES})")
 
 
 def _progress_bar(files: Iterable[Path]) -> Iterable[Path]:
