@@ -6,6 +6,7 @@ fields are not errors. Values are untrusted text: they are kept as data, never i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,6 +17,9 @@ from .times import TimeFormatError, parse_time
 
 URL_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
 MAX_TEXT = 10_000
+# Control characters, lone surrogates (from JSON escapes) and non-characters: no text needs
+# them, and XML (GraphML, GEXF) and UTF-8 writers cannot carry them.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
 class FieldError(ValueError):
@@ -116,8 +120,8 @@ def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[st
         value = raw.get(name)
         if value is None:
             continue
-        if isinstance(value, str) and _is_web_url(value.strip()):
-            good.append(value.strip())
+        if isinstance(value, str) and _is_web_url(clean_text(value)):
+            good.append(clean_text(value))
         else:
             bad.append(f"{name} {one_line(repr(value), 60)} is not an http(s) URL")
     if not good:
@@ -141,8 +145,17 @@ def _text(raw: Mapping[str, Any], key: str, label: str | None = None) -> str | N
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise FieldError(f"{label or key}: expected text, got {_kind(value)}")
-    text = str(value).strip()
+    text = clean_text(str(value))
     return text[:MAX_TEXT] or None
+
+
+def clean_text(text: str) -> str:
+    """Text without characters no output can carry, and without surrounding space.
+
+    >>> clean_text(" caf\\u00e9\\x00\\x1b[31m ")
+    'café[31m'
+    """
+    return _UNWRITABLE.sub("", text).strip()
 
 
 def _texts(raw: Mapping[str, Any], key: str) -> list[str]:
@@ -152,7 +165,7 @@ def _texts(raw: Mapping[str, Any], key: str) -> list[str]:
         if isinstance(value, dict | list):
             raise FieldError(f"{key}: expected a list of text, found {_kind(value)} in it")
         if value is not None and str(value).strip():
-            texts.append(str(value).strip()[:MAX_TEXT])
+            texts.append(clean_text(str(value))[:MAX_TEXT])
     return texts
 
 
