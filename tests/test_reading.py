@@ -184,6 +184,25 @@ def test_wrong_types_reject_the_record(
     assert reason in problem.reason
 
 
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "deep.txt",
+            "---\nwebUrl: https://e.com/a\ntopics: " + "[" * 100_000 + "]" * 100_000 + "\n---\n",
+        ),
+        ("deep.json", '{"webUrl": "https://e.com/b", "t": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+        ("deep.jsonl", '{"webUrl": "https://e.com/c", "t": ' + "{" * 5_000 + "}" * 5_000 + "}\n"),
+    ],
+)
+def test_absurd_nesting_is_rejected_not_a_crash(
+    write_record: WriteRecord, name: str, text: str
+) -> None:
+    # 100,000 levels overflow libyaml's C stack and kill the process unless refused first.
+    records, (problem,) = read_file(write_record(name, text))
+    assert records == [] and "nested deeper than 64 levels" in problem.reason
+
+
 def test_a_top_level_list_is_not_a_record(write_record: WriteRecord) -> None:
     records, (problem,) = read_file(write_record("l.txt", "---\n- a\n- b\n---\n"))
     assert records == [] and "must be a mapping" in problem.reason

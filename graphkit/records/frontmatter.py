@@ -55,8 +55,28 @@ def split_front_matter(text: str) -> tuple[str, int]:
     raise LoadError("front matter is not closed by a line '---'", len(lines))
 
 
+MAX_NESTING = 64
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
+
+
+def check_nesting(text: str) -> None:
+    """Refuse text nested deeper than any record needs: libyaml overflows C's stack (and
+    crashes the process) on tens of thousands of `[`, and json recurses as deep.
+
+    >>> check_nesting("[" * 100)
+    Traceback (most recent call last):
+    graphkit.records.frontmatter.LoadError: nested deeper than 64 levels
+    """
+    depth = 0
+    for bracket in _NOT_BRACKET.sub("", text):  # C-speed filter; the loop sees brackets only
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        if depth > MAX_NESTING:
+            raise LoadError(f"nested deeper than {MAX_NESTING} levels")
+
+
 def load_yaml(text: str, first_line: int = 1) -> Any:
     """Load YAML safely; `first_line` is the file line the text starts after."""
+    check_nesting(text)
     try:
         data = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a safe loader
     except yaml.MarkedYAMLError as error:
@@ -76,6 +96,7 @@ def load_json_documents(text: str, jsonl: bool) -> Iterator[tuple[Any, int | Non
             if line.strip():
                 yield _json_line(line, number), number
         return
+    check_nesting(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -89,7 +110,10 @@ def load_json_documents(text: str, jsonl: bool) -> Iterator[tuple[Any, int | Non
 
 def _json_line(line: str, number: int) -> Any:
     try:
+        check_nesting(line)
         return json.loads(line)
+    except LoadError as error:
+        return LoadError(error.reason, number)
     except json.JSONDecodeError as error:
         return LoadError(f"malformed JSON: {error.msg} (column {error.colno})", number)
 
