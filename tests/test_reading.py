@@ -166,6 +166,8 @@ def test_a_bad_related_entry_is_dropped_not_the_record() -> None:
     ("fields", "reason"),
     [
         ({"publishedDateTime": "yesterday"}, "publishedDateTime: not an ISO 8601"),
+        ({"publishedDateTime": "9999-12-31T23:59:59-14:00"}, "publishedDateTime: out of range"),
+        ({"publishedDateTime": "2021-02-18T25:00:00Z"}, "publishedDateTime: not an ISO 8601"),
         ({"quality": "high"}, "quality: expected a number"),
         ({"images": {"url": "x"}}, "images: expected a list"),
         ({"related": "https://example.com/r"}, "related: expected a list"),
@@ -201,6 +203,12 @@ def test_absurd_nesting_is_rejected_not_a_crash(
     # 100,000 levels overflow libyaml's C stack and kill the process unless refused first.
     records, (problem,) = read_file(write_record(name, text))
     assert records == [] and "nested deeper than 64 levels" in problem.reason
+
+
+def test_an_impossible_yaml_timestamp_is_rejected(write_record: WriteRecord) -> None:
+    text = "---\nwebUrl: https://e.com/a\npublishedDateTime: 2021-02-30T10:00:00Z\n---\n"
+    records, (problem,) = read_file(write_record("feb30.txt", text))
+    assert records == [] and problem.reason == "unreadable value: day is out of range for month"
 
 
 def test_a_top_level_list_is_not_a_record(write_record: WriteRecord) -> None:

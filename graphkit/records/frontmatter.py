@@ -85,6 +85,8 @@ def load_yaml(text: str, first_line: int = 1) -> Any:
         raise LoadError(f"malformed YAML: {error.problem or error.context}", line) from None
     except yaml.YAMLError as error:
         raise LoadError(f"malformed YAML: {one_line(str(error))}") from None
+    except (ValueError, OverflowError) as error:  # a timestamp like 2021-02-30 or year 99999
+        raise LoadError(f"unreadable value: {one_line(str(error))}") from None
     reject_shared_nodes(data)
     return data
 

@@ -37,16 +37,20 @@ def parse_time(raw: object) -> ParsedTime:
             raise TimeFormatError("empty date-time")
         # fromisoformat (3.11) reads Z, offsets, fractions and "T" or space separators.
         try:
-            return _as_utc(datetime.fromisoformat(text))
+            value = datetime.fromisoformat(text)
         except ValueError:
             raise TimeFormatError(f"not an ISO 8601 date-time: {text[:40]!r}") from None
+        return _as_utc(value)
     raise TimeFormatError(f"expected a date-time, got {type(raw).__name__}")
 
 
 def _as_utc(value: datetime) -> ParsedTime:
     if value.tzinfo is None or value.utcoffset() is None:
         return ParsedTime(value.replace(tzinfo=UTC), has_zone=False)
-    return ParsedTime(value.astimezone(UTC), has_zone=True)
+    try:
+        return ParsedTime(value.astimezone(UTC), has_zone=True)
+    except OverflowError:  # 9999-12-31T23:59-14:00 has no UTC time a datetime can hold
+        raise TimeFormatError(f"out of range in UTC: {value.isoformat()}") from None
 
 
 def is_plausible(value: datetime, now: datetime | None = None) -> bool:
