@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from graphkit import build
 from graphkit.records import Severity, StrictModeError, read_file, read_records
 
 from .conftest import MIXED, SEED_RECORD, WriteRecord, article
@@ -243,3 +247,54 @@ def test_strict_mode_stops_at_the_first_problem() -> None:
 def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
     result = read_records([tmp_path / "nope"])
     assert result.records == [] and "no such file" in result.problems[0].reason
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+FIELDS = [
+    "title",
+    "webUrl",
+    "publishedDateTime",
+    "provider",
+    "topics",
+    "related",
+    "images",
+    "quality",
+    "heat",
+    "category",
+    "categories",
+    "excerpt",
+    "updatedDateTime",
+    "secured",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8))
+def test_any_json_shape_builds_or_is_rejected_never_an_exception(fields: dict[str, object]) -> None:
+    """The whole build, every output written, on records of any shape."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "in" / "r.json"
+        path.parent.mkdir()
+        record = {"webUrl": "https://e.com/a", **fields}
+        path.write_text(json.dumps(record), encoding="utf-8")
+        result = build(path.parent, Path(folder) / "out")
+        rejected = [p for p in result.problems if p.severity is Severity.REJECTED]
+        assert len(result.read.records) + len(rejected) == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_any_front_matter_text_gives_records_or_problems_never_an_exception(text: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.txt"
+        path.write_text(
+            f"---\nwebUrl: https://e.com/a\n{text}\n---\n", encoding="utf-8", errors="surrogatepass"
+        )
+        records, problems = read_file(path)
+        assert records or problems
