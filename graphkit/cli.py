@@ -284,20 +284,28 @@ def _summary_text(result: Build, out: Path) -> str:
     s = result.summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
     warnings = len(result.problems) - len(result.lost)
+    multi = sum(len(c.outlets) > 1 for c in result.coverage)
     lines = [
-        f"read     {s['files_read']} files: {s['records']} records, "
-        f"{s['records_rejected']} rejected, {s['related_entries_dropped']} related entries dropped",
-        f"resolved {s['articles']} articles ({s['articles_with_record']} with a record), "
-        f"{s['outlets']} outlets, {s['topics']} topics, {s['categories']} categories",
-        f"graph    {s['nodes']} nodes, {s['edges']} edges ({relations})",
+        f"read     {_n(s['files_read'], 'file')}: {_n(s['records'], 'record')}, "
+        f"{s['records_rejected']} rejected, "
+        f"{_n(s['related_entries_dropped'], 'related entry', 'related entries')} dropped",
+        f"resolved {_n(s['articles'], 'article')} ({s['articles_with_record']} with a record), "
+        f"{_n(s['outlets'], 'outlet')}, {_n(s['topics'], 'topic')}, "
+        f"{_n(s['categories'], 'category', 'categories')}",
+        f"graph    {_n(s['nodes'], 'node')}, {_n(s['edges'], 'edge')} ({relations})",
         f"times    {s['times_without_zone']} without zone (read as UTC), "
         f"{s['implausible_times']} implausible, {s['missing_times']} missing; "
-        f"{s['conflicts']} disagreements, {warnings} warnings",
-        f"stories  {len(result.coverage)} stories, "
-        f"{sum(len(c.outlets) > 1 for c in result.coverage)} covered by two outlets or more",
+        f"{_n(s['conflicts'], 'disagreement')}, {_n(warnings, 'warning')}",
+        f"stories  {_n(len(result.coverage), 'story', 'stories')}, "
+        f"{multi} covered by two outlets or more",
         f"wrote    {', '.join(p.name for p in result.written)} in {out}/",
     ]
     return "\n".join(lines)
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    """`1 file`, `2 files`."""
+    return f"{count} {one if count == 1 else many or one + 's'}"
 
 
 def _stats_text(stats: dict[str, Any]) -> str:
