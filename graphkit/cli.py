@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import click
 
 from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, leaderboard
-from .analysis.coverage import find_story, format_lag, parse_when
+from .analysis.coverage import find_story, parse_when
 from .outputs import read_coverage, read_graph_json
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
@@ -22,7 +22,14 @@ from .outputs.tables import (
     outlet_rows,
     story_rows,
 )
-from .pipeline import DEFAULT_OUT, DEFAULT_SOURCE, Build, build
+from .outputs.text import (
+    leaderboard_text,
+    pairs_text,
+    stats_text,
+    summary_text,
+    timeline_text,
+)
+from .pipeline import DEFAULT_OUT, DEFAULT_SOURCE, build
 from .rdf import (
     ENGINES,
     FORMATS,
@@ -34,7 +41,7 @@ from .rdf import (
     query_data,
     resolve_base,
 )
-from .records import StrictModeError, iso_utc
+from .records import StrictModeError
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -51,6 +58,17 @@ def data_option(
         type=click.Path(file_okay=False, path_type=Path),
         default=DEFAULT_OUT,
         show_default=True,
+        help=help,
+    )
+
+
+def base_option(help: str) -> Callable[[Command], Command]:
+    """`--base IRI` (or GRAPHKIT_BASE): the base of graphkit's minted IRIs."""
+    return click.option(
+        "--base",
+        envvar="GRAPHKIT_BASE",
+        show_envvar=True,
+        callback=lambda _ctx, _param, value: _base(value),
         help=help,
     )
 
@@ -73,13 +91,7 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file or entry that is rejected.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
-@click.option(
-    "--base",
-    envvar="GRAPHKIT_BASE",
-    show_envvar=True,
-    callback=lambda _ctx, _param, value: _base(value),
-    help="Base under which the RDF export mints IRIs [default: https://graphkit.example/id/].",
-)
+@base_option("Base under which the RDF export mints IRIs [default: https://graphkit.example/id/].")
 def build_command(
     sources: tuple[Path, ...], out: Path, strict: bool, quiet: bool, base: str | None
 ) -> None:
@@ -97,7 +109,8 @@ def build_command(
     for problem in result.lost:
         click.echo(str(problem), err=True)
     if not quiet:
-        click.echo(_summary_text(result, out))
+        warnings = len(result.problems) - len(result.lost)
+        click.echo(summary_text(result.summary, result.coverage, warnings, result.written, out))
     sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
 
 
@@ -115,7 +128,7 @@ def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
             raise click.UsageError(f"{graph_file} not found: run `graphkit build` first")
         graph = read_graph_json(graph_file)
     stats = graph_stats(graph)
-    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else _stats_text(stats))
+    click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else stats_text(stats))
 
 
 def _when(end: bool) -> Any:
@@ -179,15 +192,15 @@ def first_command(
         story = find_story(coverage, story_id)
         if story is None:
             raise click.BadParameter(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
-        _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: _timeline_text(story))
+        _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story))
         return
     where = CoverageFilter(topic=topic, category=category, since=since, until=until)
     if pairs:
         rows = head_to_head_rows(head_to_head(coverage, where))
-        _echo_rows(rows, HEAD_TO_HEAD_COLUMNS, fmt, lambda: _pairs_text(rows))
+        _echo_rows(rows, HEAD_TO_HEAD_COLUMNS, fmt, lambda: pairs_text(rows))
         return
     rows = outlet_rows(leaderboard(coverage, where, min_outlets=min_outlets))
-    _echo_rows(rows, OUTLET_COLUMNS, fmt, lambda: _leaderboard_text(rows))
+    _echo_rows(rows, OUTLET_COLUMNS, fmt, lambda: leaderboard_text(rows))
 
 
 def _coverage(sources: tuple[Path, ...], data: Path) -> list[StoryCoverage]:
@@ -209,119 +222,6 @@ def _echo_rows(
         click.echo(table())
 
 
-def _timeline_text(story: StoryCoverage) -> str:
-    first = story.first_time
-    firsts = ", ".join(_outlet(e.provider, e.provider_name) for e in story.first) or "nobody"
-    lines = [
-        f"story   {story.id}: {_safe(story.label)}",
-        f"first   {iso_utc(first) if first else 'no usable time'} by {firsts}",
-        f"        {len(story.entries)} articles, {len(story.outlets)} outlets, "
-        f"{len(story.untimed)} without a usable time",
-        "",
-    ]
-    rows = [
-        [
-            iso_utc(e.published) if e.published else f"({e.time_status} time)",
-            format_lag(e.lag_seconds),
-            _outlet(e.provider, e.provider_name),
-            _safe(e.url),
-        ]
-        for e in story.entries
-    ]
-    return "\n".join(lines) + "\n" + _columns(["published (UTC)", "behind", "outlet", "url"], rows)
-
-
-def _leaderboard_text(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no stories covered by enough outlets match"
-    table = [
-        [
-            _outlet(r["provider_domain"], r["provider_name"]),
-            str(r["stories"]),
-            f"{r['times_first']:g}",
-            str(r["tied_first"]),
-            f"{r['share_first']:.0%}",
-            format_lag(r["median_lag_seconds"]).replace("first", "-"),
-            format_lag(r["mean_lag_seconds"]).replace("first", "-"),
-        ]
-        for r in rows
-    ]
-    header = ["outlet", "stories", "first", "tied", "share", "median lag", "mean lag"]
-    return _columns(header, table)
-
-
-def _pairs_text(rows: list[dict[str, Any]]) -> str:
-    if not rows:
-        return "no two outlets covered a matching story"
-    table = [
-        [r["outlet_a"], r["outlet_b"], str(r["stories"]), str(r["a_earlier"]),
-         str(r["b_earlier"]), str(r["ties"])]
-        for r in rows
-    ]  # fmt: skip
-    return _columns(["outlet a", "outlet b", "stories", "a earlier", "b earlier", "ties"], table)
-
-
-def _columns(header: list[str], rows: list[list[str]]) -> str:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
-             for row in [header, *rows]]  # fmt: skip
-    return "\n".join(line.rstrip() for line in lines)
-
-
-def _outlet(domain: str | None, name: str | None) -> str:
-    if not domain:
-        return "(unknown outlet)"
-    return f"{_safe(name)} ({domain})" if name and name != domain else domain
-
-
-def _safe(text: str | None) -> str:
-    """Untrusted text made safe for a terminal: one line, no control characters."""
-    flat = " ".join((text or "").split())
-    return "".join(c if c.isprintable() else "\ufffd" for c in flat)
-
-
-def _summary_text(result: Build, out: Path) -> str:
-    s = result.summary
-    relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
-    warnings = len(result.problems) - len(result.lost)
-    multi = sum(len(c.outlets) > 1 for c in result.coverage)
-    lines = [
-        f"read     {_n(s['files_read'], 'file')}: {_n(s['records'], 'record')}, "
-        f"{s['records_rejected']} rejected, "
-        f"{_n(s['related_entries_dropped'], 'related entry', 'related entries')} dropped",
-        f"resolved {_n(s['articles'], 'article')} ({s['articles_with_record']} with a record), "
-        f"{_n(s['outlets'], 'outlet')}, {_n(s['topics'], 'topic')}, "
-        f"{_n(s['categories'], 'category', 'categories')}",
-        f"graph    {_n(s['nodes'], 'node')}, {_n(s['edges'], 'edge')} ({relations})",
-        f"times    {s['times_without_zone']} without zone (read as UTC), "
-        f"{s['implausible_times']} implausible, {s['missing_times']} missing; "
-        f"{_n(s['conflicts'], 'disagreement')}, {_n(warnings, 'warning')}",
-        f"stories  {_n(len(result.coverage), 'story', 'stories')}, "
-        f"{multi} covered by two outlets or more",
-        f"wrote    {', '.join(p.name for p in result.written)} in {out}/",
-    ]
-    return "\n".join(lines)
-
-
-def _n(count: int, one: str, many: str | None = None) -> str:
-    """`1 file`, `2 files`."""
-    return f"{count} {one if count == 1 else many or one + 's'}"
-
-
-def _stats_text(stats: dict[str, Any]) -> str:
-    lines = [
-        f"articles {stats['articles']}, outlets {stats['outlets']}, topics {stats['topics']}, "
-        f"categories {stats['categories']}",
-        "edges    " + ", ".join(f"{k} {v}" for k, v in stats["edges"].items()),
-        f"span     {stats['first_published_utc']} .. {stats['last_published_utc']}",
-        "top outlets:",
-        *(f"  {row['articles']:>5}  {row['label']}" for row in stats["top_outlets"]),
-        "top topics:",
-        *(f"  {row['articles']:>5}  {row['label']}" for row in stats["top_topics"]),
-    ]
-    return "\n".join(lines)
-
-
 @main.command("query")
 @click.argument("query", required=False)
 @data_option("A built output folder: its store/ (or graph.nt for rdflib) is queried.")
@@ -340,13 +240,7 @@ def _stats_text(stats: dict[str, Any]) -> str:
     show_default=True,
     help="Oxigraph (fast, persisted store) or rdflib's in-memory engine (slow fallback).",
 )
-@click.option(
-    "--base",
-    envvar="GRAPHKIT_BASE",
-    show_envvar=True,
-    callback=lambda _ctx, _param, value: _base(value),
-    help="Base for relative IRIs in the query [default: the base the data was built with].",
-)
+@base_option("Base for relative IRIs in the query [default: the base the data was built with].")
 @click.option("--list", "list_only", is_flag=True, help="List the canned queries and exit.")
 def query_command(
     query: str | None,

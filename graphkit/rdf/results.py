@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ..outputs.text import columns
 from .terms import PREFIXES, XSD
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -179,18 +180,9 @@ def as_table(result: Result, base: str | None = None) -> str:
     if result.boolean is not None:
         return "true" if result.boolean else "false"
     cells = [[_short(term, base) for term in row] for row in result.rows]
-    widths = [len(name) for name in result.variables]
-    for row in cells:
-        widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
-    lines = [_line(result.variables, widths), _line(["-" * w for w in widths], widths)]
-    lines += [_line(row, widths) for row in cells]
     count = len(result.rows)
-    lines.append(f"({count} {'row' if count == 1 else 'rows'})")
-    return "\n".join(lines)
-
-
-def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+    footer = f"({count} {'row' if count == 1 else 'rows'})"
+    return columns(result.variables, cells, rule=True) + "\n" + footer
 
 
 def _short(term: Term | None, base: str | None) -> str:

@@ -1,0 +1,155 @@
+"""Plain text for terminals: the build summary, figures, leaderboards and timelines.
+
+The command line prints these; a notebook can print them too. Record data is untrusted, so
+every cell is made one line of printable characters before it reaches a terminal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..analysis import StoryCoverage
+from ..analysis.coverage import format_lag
+from ..records import iso_utc
+
+
+def columns(header: Sequence[str], rows: Sequence[Sequence[str]], rule: bool = False) -> str:
+    """Left-aligned columns two spaces apart; `rule` puts a line of dashes under the header.
+
+    >>> print(columns(["outlet", "first"], [["bbc.co.uk", "2"]], rule=True))
+    outlet     first
+    ---------  -----
+    bbc.co.uk  2
+    """
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    ruled = [list(header), ["-" * width for width in widths]] if rule else [list(header)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+             for row in [*ruled, *rows]]  # fmt: skip
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def terminal_safe(text: str | None) -> str:
+    """Untrusted text made safe for a terminal: one line, no control characters.
+
+    >>> terminal_safe("a\\nb\\x1b[31m")
+    'a b\\ufffd[31m'
+    """
+    flat = " ".join((text or "").split())
+    return "".join(c if c.isprintable() else "\ufffd" for c in flat)
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    """`1 file`, `2 files`.
+
+    >>> plural(1, "story", "stories"), plural(2, "story", "stories")
+    ('1 story', '2 stories')
+    """
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def summary_text(
+    summary: Mapping[str, Any],
+    coverage: Sequence[StoryCoverage],
+    warnings: int,
+    written: Sequence[Path],
+    out: Path,
+) -> str:
+    """What `graphkit build` prints: what was read, resolved, grouped and written."""
+    s = summary
+    relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
+    multi = sum(len(c.outlets) > 1 for c in coverage)
+    lines = [
+        f"read     {plural(s['files_read'], 'file')}: {plural(s['records'], 'record')}, "
+        f"{s['records_rejected']} rejected, "
+        f"{plural(s['related_entries_dropped'], 'related entry', 'related entries')} dropped",
+        f"resolved {plural(s['articles'], 'article')} ({s['articles_with_record']} with a record), "
+        f"{plural(s['outlets'], 'outlet')}, {plural(s['topics'], 'topic')}, "
+        f"{plural(s['categories'], 'category', 'categories')}",
+        f"graph    {plural(s['nodes'], 'node')}, {plural(s['edges'], 'edge')} ({relations})",
+        f"times    {s['times_without_zone']} without zone (read as UTC), "
+        f"{s['implausible_times']} implausible, {s['missing_times']} missing; "
+        f"{plural(s['conflicts'], 'disagreement')}, {plural(warnings, 'warning')}",
+        f"stories  {plural(len(coverage), 'story', 'stories')}, "
+        f"{multi} covered by two outlets or more",
+        f"wrote    {', '.join(p.name for p in written)} in {out}/",
+    ]
+    return "\n".join(lines)
+
+
+def stats_text(stats: Mapping[str, Any]) -> str:
+    """What `graphkit stats` prints (see `graphkit.analysis.graph_stats`)."""
+    lines = [
+        f"articles {stats['articles']}, outlets {stats['outlets']}, topics {stats['topics']}, "
+        f"categories {stats['categories']}",
+        "edges    " + ", ".join(f"{k} {v}" for k, v in stats["edges"].items()),
+        f"span     {stats['first_published_utc']} .. {stats['last_published_utc']}",
+        "top outlets:",
+        *(f"  {row['articles']:>5}  {terminal_safe(row['label'])}" for row in stats["top_outlets"]),
+        "top topics:",
+        *(f"  {row['articles']:>5}  {terminal_safe(row['label'])}" for row in stats["top_topics"]),
+    ]
+    return "\n".join(lines)
+
+
+def timeline_text(story: StoryCoverage) -> str:
+    """One story's coverage, earliest first, with each article's lag behind the first."""
+    first = story.first_time
+    firsts = ", ".join(outlet_label(e.provider, e.provider_name) for e in story.first) or "nobody"
+    lines = [
+        f"story   {story.id}: {terminal_safe(story.label)}",
+        f"first   {iso_utc(first) if first else 'no usable time'} by {firsts}",
+        f"        {len(story.entries)} articles, {len(story.outlets)} outlets, "
+        f"{len(story.untimed)} without a usable time",
+        "",
+    ]
+    rows = [
+        [
+            iso_utc(e.published) if e.published else f"({e.time_status} time)",
+            format_lag(e.lag_seconds),
+            outlet_label(e.provider, e.provider_name),
+            terminal_safe(e.url),
+        ]
+        for e in story.entries
+    ]
+    return "\n".join(lines) + "\n" + columns(["published (UTC)", "behind", "outlet", "url"], rows)
+
+
+def leaderboard_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """The outlet leaderboard rows (`graphkit.outputs.tables.outlet_rows`) as a table."""
+    if not rows:
+        return "no stories covered by enough outlets match"
+    table = [
+        [
+            outlet_label(r["provider_domain"], r["provider_name"]),
+            str(r["stories"]),
+            f"{r['times_first']:g}",
+            str(r["tied_first"]),
+            f"{r['share_first']:.0%}",
+            format_lag(r["median_lag_seconds"]).replace("first", "-"),
+            format_lag(r["mean_lag_seconds"]).replace("first", "-"),
+        ]
+        for r in rows
+    ]
+    header = ["outlet", "stories", "first", "tied", "share", "median lag", "mean lag"]
+    return columns(header, table)
+
+
+def pairs_text(rows: Sequence[Mapping[str, Any]]) -> str:
+    """Head-to-head rows (`graphkit.outputs.tables.head_to_head_rows`) as a table."""
+    if not rows:
+        return "no two outlets covered a matching story"
+    table = [
+        [r["outlet_a"], r["outlet_b"], str(r["stories"]), str(r["a_earlier"]),
+         str(r["b_earlier"]), str(r["ties"])]
+        for r in rows
+    ]  # fmt: skip
+    return columns(["outlet a", "outlet b", "stories", "a earlier", "b earlier", "ties"], table)
+
+
+def outlet_label(domain: str | None, name: str | None) -> str:
+    """`Name (domain)`, or the domain alone when the name adds nothing."""
+    if not domain:
+        return "(unknown outlet)"
+    return f"{terminal_safe(name)} ({domain})" if name and name != domain else domain
