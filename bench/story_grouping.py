@@ -1,12 +1,20 @@
-"""Story grouping benchmark: labelled synthetic corpora at 0, 2, 5 and 10 % cross-story links.
+"""Story grouping benchmark: real labelled coverage first, then labelled synthetic corpora.
 
-For each noise level and seed, writes a corpus with `graphkit.synthetic`, reads and resolves it,
-groups the articles with `detect_stories` and with plain connected components of the related
-links (the baseline), and scores both against the true stories: BCubed precision, recall and
-F1, and the adjusted Rand index. Prints a Markdown table (means over the seeds).
+**Real** (`--real CSV`, default `../shared/data/uci-news-dev.csv`): the real headlines, outlets
+and story clusters of a slice of the UCI News Aggregator data set, written in the record format
+by `graphkit.synthetic.labelled` (records for about 60 % of the articles, 1 to 4 same-story
+related entries each, 0, 5 and 10 % of related entries pointing into another story published
+within a day, times spread over hours to days). **Synthetic**: corpora of
+`graphkit.synthetic` at 0, 2, 5 and 10 % cross-story links.
 
-    python bench/story_grouping.py                      # 3000 records, seeds 1 2 3
-    python bench/story_grouping.py --records 10000 --seeds 7
+For each corpus, groups the articles with graphkit (`group_stories`) and with plain connected
+components of the related links, and prints, as Markdown tables (means over the seeds):
+BCubed precision, recall and F1, the adjusted Rand index, and the share of *counted first
+articles* that are true firsts: the first articles of found stories covered by two outlets or
+more (what the leaderboard counts), and whether each is the earliest article of its real story.
+
+    python bench/story_grouping.py                           # real data, then synthetic
+    python bench/story_grouping.py --skip-synthetic --seeds 1 2 3 4 5
 """
 
 from __future__ import annotations
@@ -25,17 +33,21 @@ from graphkit.analysis import (
     adjusted_rand_index,
     bcubed,
     detect_stories,
+    first_coverage,
     linked_components,
 )
 from graphkit.analysis.stories import story_index
 from graphkit.records import read_records
 from graphkit.resolve import Corpus, resolve
 from graphkit.synthetic import generate_corpus
+from graphkit.synthetic.labelled import write_labelled_corpus
 
-NOISE_LEVELS = (0.0, 0.02, 0.05, 0.10)
+REAL_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "uci-news-dev.csv"
+REAL_NOISE = (0.0, 0.05, 0.10)
+SYNTHETIC_NOISE = (0.0, 0.02, 0.05, 0.10)
 METHODS: dict[str, Callable[[Corpus], list[Story]]] = {
-    "stories": detect_stories,
-    "components (baseline)": linked_components,
+    "graphkit": detect_stories,
+    "components": linked_components,
 }
 
 
@@ -43,7 +55,6 @@ METHODS: dict[str, Callable[[Corpus], list[Story]]] = {
 class Score:
     method: str
     noise: float
-    seed: int
     articles: int
     true_stories: int
     found_stories: int
@@ -51,19 +62,17 @@ class Score:
     recall: float
     f1: float
     ari: float
+    counted_firsts: int
+    true_firsts: int
     seconds: float
 
 
-def measure(records: int, noise: float, seed: int, folder: Path) -> list[Score]:
-    """Generate one corpus and score every method on it."""
-    corpus_files = generate_corpus(folder, records=records, noise=noise, seed=seed)
-    corpus = resolve(read_records([folder]).records)
-    truth = {}
-    for url, story in corpus_files.labels.items():
-        article = corpus.article_for(url)
-        if article is None:
-            raise SystemExit(f"labelled URL {url} not found in the corpus")
-        truth[article.id] = story
+def score(
+    corpus: Corpus, labels: dict[str, str], firsts: frozenset[str] | None, noise: float
+) -> list[Score]:
+    """Score every method on one labelled corpus (`firsts`: true first URLs, when known)."""
+    truth = {_article(corpus, url): story for url, story in labels.items()}
+    true_first_ids = {_article(corpus, url) for url in firsts} if firsts is not None else None
     scores = []
     for name, method in METHODS.items():
         started = time.perf_counter()
@@ -71,44 +80,71 @@ def measure(records: int, noise: float, seed: int, folder: Path) -> list[Score]:
         seconds = time.perf_counter() - started
         predicted = story_index(stories)
         quality = bcubed(predicted, truth)
+        counted = [
+            entry.article
+            for story in first_coverage(stories, corpus)
+            if story.first_time is not None and len(story.outlets) >= 2
+            for entry in story.first
+        ]
+        right = sum(a in true_first_ids for a in counted) if true_first_ids is not None else 0
         scores.append(
             Score(
-                method=name,
-                noise=noise,
-                seed=seed,
-                articles=len(truth),
-                true_stories=len(set(truth.values())),
-                found_stories=len(stories),
-                precision=quality.precision,
-                recall=quality.recall,
-                f1=quality.f1,
-                ari=adjusted_rand_index(predicted, truth),
-                seconds=seconds,
+                name, noise, len(truth), len(set(truth.values())), len(stories),
+                quality.precision, quality.recall, quality.f1,
+                adjusted_rand_index(predicted, truth), len(counted), right, seconds,
             )
-        )
+        )  # fmt: skip
     return scores
 
 
-def table(scores: Sequence[Score]) -> str:
+def _article(corpus: Corpus, url: str) -> str:
+    article = corpus.article_for(url)
+    if article is None:
+        raise SystemExit(f"labelled URL {url} not found in the corpus")
+    return article.id
+
+
+def real_scores(csv_path: Path, noise: float, seed: int, folder: Path) -> list[Score]:
+    written = write_labelled_corpus(csv_path, folder, noise=noise, seed=seed)
+    corpus = resolve(read_records([folder]).records)
+    return score(corpus, written.labels, written.true_firsts, noise)
+
+
+def synthetic_scores(records: int, noise: float, seed: int, folder: Path) -> list[Score]:
+    written = generate_corpus(folder, records=records, noise=noise, seed=seed)
+    corpus = resolve(read_records([folder]).records)
+    return score(corpus, written.labels, None, noise)
+
+
+def table(scores: Sequence[Score], with_firsts: bool) -> str:
     """A Markdown table: one row per noise level and method, means over the seeds."""
-    lines = [
-        "| noise | method | articles | true stories | found | BCubed P | BCubed R | BCubed F1 "
-        "| ARI | seconds |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
+    head = (
+        "| cross-story links | method | articles | true stories | found | BCubed P | R | F1 | ARI |"
+    )
+    rule = "|---:|---|---:|---:|---:|---:|---:|---:|---:|"
+    if with_firsts:
+        head += " counted firsts that are true firsts |"
+        rule += "---:|"
+    lines = [head + " seconds |", rule + "---:|"]
     for noise in sorted({s.noise for s in scores}):
         for method in METHODS:
             rows = [s for s in scores if s.noise == noise and s.method == method]
             if not rows:
                 continue
-            lines.append(
+            line = (
                 f"| {noise:.0%} | {method} | {mean([r.articles for r in rows]):.0f} "
                 f"| {mean([r.true_stories for r in rows]):.0f} "
                 f"| {mean([r.found_stories for r in rows]):.0f} "
                 f"| {mean([r.precision for r in rows]):.3f} | {mean([r.recall for r in rows]):.3f} "
-                f"| {mean([r.f1 for r in rows]):.3f} | {mean([r.ari for r in rows]):.3f} "
-                f"| {mean([r.seconds for r in rows]):.2f} |"
+                f"| {mean([r.f1 for r in rows]):.3f} | {mean([r.ari for r in rows]):.3f} |"
             )
+            if with_firsts:
+                right, counted = (
+                    sum(r.true_firsts for r in rows),
+                    sum(r.counted_firsts for r in rows),
+                )
+                line += f" {right / max(counted, 1):.1%} ({right} of {counted}) |"
+            lines.append(line + f" {mean([r.seconds for r in rows]):.2f} |")
     return "\n".join(lines)
 
 
@@ -117,29 +153,54 @@ def mean(values: Sequence[float]) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--records", type=int, default=3000, help="records per corpus")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--real", type=Path, default=REAL_CSV, help="labelled CSV of real data")
+    parser.add_argument("--records", type=int, default=3000, help="records per synthetic corpus")
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3], help="corpus seeds")
-    parser.add_argument(
-        "--noise", type=float, nargs="+", default=list(NOISE_LEVELS), help="noise levels"
-    )
+    parser.add_argument("--skip-real", action="store_true")
+    parser.add_argument("--skip-synthetic", action="store_true")
     args = parser.parse_args(argv)
-    scores: list[Score] = []
+    seeds = " ".join(map(str, args.seeds))
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-") as temporary:
-        for noise in args.noise:
-            for seed in args.seeds:
-                folder = Path(temporary) / f"noise{noise}-seed{seed}"
-                found = measure(args.records, noise, seed, folder)
-                for s in found:
-                    print(
-                        f"noise {noise:.0%} seed {seed} {s.method}: F1 {s.f1:.3f} "
-                        f"ARI {s.ari:.3f} ({s.seconds:.2f}s)",
-                        file=sys.stderr,
-                    )
-                scores.extend(found)
-    print(f"{args.records} records per corpus, seeds {' '.join(map(str, args.seeds))}:\n")
-    print(table(scores))
+        if not args.skip_real:
+            if not args.real.is_file():
+                raise SystemExit(f"no labelled CSV at {args.real} (--real)")
+
+            def real_one(noise: float, seed: int, folder: Path) -> list[Score]:
+                return real_scores(args.real, noise, seed, folder)
+
+            real = run(args.seeds, REAL_NOISE, Path(temporary) / "real", real_one)
+            print(f"Real labelled coverage ({args.real.name}), seeds {seeds}:\n")
+            print(table(real, with_firsts=True), end="\n\n", flush=True)
+        if not args.skip_synthetic:
+
+            def synthetic_one(noise: float, seed: int, folder: Path) -> list[Score]:
+                return synthetic_scores(args.records, noise, seed, folder)
+
+            synthetic = run(
+                args.seeds, SYNTHETIC_NOISE, Path(temporary) / "synthetic", synthetic_one
+            )
+            print(f"Synthetic corpora ({args.records} records), seeds {seeds}:\n")
+            print(table(synthetic, with_firsts=False))
     return 0
+
+
+def run(
+    seeds: Sequence[int],
+    levels: Sequence[float],
+    folder: Path,
+    measure: Callable[[float, int, Path], list[Score]],
+) -> list[Score]:
+    scores: list[Score] = []
+    for noise in levels:
+        for seed in seeds:
+            found = measure(noise, seed, folder / f"noise{noise}-seed{seed}")
+            for s in found:
+                print(f"{folder.name} {noise:.0%} seed {seed} {s.method}: F1 {s.f1:.3f} "
+                      f"firsts {s.true_firsts}/{s.counted_firsts} ({s.seconds:.2f}s)",
+                      file=sys.stderr)  # fmt: skip
+            scores.extend(found)
+    return scores
 
 
 if __name__ == "__main__":

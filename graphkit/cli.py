@@ -12,7 +12,7 @@ import click
 
 from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, leaderboard
 from .analysis.coverage import find_story, parse_when
-from .outputs import read_coverage, read_graph_json
+from .outputs import read_coverage, read_graph_json, read_stray_links
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
     OUTLET_COLUMNS,
@@ -187,12 +187,13 @@ def first_command(
     Times are UTC; --since and --until take ISO dates (a date means the whole day) or
     date-times, and bound the time a story was first covered.
     """
-    coverage = _coverage(sources, data)
+    coverage, strays = _coverage(sources, data)
     if story_id is not None:
         story = find_story(coverage, story_id)
         if story is None:
             raise click.BadParameter(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
-        _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story))
+        cut = [link for link in strays if story.id in (link["story_a"], link["story_b"])]
+        _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))
         return
     where = CoverageFilter(topic=topic, category=category, since=since, until=until)
     if pairs:
@@ -203,12 +204,16 @@ def first_command(
     _echo_rows(rows, OUTLET_COLUMNS, fmt, lambda: leaderboard_text(rows))
 
 
-def _coverage(sources: tuple[Path, ...], data: Path) -> list[StoryCoverage]:
+def _coverage(
+    sources: tuple[Path, ...], data: Path
+) -> tuple[list[StoryCoverage], list[dict[str, Any]]]:
+    """The story timelines and the related links set aside as strays."""
     if sources:
-        return build(sources).coverage
+        result = build(sources)
+        return result.coverage, result.report["stray_links"]
     if not (data / "stories.json").is_file() or not (data / "first_coverage.json").is_file():
         raise click.UsageError(f"no story tables in {data}: run `graphkit build` first")
-    return read_coverage(data)
+    return read_coverage(data), read_stray_links(data)
 
 
 def _echo_rows(

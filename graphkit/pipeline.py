@@ -15,10 +15,11 @@ from tqdm import tqdm
 from .analysis import (
     Story,
     StoryCoverage,
+    StoryGrouping,
     add_stories,
     coverage_graph,
-    detect_stories,
     first_coverage,
+    group_stories,
 )
 from .outputs import (
     build_report,
@@ -47,6 +48,7 @@ class Build:
     written: list[Path] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     coverage: list[StoryCoverage] = field(default_factory=list)  # one timeline per story
+    grouping: StoryGrouping | None = None  # links cut and pieces joined while grouping
 
     @property
     def problems(self) -> list[Problem]:
@@ -59,11 +61,11 @@ class Build:
 
     @property
     def summary(self) -> dict[str, Any]:
-        return build_summary(self.read, self.corpus, self.graph)
+        return build_summary(self.read, self.corpus, self.graph, self.grouping)
 
     @property
     def report(self) -> dict[str, Any]:
-        return build_report(self.sources, self.read, self.corpus, self.graph)
+        return build_report(self.sources, self.read, self.corpus, self.graph, self.grouping)
 
 
 def build(
@@ -87,13 +89,15 @@ def build(
         stage("resolving entities")
         corpus = resolve(read.records, now=now)
         stage("finding stories")
-        stories = detect_stories(corpus)
+        grouping = group_stories(corpus)
+        stories = grouping.stories
         coverage = first_coverage(stories, corpus)
         stage("building the graph")
         graph = add_stories(coverage_graph(corpus), coverage)
         result = Build(
-            [str(p) for p in paths], read, corpus, graph, stories=stories, coverage=coverage
-        )
+            [str(p) for p in paths], read, corpus, graph,
+            stories=stories, coverage=coverage, grouping=grouping,
+        )  # fmt: skip
         if out is not None:
             stage(f"writing {out}")
             result.written = write_outputs(result, Path(out), base=base)

@@ -239,8 +239,8 @@ def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
     assert list(first) == list(FIRST_COLUMNS)
     assert first["first_published_utc"] == "2021-02-17T23:21:00Z"
     assert (first["first_provider_domains"], first["first_article_urls"]) == (
-        "washingtonpost.com",
-        POST,
+        '["washingtonpost.com"]',
+        json.dumps([POST]),
     )
     assert (first["articles"], first["outlets"]) == ("3", "3")
     outlets = rows_of(tmp_path / "outlets.csv")
@@ -257,7 +257,7 @@ def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "outlets.json").read_text(encoding="utf-8"))[0]["stories"] == 1
 
 
-def test_ties_are_joined_by_semicolons_in_csv_and_lists_in_json(tmp_path: Path) -> None:
+def test_ties_are_json_arrays_in_csv_and_lists_in_json(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
     a = mention("https://a.example/x", "Rocket launch today", at(0), "a.example")
@@ -265,10 +265,43 @@ def test_ties_are_joined_by_semicolons_in_csv_and_lists_in_json(tmp_path: Path) 
     (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
     build(folder, tmp_path / "out")
     [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
-    assert first["first_provider_domains"] == "a.example;b.example"
-    assert first["first_article_urls"] == "https://a.example/x;https://b.example/x"
+    assert first["first_provider_domains"] == '["a.example","b.example"]'
+    assert first["first_article_urls"] == '["https://a.example/x","https://b.example/x"]'
     [row] = json.loads((tmp_path / "out" / "first_coverage.json").read_text(encoding="utf-8"))
     assert row["first_provider_domains"] == ["a.example", "b.example"]
+
+
+def test_list_cells_split_back_even_when_urls_hold_separators_and_quotes(
+    tmp_path: Path,
+) -> None:
+    # As real feeds write them: `&amp;` puts a `;` in the URL; `,` and `"` can follow.
+    tricky = 'https://a.example/x?feed=OBR&amp;date=20140310&amp;id=17418699&q="a,b"'
+    plain = "https://b.example/y;v=1,2"
+    folder = tmp_path / "records"
+    folder.mkdir()
+    a = mention(tricky, "Rocket launch today", at(0), "a.example")
+    b = mention(plain, "Rocket launch today", at(0), "b.example")
+    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
+    build(folder, tmp_path / "out")
+    [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
+    assert json.loads(first["first_article_urls"]) == [tricky, plain]
+    assert json.loads(first["first_provider_domains"]) == ["a.example", "b.example"]
+    [row] = json.loads((tmp_path / "out" / "first_coverage.json").read_text(encoding="utf-8"))
+    assert json.loads(first["first_article_urls"]) == row["first_article_urls"]
+
+
+def test_an_empty_list_cell_is_an_empty_json_array(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    folder.mkdir()
+    a = mention("https://a.example/x", "Rocket launch today", None, "a.example")
+    b = mention("https://b.example/x", "Rocket launch today", None, "b.example")
+    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
+    build(folder, tmp_path / "out")
+    [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
+    assert (first["first_provider_domains"], first["first_article_urls"]) == ("[]", "[]")
+    assert first["first_published_utc"] == ""
+    [row] = list(csv.DictReader(io.StringIO(csv_text([{"a": (), "b": [""]}], ["a", "b"]))))
+    assert (json.loads(row["a"]), json.loads(row["b"])) == ([], [""])
 
 
 def test_written_tables_read_back_into_the_same_timelines(tmp_path: Path) -> None:
@@ -293,3 +326,14 @@ def test_story_nodes_join_the_graph_files(tmp_path: Path) -> None:
 def test_csv_cells_that_would_run_as_formulas_are_neutralised() -> None:
     text = csv_text([{"label": "=HYPERLINK(1)", "n": -5}], ["label", "n"])
     assert text.splitlines()[1] == "'=HYPERLINK(1),-5"
+
+
+def test_list_cells_with_formula_looking_values_stay_safe_and_exact() -> None:
+    values = ["=HYPERLINK(1)", "+1", "-5", "@SUM(A1)", "\tx", "\rx"]
+    text = csv_text([{"one": ["=cmd|' /C calc'!A0"], "many": values}], ["one", "many"])
+    [row] = csv.DictReader(io.StringIO(text))
+    for cell in row.values():
+        assert cell.startswith("[") and not cell.startswith("'")
+    assert json.loads(row["one"]) == ["=cmd|' /C calc'!A0"]
+    assert json.loads(row["many"]) == values
+    assert len(text.splitlines()) == 2 and "\r" not in text  # JSON escapes control characters

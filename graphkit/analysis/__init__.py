@@ -22,7 +22,16 @@ from .graph import (
 )
 from .scoring import BCubed, adjusted_rand_index, bcubed
 from .stats import graph_stats
-from .stories import Story, StoryParams, detect_stories, linked_components
+from .stories import (
+    CutLink,
+    JoinedPiece,
+    Story,
+    StoryGrouping,
+    StoryParams,
+    detect_stories,
+    group_stories,
+    linked_components,
+)
 
 __all__ = [
     "ARTICLE",
@@ -32,11 +41,14 @@ __all__ = [
     "TOPIC",
     "BCubed",
     "CoverageFilter",
+    "CutLink",
     "Entry",
     "HeadToHead",
+    "JoinedPiece",
     "OutletLead",
     "Story",
     "StoryCoverage",
+    "StoryGrouping",
     "StoryParams",
     "add_stories",
     "adjusted_rand_index",
@@ -45,6 +57,7 @@ __all__ = [
     "detect_stories",
     "first_coverage",
     "graph_stats",
+    "group_stories",
     "head_to_head",
     "leaderboard",
     "linked_components",

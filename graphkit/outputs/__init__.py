@@ -2,7 +2,7 @@
 
 from .files import UnsafePathError, inside, write_json, write_text
 from .graphfiles import flat_graph, read_graph_json, write_graph_files
-from .report import build_report, build_summary
+from .report import build_report, build_summary, read_stray_links
 from .tables import read_coverage, write_coverage_tables
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "inside",
     "read_coverage",
     "read_graph_json",
+    "read_stray_links",
     "write_coverage_tables",
     "write_graph_files",
     "write_json",

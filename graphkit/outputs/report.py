@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from dataclasses import asdict
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from ..analysis import StoryGrouping
 from ..records import Problem, ReadResult, Severity, iso_utc
 from ..resolve import Corpus, TimeStatus
 
 
-def build_summary(read: ReadResult, corpus: Corpus, graph: nx.MultiDiGraph) -> dict[str, Any]:
+def build_summary(
+    read: ReadResult,
+    corpus: Corpus,
+    graph: nx.MultiDiGraph,
+    grouping: StoryGrouping | None = None,
+) -> dict[str, Any]:
     """The figures `graphkit build` prints and `report.json` keeps."""
     lost = Counter(p.severity for p in read.problems)
     times = Counter(a.time_status for a in corpus.articles.values())
@@ -34,22 +42,30 @@ def build_summary(read: ReadResult, corpus: Corpus, graph: nx.MultiDiGraph) -> d
         "implausible_times": times[TimeStatus.IMPLAUSIBLE],
         "missing_times": times[TimeStatus.MISSING],
         "conflicts": len(corpus.conflicts),
+        "stray_links": len(grouping.cut) if grouping else 0,
+        "pieces_joined": len(grouping.joined) if grouping else 0,
     }
 
 
 def build_report(
-    sources: list[str], read: ReadResult, corpus: Corpus, graph: nx.MultiDiGraph
+    sources: list[str],
+    read: ReadResult,
+    corpus: Corpus,
+    graph: nx.MultiDiGraph,
+    grouping: StoryGrouping | None = None,
 ) -> dict[str, Any]:
     """Everything a user needs to trust or question a build, as plain JSON values."""
     problems = [*read.problems, *corpus.problems]
     return {
         "built_at": iso_utc(corpus.built_at) if corpus.built_at else None,
         "sources": sources,
-        "summary": build_summary(read, corpus, graph),
+        "summary": build_summary(read, corpus, graph, grouping),
         "rejected": _problems(problems, Severity.REJECTED),
         "dropped": _problems(problems, Severity.DROPPED),
         "warnings": _problems(problems, Severity.WARNING),
         "conflicts": [asdict(conflict) for conflict in corpus.conflicts],
+        "stray_links": [asdict(link) for link in grouping.cut] if grouping else [],
+        "pieces_joined": [asdict(piece) for piece in grouping.joined] if grouping else [],
     }
 
 
@@ -59,3 +75,13 @@ def _problems(problems: list[Problem], severity: Severity) -> list[dict[str, Any
         for p in problems
         if p.severity is severity
     ]
+
+
+def read_stray_links(out: Path) -> list[dict[str, Any]]:
+    """The related links a build set aside as strays, from its `report.json` (none if absent)."""
+    try:
+        report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    links = report.get("stray_links") if isinstance(report, dict) else None
+    return links if isinstance(links, list) else []

@@ -5,7 +5,8 @@
 - `outlets.csv`: the outlet leaderboard; `head_to_head.csv`: who was earlier, pair by pair.
 
 Each also as `.json` (lists as lists, numbers as numbers, missing values as null). Times are
-ISO 8601 UTC with `Z`; in CSV, several values in one cell are joined by `;`.
+ISO 8601 UTC with `Z`; in CSV, a list cell is a JSON array (even for one value, `[]` for none),
+so `json.loads(cell)` splits it back whatever the values contain (URLs hold `;` and `,`).
 """
 
 from __future__ import annotations
@@ -124,13 +125,20 @@ def head_to_head_rows(pairs: Iterable[HeadToHead]) -> list[dict[str, Any]]:
 
 
 def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
-    """CSV with a header; lists joined by `;`, None empty, booleans `true`/`false`.
+    """CSV with a header; lists as JSON arrays, None empty, booleans `true`/`false`.
 
-    A text cell that a spreadsheet would run as a formula gets a leading `'`.
+    A list cell is compact JSON (`[]` when empty): `json.loads(cell)` gives the list back, even
+    when values hold `;`, `,` or quotes. It always starts with `[`, so a spreadsheet never runs
+    it; its values are kept as they are. A text cell that a spreadsheet would run as a formula
+    gets a leading `'`.
 
-    >>> print(csv_text([{"a": ["x", "y"], "b": None, "c": True, "d": "=1+1"}], "abcd"), end="")
-    a,b,c,d
-    x;y,,true,'=1+1
+    >>> rows = [{"a": ["x;1", "y,2"], "b": [], "c": None, "d": True, "e": "=1+1"}]
+    >>> print(text := csv_text(rows, "abcde"), end="")
+    a,b,c,d,e
+    "[""x;1"",""y,2""]",[],,true,'=1+1
+    >>> [row] = csv.DictReader(io.StringIO(text))
+    >>> json.loads(row["a"]), json.loads(row["b"])
+    (['x;1', 'y,2'], [])
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -221,7 +229,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ";".join(_cell(item) for item in value)
+        # Always starts with "[": never a formula, and never given the "'" prefix.
+        return json.dumps(list(value), ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return str(value)

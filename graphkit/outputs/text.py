@@ -72,7 +72,9 @@ def summary_text(
         f"{s['implausible_times']} implausible, {s['missing_times']} missing; "
         f"{plural(s['conflicts'], 'disagreement')}, {plural(warnings, 'warning')}",
         f"stories  {plural(len(coverage), 'story', 'stories')}, "
-        f"{multi} covered by two outlets or more",
+        f"{multi} covered by two outlets or more; "
+        f"{plural(s['stray_links'], 'related link')} set aside as strays, "
+        f"{plural(s['pieces_joined'], 'piece')} joined on headlines",
         f"wrote    {', '.join(p.name for p in written)} in {out}/",
     ]
     return "\n".join(lines)
@@ -93,8 +95,9 @@ def stats_text(stats: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def timeline_text(story: StoryCoverage) -> str:
-    """One story's coverage, earliest first, with each article's lag behind the first."""
+def timeline_text(story: StoryCoverage, cut: Sequence[Mapping[str, Any]] = ()) -> str:
+    """One story's coverage, earliest first, with each article's lag behind the first, and
+    the related links between it and other stories that were set aside as strays (`cut`)."""
     first = story.first_time
     firsts = ", ".join(outlet_label(e.provider, e.provider_name) for e in story.first) or "nobody"
     lines = [
@@ -113,7 +116,21 @@ def timeline_text(story: StoryCoverage) -> str:
         ]
         for e in story.entries
     ]
-    return "\n".join(lines) + "\n" + columns(["published (UTC)", "behind", "outlet", "url"], rows)
+    table = columns(["published (UTC)", "behind", "outlet", "url"], rows)
+    return "\n".join(lines) + "\n" + table + _cut_text(story.id, cut)
+
+
+def _cut_text(story_id: str, cut: Sequence[Mapping[str, Any]]) -> str:
+    if not cut:
+        return "\n\nno related link of this story was set aside"
+    lines = ["", "", f"{plural(len(cut), 'related link')} set aside as strays:"]
+    for link in cut:
+        other = link["story_b"] if link["story_a"] == story_id else link["story_a"]
+        lines.append(f"  {terminal_safe(link['a'])} -- {terminal_safe(link['b'])}")
+        lines.append(
+            f"      other story {other}; {link['reason']}: {terminal_safe(link['detail'])}"
+        )
+    return "\n".join(lines)
 
 
 def leaderboard_text(rows: Sequence[Mapping[str, Any]]) -> str:
