@@ -14,13 +14,18 @@ the links chain distinct stories into giant clusters. Stories are found in three
    plus the TF-IDF cosine of its two articles' headlines and excerpts. A stray link that
    bridges two groups densely linked among themselves does not hold them together: it is
    *cut*.
-2. **Moves.** An article whose words are unlike the rest of its group (cosine below
-   ``own_similarity``) moves to the story whose headlines match it strongly
-   (``join_similarity``, and ``move_margin`` better): a stray entry that is the only link of
-   the article it names.
+2. **Splits and moves.** Linked articles that are each unlike the rest of their group
+   (cosine below ``own_similarity``) but alike among themselves (``cohesion``) leave it
+   together when their group's words differ from the rest (``split_similarity``): a small
+   story that a big one's stray entries point into. A single article unlike its group moves
+   to the story whose headlines match it strongly (``join_similarity``, and ``move_margin``
+   better): typically an article that only one stray entry names.
 3. **Joins.** A piece that no link joins to the rest of its story (each piece has its own
-   false "first") joins a story at least twice its size whose headlines match it strongly
-   (``join_similarity``) and whose time span, widened by ``join_days``, it overlaps.
+   false "first") joins a story ``join_ratio`` times its size or more whose headlines match it
+   (``join_similarity``), with which it shares a word found mostly in the two of them
+   (``join_specificity`` of the articles with that word: "Plosser", not "stocks"), and whose
+   time span, widened by ``join_days``, holds its own. Without that shared word, a big corpus
+   of similar small stories (daily market reports) would glue them together.
 
 The result is the same in any record order: articles and links are sorted, each component gets
 its own seeded random generator, and ties break on ids. A story's id derives from its earliest
@@ -61,9 +66,14 @@ class StoryParams:
     resolution: float = 0.07  # parts linked below this share of their group's density split
     link_floor: float = 0.2  # what a related link weighs beyond its two articles' similarity
     own_similarity: float = 0.1  # an article less like the rest of its group may move ...
-    join_similarity: float = 0.3  # ... to a story this like it; pieces join at this too
+    move_similarity: float = 0.3  # ... to a story this like it
+    join_similarity: float = 0.3  # a piece joins a story this like it ...
     move_margin: float = 0.1  # a move needs the new story to match this much better
     join_days: float = 0.5  # a piece joins a story whose span, widened by this, it overlaps
+    join_ratio: float = 2.0  # ... and that has at least this many times its articles
+    join_specificity: float = 0.3  # ... sharing a word whose articles are this much in the two
+    cohesion: float = 0.5  # a linked set of unlike articles this alike among themselves ...
+    split_similarity: float = 0.15  # ... and less like the rest of their group than this, leaves
     seed: int = 1  # of Leiden's random generator
 
 
@@ -92,7 +102,7 @@ class CutLink:
     b: str
     story_a: str
     story_b: str
-    reason: str  # "bridge" (community detection) or "moved" (headline evidence)
+    reason: str  # "bridge" (links), "unlike" or "moved" (headline evidence)
     detail: str  # one line for people
 
 
@@ -128,6 +138,7 @@ def group_stories(corpus: Corpus, params: StoryParams = DEFAULT_PARAMS) -> Story
     links = _link_counts(corpus)
     weights = {(a, b): params.link_floor + cosine(vectors[a], vectors[b]) for a, b in links}
     groups = _communities(corpus.articles, weights, params)
+    groups, unlike = _split_unlike(groups, links, vectors, params)
     groups, moved = _moves(groups, vectors, params)
     groups, pieces = _joins(corpus, groups, vectors, params)
     stories = make_stories(corpus, {a: min(group) for group in groups for a in group})
@@ -135,7 +146,8 @@ def group_stories(corpus: Corpus, params: StoryParams = DEFAULT_PARAMS) -> Story
     joined = [
         JoinedPiece(index[piece[0]], piece, round(similarity, 3)) for piece, similarity in pieces
     ]
-    return StoryGrouping(stories, _cut_links(links, index, moved, vectors, stories), joined)
+    cut = _cut_links(links, index, unlike, moved, vectors, stories)
+    return StoryGrouping(stories, cut, joined)
 
 
 def _link_counts(corpus: Corpus) -> Counter[tuple[str, str]]:
@@ -209,6 +221,68 @@ def _seeded(seed: int) -> Iterator[None]:
         igraph.set_random_number_generator(random)
 
 
+def _split_unlike(
+    groups: list[set[str]],
+    links: Mapping[tuple[str, str], int],
+    vectors: Mapping[str, Vector],
+    params: StoryParams,
+) -> tuple[list[set[str]], set[str]]:
+    """Step 2a: linked articles, each unlike the rest of its group but alike among themselves,
+    leave the group together: a small story that a big one's stray entries point into.
+
+    Returns the new groups and the articles that left.
+    """
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    for a, b in sorted(links):
+        neighbours[a].append(b)
+        neighbours[b].append(a)
+    out: list[set[str]] = []
+    left: set[str] = set()
+    for group in groups:
+        rest = set(group)
+        for piece in _unlike_pieces(group, neighbours, vectors, params):
+            others = rest - piece
+            apart = cosine(
+                centroid(vectors[a] for a in piece), centroid(vectors[a] for a in others)
+            )
+            if apart < params.split_similarity:
+                out.append(piece)
+                left |= piece
+                rest = others
+        out.append(rest)
+    return out, left
+
+
+def _unlike_pieces(
+    group: set[str],
+    neighbours: Mapping[str, list[str]],
+    vectors: Mapping[str, Vector],
+    params: StoryParams,
+) -> list[set[str]]:
+    """Cohesive linked sets of at least two articles unlike the rest, under 1/4 of the group."""
+    if len(group) < 5:
+        return []
+    total = summed(vectors[a] for a in group)
+    norm = sum(w * w for w in total.values())
+    unlike = sorted(
+        a for a in group if _unlike_rest(vectors[a], total, norm, params.own_similarity) is not None
+    )
+    inside = set(unlike)
+    pairs = [(a, b) for a in unlike for b in neighbours[a] if b in inside and a < b]
+    found: dict[str, set[str]] = defaultdict(set)
+    for article, key in _components(unlike, pairs).items():
+        found[key].add(article)
+    pieces = []
+    for key in sorted(found):
+        piece = found[key]
+        if len(piece) < 2 or len(piece) * 4 > len(group):
+            continue
+        alike = min(cosine(vectors[a], centroid(vectors[x] for x in piece - {a})) for a in piece)
+        if alike >= params.cohesion:
+            pieces.append(piece)
+    return pieces
+
+
 def _moves(
     groups: list[set[str]], vectors: Mapping[str, Vector], params: StoryParams
 ) -> tuple[list[set[str]], dict[str, tuple[float, float]]]:
@@ -229,10 +303,10 @@ def _moves(
             own = _unlike_rest(vectors[article], total, norm, params.own_similarity)
             if own is None:
                 continue
-            candidates = {j for term in vectors[article] for j in holding[term]} - {i}
+            candidates = {j for term in _top_terms(vectors[article]) for j in holding[term]} - {i}
             scored = ((cosine(vectors[article], centroids[j]), -j) for j in candidates)
             best, j = max(scored, default=(0.0, 0))
-            if best >= params.join_similarity and best >= own + params.move_margin:
+            if best >= params.move_similarity and best >= own + params.move_margin:
                 moves.append((article, i, -j))
                 similarities[article] = (round(own, 3), round(best, 3))
     moved = [set(group) for group in groups]
@@ -260,28 +334,43 @@ def _unlike_rest(
 def _joins(
     corpus: Corpus, groups: list[set[str]], vectors: Mapping[str, Vector], params: StoryParams
 ) -> tuple[list[set[str]], list[tuple[tuple[str, ...], float]]]:
-    """Step 3: pieces join a story twice their size that matches their words and their time."""
-    ordered = sorted(groups, key=lambda g: (-len(g), min(g)))
+    """Step 3: pieces join a much bigger story that matches their words and their time, and
+    shares a word with them that few other articles have."""
+    ordered = sorted(groups, key=lambda g: (-len(g), min(g)))  # biggest first
     centroids = [centroid(vectors[a] for a in group) for group in ordered]
     spans = [_span(corpus, group) for group in ordered]
-    holding = _term_index(centroids, ordered, least_size=2)
+    holding = _term_index(centroids, ordered, least_size=max(2, int(params.join_ratio)))
+    frequency = Counter(term for vector in vectors.values() for term in vector)
+    counts: dict[int, Counter[str]] = {}
+
+    def specific(i: int, j: int) -> bool:
+        """Whether the piece and the story share a word found mostly in the two of them."""
+        for k in (i, j):
+            if k not in counts:
+                counts[k] = Counter(term for a in ordered[k] for term in vectors[a])
+        shared = counts[i].keys() & counts[j].keys()
+        return any(
+            (counts[i][t] + counts[j][t]) >= params.join_specificity * frequency[t] for t in shared
+        )
+
     pad = timedelta(days=params.join_days)
     target = list(range(len(ordered)))
     joins: dict[int, float] = {}
     for i in range(len(ordered) - 1, 0, -1):
-        top_terms = sorted(centroids[i], key=lambda t: (-centroids[i][t], t))[:8]
-        candidates = {
-            j for term in top_terms for j in holding[term] if len(ordered[j]) >= 2 * len(ordered[i])
-        }
-        best: tuple[float, int] | None = None
-        for j in sorted(candidates):
-            if not _overlaps(spans[i], spans[j], pad):
-                continue
-            similarity = cosine(centroids[i], centroids[j])
-            if similarity >= params.join_similarity and (best is None or similarity > best[0]):
-                best = (similarity, j)
-        if best is not None:
-            joins[i], target[i] = best
+        need = params.join_ratio * len(ordered[i])
+        candidates = set()
+        for term in _top_terms(centroids[i]):
+            for j in holding[term]:  # biggest first: stop at the first too small
+                if len(ordered[j]) < need:
+                    break
+                candidates.add(j)
+        scored = sorted(
+            ((cosine(centroids[i], centroids[j]), -j) for j in candidates
+             if _within(spans[i], spans[j], pad) and specific(i, j)),
+            reverse=True,
+        )  # fmt: skip
+        if scored and scored[0][0] >= params.join_similarity:
+            joins[i], target[i] = scored[0][0], -scored[0][1]
     merged: dict[int, set[str]] = defaultdict(set)
     for i, group in enumerate(ordered):
         root = i
@@ -290,6 +379,12 @@ def _joins(
         merged[root] |= group
     pieces = [(tuple(sorted(ordered[i])), similarity) for i, similarity in sorted(joins.items())]
     return list(merged.values()), pieces
+
+
+def _top_terms(vector: Vector, count: int = 6) -> list[str]:
+    """The heaviest terms of a vector: any strong match shares one of them (and lists of rare
+    terms are short, which keeps candidate searches fast)."""
+    return sorted(vector, key=lambda term: (-vector[term], term))[:count]
 
 
 def _term_index(
@@ -309,18 +404,19 @@ def _span(corpus: Corpus, group: Iterable[str]) -> tuple[datetime, datetime] | N
     return (min(times), max(times)) if times else None
 
 
-def _overlaps(
+def _within(
     a: tuple[datetime, datetime] | None, b: tuple[datetime, datetime] | None, pad: timedelta
 ) -> bool:
-    """Whether two time spans, one widened by `pad` each way, overlap (unknown spans do)."""
+    """Whether time span `a` lies within `b` widened by `pad` each way (unknown spans do)."""
     if a is None or b is None:
         return True
-    return a[0] <= b[1] + pad and a[1] >= b[0] - pad
+    return a[0] >= b[0] - pad and a[1] <= b[1] + pad
 
 
 def _cut_links(
     links: Mapping[tuple[str, str], int],
     index: Mapping[str, str],
+    unlike: set[str],
     moved: Mapping[str, tuple[float, float]],
     vectors: Mapping[str, Vector],
     stories: list[Story],
@@ -346,7 +442,14 @@ def _cut_links(
         sa, sb = index[a], index[b]
         if sa == sb:
             continue
-        if a in moved or b in moved:
+        if (a in unlike) != (b in unlike):
+            reason = "unlike"
+            detail = (
+                f"{a if a in unlike else b} belongs to a group of articles alike among themselves "
+                f"and unlike the story it was linked into (headline similarity "
+                f"{cosine(about(sa), about(sb)):.2f} between the two stories)"
+            )
+        elif a in moved or b in moved:
             article = a if a in moved else b
             own, best = moved[article]
             reason = "moved"
