@@ -8,7 +8,9 @@ library and PyYAML are used; nothing else from graphkit is imported.
 Modules: :mod:`.vocabulary` (word lists), :mod:`.model` (outlets, stories, articles),
 :mod:`.outlets`, :mod:`.stories`, :mod:`.titles` and :mod:`.urls` (drawing them),
 :mod:`.related` (related lists and their noise), :mod:`.records` (record mappings),
-:mod:`.emitter` (YAML output), :mod:`.corpus` (the folder) and :mod:`.cli`.
+:mod:`.emitter` (YAML output), :mod:`.corpus` (the folder) and :mod:`.cli`;
+:mod:`.labelled` writes real labelled headlines (a CSV of the UCI News Aggregator data set) as
+records in the same way, for the real-data grouping benchmark.
 """
 
 from .cli import main

@@ -45,7 +45,7 @@ def generate_corpus(
     if not 0.0 <= noise <= 1.0:
         raise ValueError("noise must be within [0, 1]")
     out = Path(out_dir)
-    _prepare_dir(out)
+    prepare_dir(out)
     rng = random.Random(seed)  # noqa: S311 - reproducible test data
     pool = draw_outlets(rng)
     stories = StoryBuilder(rng, pool, start, days).build(records)
@@ -58,11 +58,11 @@ def generate_corpus(
         name = f"{i:0{width}d}_{rng.getrandbits(64):016x}.txt"
         with open(out / name, "w", encoding="utf-8", newline="\n") as fh:
             dump_front_matter(doc, fh)
-    _write_labels(out / LABELS_FILE, maker.labels)
+    write_labels(out / LABELS_FILE, maker.labels)
     return SyntheticCorpus(path=out, records=len(recs), labels=maker.labels)
 
 
-def _prepare_dir(out: Path) -> None:
+def prepare_dir(out: Path) -> None:
     """Create ``out``; clear a previous synthetic corpus there, refuse other record folders."""
     out.mkdir(parents=True, exist_ok=True)
     texts = [p for p in out.iterdir() if p.suffix == ".txt"]
@@ -75,7 +75,7 @@ def _prepare_dir(out: Path) -> None:
         p.unlink()
 
 
-def _write_labels(path: Path, labels: dict[str, str]) -> None:
+def write_labels(path: Path, labels: dict[str, str]) -> None:
     """Write the ``article_url``/``story_id`` table, sorted by URL."""
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         fh.write("article_url\tstory_id\n")

@@ -28,7 +28,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .corpus import LABELS_FILE, _prepare_dir, _write_labels
+from .corpus import LABELS_FILE, prepare_dir, write_labels
 from .emitter import Quoted, Stamp, dump_front_matter
 
 CATEGORIES = {"b": "Business", "t": "Science and technology", "e": "Entertainment", "m": "Health"}
@@ -102,7 +102,7 @@ def write_labelled_corpus(
     rng = random.Random(seed)  # noqa: S311 - reproducible benchmark data
     articles = read_labelled(csv_path, seed)
     out = Path(out_dir)
-    _prepare_dir(out)
+    prepare_dir(out)
     by_story: dict[str, list[LabelledArticle]] = defaultdict(list)
     for article in articles:
         by_story[article.story].append(article)
@@ -124,7 +124,7 @@ def write_labelled_corpus(
         with open(out / name, "w", encoding="utf-8", newline="\n") as handle:
             dump_front_matter(_record(own, related), handle)
     labels = {a.url: a.story for a in articles if a.url in mentioned}
-    _write_labels(out / LABELS_FILE, labels)
+    write_labels(out / LABELS_FILE, labels)
     return LabelledCorpus(out, len(records), labels, _true_firsts(articles, mentioned))
 
 
