@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,6 +43,7 @@ from .rdf import (
     resolve_base,
 )
 from .records import StrictModeError
+from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
@@ -225,6 +227,25 @@ def _echo_rows(
         click.echo(csv_text(rows, columns), nl=False)
     else:
         click.echo(table())
+
+
+@main.command("view")
+@click.argument("kind", required=False, type=click.Choice(["story", "outlet", "topic"]))
+@click.argument("name", required=False)
+@data_option("A built output folder holding the pages.")
+@click.option("--print-path", is_flag=True, help="Print the page's path instead of opening it.")
+def view_command(kind: str | None, name: str | None, data: Path, print_path: bool) -> None:
+    """Open a page of the build in the default browser: the index, or KIND NAME.
+
+    NAME is a story id, an outlet's domain, a topic, or a unique prefix of a name; KIND alone
+    opens the overview. Prints the path when no browser can be opened.
+    """
+    try:
+        path = page_for(data, kind, name)
+    except LookupError as problem:
+        raise click.UsageError(str(problem)) from None
+    if print_path or not webbrowser.open(path.as_uri()):
+        click.echo(path)
 
 
 @main.command("query")

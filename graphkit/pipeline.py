@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
 from .util import collector_paused
+from .views.site import write_views
 
 DEFAULT_SOURCE = "seeds"
 DEFAULT_OUT = "output"
@@ -112,7 +113,12 @@ def write_outputs(result: Build, out: Path, base: str | None = None) -> list[Pat
         write_json(out, "report.json", result.report),
         *write_coverage_tables(result.coverage, out),
         *write_rdf(result.corpus, result.coverage, out, base),
+        *write_views(result.corpus, result.coverage, _cut_links(result), out),
     ]
+
+
+def _cut_links(result: Build) -> list[dict[str, Any]]:
+    return [asdict(link) for link in result.grouping.cut] if result.grouping else []
 
 
 class _StageBar:

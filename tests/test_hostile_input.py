@@ -55,9 +55,14 @@ def test_hostile_strings_survive_every_output(tmp_path: Path) -> None:
             if t.predicate.value == "https://schema.org/headline"
         }
         assert headlines == titles, name
-    # A topic named like a path creates no file anywhere.
+    # A topic named like a path creates no file outside the output folder; its page's name is a
+    # plain slug in views/topic/.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
-    assert not any(".." in p.name or "passwd" in p.name for p in out.rglob("*"))
+    assert not any(".." in p.name for p in out.rglob("*"))
+    named = [p for p in out.rglob("*") if "passwd" in p.name]
+    assert all(
+        p.parent == out / "views" / "topic" and p.name.startswith("etc-passwd-") for p in named
+    )
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path: Path) -> None:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Any
+
+_UMASK_LOCK = threading.Lock()
 
 
 class UnsafePathError(ValueError):
@@ -35,6 +38,7 @@ def write_text(out: Path, name: str, text: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
+        os.fchmod(handle, new_mode())  # mkstemp makes 0600 files; outputs are for sharing
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, target)
@@ -47,3 +51,32 @@ def write_text(out: Path, name: str, text: str) -> Path:
 def write_json(out: Path, name: str, data: Any, indent: int | None = 2) -> Path:
     """Write JSON as UTF-8; `indent=None` for large files (json's C encoder needs it)."""
     return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux shows it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:  # elsewhere only setting it reads it: set it, then put it straight back
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def new_mode(directory: bool = False) -> int:
+    """The mode a new file (`open(path, "w")`) or folder (`os.mkdir`) gets under the umask."""
+    return (0o777 if directory else 0o666) & ~current_umask()
+
+
+def share_tree(root: Path) -> None:
+    """Give `root` and everything in it the modes of new files and folders (see `new_mode`)."""
+    file_mode, dir_mode = new_mode(), new_mode(directory=True)
+    for folder, _, names in os.walk(root, topdown=False):  # contents first, then their folder
+        for name in names:
+            os.chmod(os.path.join(folder, name), file_mode)
+        os.chmod(folder, dir_mode)

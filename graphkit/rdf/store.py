@@ -23,6 +23,7 @@ import rdflib
 from pyparsing import ParseBaseException
 
 from ..outputs import inside
+from ..outputs.files import share_tree
 from .results import Result, Term, graph_result
 from .sparql import (
     QueryError,
@@ -153,6 +154,7 @@ def write_store(out: Path, ntriples: bytes) -> Path:
     store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes the database, so the folder can move and be opened read-only
+    share_tree(fresh)  # RocksDB writes fixed 0644/0755 modes, not the umask's
     if target.exists():
         target.rename(old)
     fresh.rename(target)

@@ -1,0 +1,309 @@
+"""The graphs drawn on each page, as pyvis networks with positions computed beforehand.
+
+Every node carries ``tip`` (lines of plain text for its tooltip), and ``href`` (the original
+article, http or https only) or ``page`` (its own page, a relative path we made). Positions are
+fixed (time axis and outlet lanes on story pages, a seeded networkx layout elsewhere), so no
+page waits for physics to settle, whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import networkx as nx
+
+from ..analysis import HeadToHead, StoryCoverage
+from ..analysis.coverage import format_lag
+from ..records import iso_utc
+from .names import page_name
+
+STYLE = {  # kind -> how its nodes look; the legend lists these
+    "first": {"shape": "star", "color": "#d62728", "label": "first article of a story"},
+    "article": {"shape": "dot", "color": "#1f77b4", "label": "article"},
+    "story": {"shape": "square", "color": "#ff7f0e", "label": "story"},
+    "outlet": {"shape": "triangle", "color": "#2ca02c", "label": "outlet"},
+    "topic": {"shape": "diamond", "color": "#9467bd", "label": "topic"},
+    "other": {"shape": "dot", "color": "#bbbbbb", "label": "article of another story"},
+}
+LANE_GAP = 90  # pixels between outlet lanes on a story page
+TIMELINE_WIDTH = 1400  # pixels for the whole time axis of a story
+
+
+@dataclass
+class View:
+    """What one page shows: a title, notes, the nodes and edges, and which kinds appear."""
+
+    title: str
+    notes: list[str] = field(default_factory=list)
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def kinds(self) -> list[str]:
+        return sorted({node["kind"] for node in self.nodes}, key=list(STYLE).index)
+
+
+def web_link(url: str | None) -> str | None:
+    """The URL when it is an http(s) address, else None: records never choose a script URL.
+
+    >>> web_link("https://example.com/a"), web_link("javascript:alert(1)"), web_link(None)
+    ('https://example.com/a', None, None)
+    """
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+def node(kind: str, node_id: str, label: str, tip: Sequence[str], **extra: Any) -> dict[str, Any]:
+    """A node in the page's own format (pyvis passes the extra fields through)."""
+    style = STYLE[kind]
+    return {
+        "id": node_id, "label": label, "kind": kind, "shape": style["shape"],
+        "color": style["color"], "tip": [line for line in tip if line], **extra,
+    }  # fmt: skip
+
+
+def to_pyvis(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run the nodes and edges through a pyvis Network: its data model and defaults."""
+    from pyvis.network import Network  # imports IPython: only when pages are written
+
+    network = Network(directed=True)
+    for item in view.nodes:
+        fields = {key: value for key, value in item.items() if key not in ("id", "label")}
+        network.add_node(item["id"], label=item["label"], **fields)
+    for edge in view.edges:
+        fields = {key: value for key, value in edge.items() if key not in ("from", "to")}
+        network.add_edge(edge["from"], edge["to"], **fields)
+    nodes, edges, *_ = network.get_network_data()
+    return nodes, edges
+
+
+def story_view(
+    story: StoryCoverage,
+    links: Iterable[tuple[str, str]],
+    cut: Sequence[Mapping[str, Any]],
+    titles: Mapping[str, str | None],
+    outlet_names: Mapping[str, str],
+) -> View:
+    """A story's articles on a time axis, one lane per outlet, first marked, lags shown."""
+    view = View(f"Story: {story.label}")
+    lanes = {outlet: i for i, outlet in enumerate(story.outlets)}
+    start, span = _span_seconds(story)
+    untimed_x = TIMELINE_WIDTH + 150
+    members = {entry.article for entry in story.entries}
+    for entry in story.entries:
+        when = entry.published
+        x = untimed_x if when is None or start is None else _x(when.timestamp(), start, span)
+        lane = lanes.get(entry.provider or "", len(lanes))
+        outlet = entry.provider_name or entry.provider or "unknown outlet"
+        lag = "first" if entry.is_first else format_lag(entry.lag_seconds)
+        view.nodes.append(
+            node(
+                "first" if entry.is_first else "article", entry.article, f"{outlet}\n{lag}",
+                [entry.title or entry.url, f"outlet: {outlet}",
+                 f"published: {iso_utc(when) if when else f'({entry.time_status} time)'}",
+                 f"behind the first: {lag}"],
+                x=x, y=lane * LANE_GAP, href=web_link(entry.url), physics=False,
+            )
+        )  # fmt: skip
+    for a, b in links:
+        if a in members and b in members:
+            view.edges.append({"from": a, "to": b, "color": "#888888"})
+    for link in cut:
+        mine, other = (link["a"], link["b"]) if link["a"] in members else (link["b"], link["a"])
+        other_story = link["story_b"] if link["story_a"] == story.id else link["story_a"]
+        ghost = f"other:{other}"
+        if not any(n["id"] == ghost for n in view.nodes):
+            view.nodes.append(
+                node(
+                    "other", ghost, "other story",
+                    [titles.get(other) or other, f"in story {other_story}", link["detail"]],
+                    x=untimed_x, y=-LANE_GAP, page=page_name("story", other_story),
+                    physics=False,
+                )
+            )  # fmt: skip
+        view.edges.append(
+            {"from": mine, "to": ghost, "dashes": True, "color": "#d62728",
+             "title": f"set aside as a stray ({link['reason']})"}
+        )  # fmt: skip
+    view.notes = [
+        f"{len(story.entries)} articles by {len(story.outlets)} outlets; "
+        f"first {iso_utc(story.first_time) if story.first_time else 'unknown'} by "
+        + ", ".join(outlet_names.get(p, p) for p in story.first_providers),
+        "Time runs left to right; one lane per outlet, in the order they first covered it. "
+        "Dashed red links were set aside as strays (see report.json).",
+    ]
+    return view
+
+
+def outlet_view(
+    outlet: str,
+    name: str,
+    stories: Sequence[StoryCoverage],
+    pairs: Sequence[HeadToHead],
+    names: Mapping[str, str],
+) -> View:
+    """An outlet's stories (first or not) and whom it beats and who beats it."""
+    view = View(f"Outlet: {name} ({outlet})")
+    graph = nx.Graph()
+    me = f"outlet:{outlet}"
+    first = sum(outlet in s.first_providers for s in stories)
+    view.nodes.append(
+        node("outlet", me, name, [name, outlet, f"first on {first} of {len(stories)} stories"])
+    )
+    for story in stories:
+        sid = f"story:{story.id}"
+        led = outlet in story.first_providers
+        view.nodes.append(
+            node("story", sid, _short(story.label),
+                 [story.label, "first" if led else "not first",
+                  f"{len(story.outlets)} outlets"],
+                 page=page_name("story", story.id), size=10 + min(20, len(story.entries)))
+        )  # fmt: skip
+        view.edges.append({"from": me, "to": sid, "color": "#d62728" if led else "#888888"})
+        graph.add_edge(me, sid)
+    for pair in pairs:
+        other = pair.b if pair.a == outlet else pair.a
+        mine_first = pair.a == outlet
+        wins = pair.a_earlier if mine_first else pair.b_earlier
+        losses = pair.b_earlier if mine_first else pair.a_earlier
+        oid = f"outlet:{other}"
+        other_name = names.get(other, other)
+        view.nodes.append(
+            node("outlet", oid, other_name,
+                 [other_name, f"{name} earlier {wins}, {other_name} earlier {losses}, "
+                  f"tied {pair.ties} (of {pair.stories})"],
+                 page=page_name("outlet", other))
+        )  # fmt: skip
+        view.edges.append({"from": me, "to": oid, "label": f"{wins}–{losses}", "dashes": True})
+        graph.add_edge(me, oid)
+    _place(view, graph)
+    view.notes = [
+        f"First on {first} of {len(stories)} stories it covered; "
+        f"head-to-head against {len(pairs)} outlets (its wins–losses on the dashed links).",
+    ]
+    return view
+
+
+def topic_view(
+    label: str, stories: Sequence[StoryCoverage], names: Mapping[str, str], cap: int = 200
+) -> View:
+    """A topic's stories and the outlets that covered them."""
+    view = View(f"Topic: {label}")
+    graph = nx.Graph()
+    shown = sorted(stories, key=lambda s: (-len(s.outlets), s.id))[:cap]
+    outlets: Counter[str] = Counter()
+    for story in shown:
+        sid = f"story:{story.id}"
+        view.nodes.append(
+            node("story", sid, _short(story.label), [story.label, f"{len(story.outlets)} outlets"],
+                 page=page_name("story", story.id), size=10 + min(20, len(story.entries)))
+        )  # fmt: skip
+        for outlet in story.outlets:
+            outlets[outlet] += 1
+            view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#888888"})
+            graph.add_edge(f"outlet:{outlet}", sid)
+    for outlet, count in sorted(outlets.items()):
+        name = names.get(outlet, outlet)
+        view.nodes.append(
+            node("outlet", f"outlet:{outlet}", name, [name, f"{count} stories on this topic"],
+                 page=page_name("outlet", outlet), size=8 + min(25, count))
+        )  # fmt: skip
+    _place(view, graph)
+    view.notes = [f"{len(stories)} stories, {len(outlets)} outlets."]
+    if len(stories) > len(shown):
+        view.notes.append(
+            f"Showing the {len(shown)} stories covered by the most outlets; the others are "
+            "listed in first_coverage.csv and reachable by the search on the index page."
+        )
+    return view
+
+
+def overview_view(
+    coverage: Sequence[StoryCoverage],
+    names: Mapping[str, str],
+    topic_labels: Mapping[str, str],
+    stories_cap: int = 150,
+    outlets_cap: int = 60,
+    topics_cap: int = 30,
+) -> View:
+    """The biggest stories, outlets and topics, linked by coverage: readable at any size."""
+    view = View("Coverage overview")
+    stories = sorted(coverage, key=lambda s: (-len(s.outlets), s.id))[:stories_cap]
+    outlet_count: Counter[str] = Counter(o for s in coverage for o in s.outlets)
+    topic_count: Counter[str] = Counter(t for s in coverage for t in s.topics)
+    outlets = set(_biggest(outlet_count, outlets_cap))
+    topics = set(_biggest(topic_count, topics_cap))
+    graph = nx.Graph()
+    for story in stories:
+        sid = f"story:{story.id}"
+        view.nodes.append(
+            node("story", sid, _short(story.label), [story.label, f"{len(story.outlets)} outlets"],
+                 page=page_name("story", story.id), size=8 + min(25, len(story.outlets)))
+        )  # fmt: skip
+        for outlet in (o for o in story.outlets if o in outlets):
+            view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#cccccc"})
+            graph.add_edge(f"outlet:{outlet}", sid)
+        for topic in (t for t in story.topics if t in topics):
+            view.edges.append({"from": sid, "to": f"topic:{topic}", "color": "#c5b0d5"})
+            graph.add_edge(sid, f"topic:{topic}")
+    for outlet in sorted(outlets):
+        name = names.get(outlet, outlet)
+        view.nodes.append(
+            node("outlet", f"outlet:{outlet}", name, [name, f"{outlet_count[outlet]} stories"],
+                 page=page_name("outlet", outlet), size=8 + min(30, outlet_count[outlet]))
+        )  # fmt: skip
+    for topic in sorted(topics):
+        label = topic_labels.get(topic, topic)
+        view.nodes.append(
+            node("topic", f"topic:{topic}", label, [label, f"{topic_count[topic]} stories"],
+                 page=page_name("topic", topic), size=8 + min(30, topic_count[topic]))
+        )  # fmt: skip
+    _place(view, graph)
+    view.notes = [
+        f"{len(coverage)} stories, {len(outlet_count)} outlets, {len(topic_count)} topics in all.",
+        f"Shown: the {len(stories)} stories covered by the most outlets, the {len(outlets)} "
+        f"busiest outlets and the {len(topics)} biggest topics. Everything else is reachable "
+        "through the search box of the index page and the CSV files.",
+    ]
+    return view
+
+
+def _biggest(counts: Counter[str], cap: int) -> list[str]:
+    return [key for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:cap]]
+
+
+def _place(view: View, graph: nx.Graph) -> None:
+    """Fixed positions from a seeded force-directed layout (computed here, not in the page)."""
+    for item in view.nodes:
+        graph.add_node(item["id"])
+    if graph.number_of_nodes() == 0:
+        return
+    scale = 120 * max(3.0, graph.number_of_nodes() ** 0.5)
+    positions = nx.spring_layout(graph, seed=1, iterations=50, scale=scale)
+    for item in view.nodes:
+        x, y = positions[item["id"]]
+        item.update(x=round(float(x), 1), y=round(float(y), 1), physics=False)
+
+
+def _span_seconds(story: StoryCoverage) -> tuple[float | None, float]:
+    times = [e.published.timestamp() for e in story.entries if e.published]
+    if not times:
+        return None, 1.0
+    return min(times), max(max(times) - min(times), 1.0)
+
+
+def _x(moment: float, start: float, span: float) -> float:
+    return round((moment - start) / span * TIMELINE_WIDTH, 1)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,218 @@
+"""The HTML views in a real headless Chromium: drawn, offline, and inert with hostile records."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from playwright.sync_api import Browser
+
+from graphkit import build
+from graphkit.cli import main
+from graphkit.views.names import page_name
+from graphkit.views.networks import overview_view, web_link
+from graphkit.views.site import read_pages
+
+from .browser import PageVisit, load, open_browser
+from .conftest import SEEDS, front_matter
+
+# Each payload pushes to window.__pwned (or opens a dialog) if it ever runs as HTML or script.
+XSS_IMG = '<img src=x onerror="window.__pwned.push(1)">'
+XSS_SCRIPT = "<script>window.__pwned.push(2)</script>"
+XSS_SVG = "<svg onload=window.__pwned.push(3)>"
+HOSTILE = {
+    "title": f"{XSS_IMG} Quake {XSS_SCRIPT} see <a href='javascript:alert(1)'>href</a>",
+    "webUrl": "https://hostile.example/quake/1",
+    "publishedDateTime": "2024-05-01T10:00:00Z",
+    "provider": {"name": f'Evil "Quotes" \\ {XSS_SVG}', "domain": "hostile.example"},
+    "topics": [f"{XSS_SVG}", "../../../etc/passwd", "Earthquakes"],
+    "related": [
+        {
+            "title": f"Second {XSS_IMG} quake report </script><script>alert(3)</script>",
+            "webUrl": "https://other.example/quake/2",
+            "originalUrl": "javascript:window.__pwned.push(4)",
+            "publishedDateTime": "2024-05-01T11:30:00Z",
+            "provider": {
+                "name": "Other </title><script>alert(5)</script>",
+                "domain": "other.example",
+            },
+        }
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    records = tmp_path_factory.mktemp("records")
+    (records / "hostile.md").write_text(front_matter(HOSTILE), encoding="utf-8")
+    folder = tmp_path_factory.mktemp("out")
+    build([SEEDS, records], folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with open_browser() as opened:
+        yield opened
+
+
+def visit(browser: Browser, out: Path, name: str) -> PageVisit:
+    page = load(browser, out / name, allowed_root=out)
+    page.page.wait_for_function("() => !document.getElementById('graph') || graphkit.current")
+    return page
+
+
+def assert_clean(page: PageVisit) -> None:
+    assert page.errors == [] and page.failed == [] and page.blocked == []
+    assert page.dialogs == [] and page.pwned() == 0
+
+
+def drawn_ids(page: PageVisit) -> set[str]:
+    return set(page.page.evaluate("graphkit.current.body.data.nodes.getIds()"))
+
+
+def hover(page: PageVisit, node_id: str) -> str:
+    """Move the mouse onto a node; the tooltip's text."""
+    box = page.page.locator("#graph").bounding_box()
+    assert box is not None
+    where = page.page.evaluate(
+        "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", node_id
+    )
+    page.page.mouse.move(box["x"] + where["x"], box["y"] + where["y"])
+    tip = page.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5000)
+    return str(tip.text_content())
+
+
+def pages(out: Path) -> dict[str, Any]:
+    return {(p.kind, p.key): p for p in read_pages(out)}
+
+
+def test_index_lists_the_leaderboard_and_finds_pages_by_name(browser: Browser, out: Path) -> None:
+    page = visit(browser, out, "index.html")
+    assert_clean(page)
+    rows = page.page.locator("table.leaders tbody tr")
+    assert rows.count() == 23  # the 21 outlets of seeds/ and the two hostile ones
+    page.page.fill("#search", "quotes")
+    result = page.page.locator("#results li a")
+    assert result.count() == 1 and 'Evil "Quotes" \\ <svg' in result.first.inner_text()
+    page.page.fill("#search", "civil rights")
+    assert page.page.locator("#results li a").first.get_attribute("href") == page_name(
+        "story", "s-be87dfd58115"
+    )
+    assert page.pwned() == 0
+
+
+def test_story_page_draws_every_article_on_its_time_axis_with_the_first_marked(
+    browser: Browser, out: Path
+) -> None:
+    page = visit(browser, out, page_name("story", "s-be87dfd58115"))
+    assert_clean(page)
+    post = "https://washingtonpost.com/technology/2021/02/17/facial-recognition-biden"
+    assert post in drawn_ids(page) and len(drawn_ids(page)) == 3
+    shapes = page.page.evaluate(
+        "graphkit.current.body.data.nodes.get().map(n => [n.x, n.shape, n.label])"
+    )
+    assert [shape for _, shape, _ in sorted(shapes)] == ["star", "dot", "dot"]  # first at left
+    assert sorted(shapes)[2][2].endswith("16 h 52 min")  # the Daily Dot's lag in its label
+    text = hover(page, post)
+    assert "Civil rights groups ask Biden administration" in text
+    assert "behind the first: first" in text
+
+
+def test_stray_links_are_drawn_dashed_to_the_other_story(browser: Browser, out: Path) -> None:
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    [stray] = report["stray_links"]
+    page = visit(browser, out, page_name("story", stray["story_a"]))
+    assert_clean(page)
+    dashed = page.page.evaluate(
+        "graphkit.current.body.data.edges.get().filter(e => e.dashes).map(e => e.to)"
+    )
+    assert dashed == [f"other:{stray['b']}"]
+
+
+def test_hostile_records_are_shown_as_text_and_never_run(browser: Browser, out: Path) -> None:
+    found = pages(out)
+    [story] = [p for (kind, _), p in found.items() if kind == "story" and "Quake" in p.name]
+    page = visit(browser, out, story.page)
+    assert_clean(page)
+    text = hover(page, "https://hostile.example/quake/1")
+    assert XSS_IMG in text and XSS_SCRIPT in text and "href" in text
+    assert page.page.locator("div.vis-tooltip img, div.vis-tooltip script").count() == 0
+    assert page.page.title().startswith("Story: <img src=x")  # the heading is text too
+    # the related entry's javascript: originalUrl never becomes a link
+    hrefs = page.page.evaluate("graphkit.current.body.data.nodes.get().map(n => n.href)")
+    assert sorted(hrefs) == ["https://hostile.example/quake/1", "https://other.example/quake/2"]
+    for kind, key in (("outlet", "hostile.example"), ("topic", f"{XSS_SVG}".casefold())):
+        other = visit(browser, out, found[(kind, key)].page)
+        assert_clean(other)
+        assert other.page.locator("svg[onload], img[onerror]").count() == 0
+    assert page.pwned() == 0
+
+
+def test_every_page_stays_inside_the_output_folder_one_file_per_name(out: Path) -> None:
+    found = read_pages(out)
+    files = [(out / p.page).resolve() for p in found]
+    assert len(set(files)) == len(files)
+    assert all(f.is_file() and out.resolve() in f.parents for f in files)
+    topic = next(p for p in found if p.kind == "topic" and "passwd" in p.key)
+    assert topic.page.startswith("views/topic/etc-passwd-")
+
+
+def test_outlet_and_topic_pages_draw_their_stories(browser: Browser, out: Path) -> None:
+    outlet = visit(browser, out, page_name("outlet", "bbc.co.uk"))
+    assert_clean(outlet)
+    ids = drawn_ids(outlet)
+    assert sum(i.startswith("story:") for i in ids) == 5  # BBC covered five seed stories
+    assert "outlet:reuters.com" in ids  # a head-to-head opponent
+    topic = visit(browser, out, page_name("topic", "ai"))
+    assert_clean(topic)
+    assert any(i.startswith("story:") for i in drawn_ids(topic))
+
+
+def test_clicking_a_story_on_the_overview_opens_its_page(browser: Browser, out: Path) -> None:
+    page = visit(browser, out, "views/overview.html")
+    assert_clean(page)
+    story = "story:s-be87dfd58115"
+    assert story in drawn_ids(page)
+    box = page.page.locator("#graph").bounding_box()
+    assert box is not None
+    where = page.page.evaluate(
+        "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", story
+    )
+    page.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    page.page.wait_for_url("**/views/story/s-be87dfd58115-*.html")
+
+
+def test_overview_caps_what_it_draws_and_says_what_it_left_out() -> None:
+    result = build(SEEDS)
+    view = overview_view(result.coverage, {}, {}, stories_cap=3, outlets_cap=5, topics_cap=2)
+    kinds = [n["kind"] for n in view.nodes]
+    assert (kinds.count("story"), kinds.count("outlet"), kinds.count("topic")) == (3, 5, 2)
+    assert "the 3 stories covered by the most outlets" in " ".join(view.notes)
+
+
+def test_web_links_are_http_or_https_only() -> None:
+    assert web_link("http://a.example/x") == "http://a.example/x"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "file:///etc/passwd", "//a.example"):
+        assert web_link(bad) is None
+
+
+def test_view_command_opens_a_page_or_prints_its_path(out: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    shown = runner.invoke(main, ["view", "outlet", "Evil", "--data", str(out), "--print-path"])
+    assert shown.exit_code == 0
+    assert shown.stdout.strip() == str((out / page_name("outlet", "hostile.example")).resolve())
+    opened = tmp_path / "opened"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
+    browser.chmod(0o755)
+    done = runner.invoke(main, ["view", "--data", str(out)], env={"BROWSER": str(browser)})
+    assert done.exit_code == 0
+    assert opened.read_text(encoding="utf-8").strip() == (out / "index.html").resolve().as_uri()
+    ambiguous = runner.invoke(main, ["view", "outlet", "The", "--data", str(out)])
+    assert ambiguous.exit_code == 2 and "matches" in ambiguous.stderr
