@@ -339,34 +339,33 @@ def _joins(
     ordered = sorted(groups, key=lambda g: (-len(g), min(g)))  # biggest first
     centroids = [centroid(vectors[a] for a in group) for group in ordered]
     spans = [_span(corpus, group) for group in ordered]
-    holding = _term_index(centroids, ordered, least_size=max(2, int(params.join_ratio)))
     frequency = Counter(term for vector in vectors.values() for term in vector)
-    counts: dict[int, Counter[str]] = {}
-
-    def specific(i: int, j: int) -> bool:
-        """Whether the piece and the story share a word found mostly in the two of them."""
-        for k in (i, j):
-            if k not in counts:
-                counts[k] = Counter(term for a in ordered[k] for term in vectors[a])
-        shared = counts[i].keys() & counts[j].keys()
-        return any(
-            (counts[i][t] + counts[j][t]) >= params.join_specificity * frequency[t] for t in shared
-        )
-
+    counts = [Counter(term for a in group for term in vectors[a]) for group in ordered]
+    # term -> (articles with it, group) for every group big enough to take a piece, most first
+    holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for j, group in enumerate(ordered):
+        if len(group) >= max(2.0, params.join_ratio):
+            for term, count in counts[j].items():
+                holders[term].append((count, j))
+    for listed in holders.values():
+        listed.sort(key=lambda pair: (-pair[0], pair[1]))
     pad = timedelta(days=params.join_days)
     target = list(range(len(ordered)))
     joins: dict[int, float] = {}
     for i in range(len(ordered) - 1, 0, -1):
         need = params.join_ratio * len(ordered[i])
         candidates = set()
-        for term in _top_terms(centroids[i]):
-            for j in holding[term]:  # biggest first: stop at the first too small
-                if len(ordered[j]) < need:
+        for term, mine in counts[i].items():
+            # a shared word found mostly in the two groups: the story must hold enough of it
+            least = params.join_specificity * frequency[term] - mine
+            for count, j in holders[term]:
+                if count < least:
                     break
-                candidates.add(j)
+                if j != i and len(ordered[j]) >= need:
+                    candidates.add(j)
         scored = sorted(
             ((cosine(centroids[i], centroids[j]), -j) for j in candidates
-             if _within(spans[i], spans[j], pad) and specific(i, j)),
+             if _within(spans[i], spans[j], pad)),
             reverse=True,
         )  # fmt: skip
         if scored and scored[0][0] >= params.join_similarity:

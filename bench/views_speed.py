@@ -1,0 +1,262 @@
+"""How long the HTML views take to write, and how fast their pages become interactive.
+
+    python bench/views_speed.py --records 10000
+    python bench/views_speed.py --records 100000
+
+Generates a synthetic corpus (`generate_corpus(..., noise=0.05, seed=7)`), runs the build
+stage by stage as `graphkit.pipeline.build` and `write_outputs` do (with the cycle collector
+paused, as there), timing `write_views` apart from the other writers, and prints as Markdown:
+seconds per stage and the views' share of the whole build; the number and size of the pages;
+then, for the overview, the index and the largest story page opened in headless Chromium
+(Debian's /usr/bin/chromium through Playwright), the milliseconds from navigation start until
+the load event, until the graph is drawn (a vis-network `afterDrawing` after
+`graphkit.current` exists) and until a hovered node shows its tooltip; on the index, until
+the load event and until the search box lists results for a word typed into it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+from playwright.sync_api import Page, sync_playwright
+
+from graphkit.analysis import add_stories, coverage_graph, first_coverage, group_stories
+from graphkit.outputs import build_report, write_coverage_tables, write_graph_files, write_json
+from graphkit.rdf import write_rdf
+from graphkit.records import read_records
+from graphkit.resolve import resolve
+from graphkit.synthetic import generate_corpus
+from graphkit.util import collector_paused
+from graphkit.views.names import page_name
+from graphkit.views.site import OVERVIEW, write_views
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 900}
+TARGET_MS = 5000
+T = TypeVar("T")
+
+# In the page: once graphkit.current exists, redraw and note when afterDrawing fires
+# (performance.now() counts from navigation start).
+DRAWN = """() => new Promise(done => {
+  graphkit.current.once("afterDrawing", () => done(performance.now()));
+  graphkit.current.redraw();
+})"""
+LOADED = "() => performance.getEntriesByType('navigation')[0].loadEventEnd"
+COUNTS = """() => [graphkit.current.body.data.nodes.length,
+                   graphkit.current.body.data.edges.length]"""
+NODE_AT = "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])"
+NODE_IDS = "() => graphkit.current.body.data.nodes.getIds()"
+
+
+class Stages:
+    """Seconds per stage, in order."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    def run(self, name: str, work: Callable[[], T]) -> T:
+        start = time.perf_counter()
+        value = work()
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+        return value
+
+
+def build_stages(src: Path, out: Path) -> tuple[Stages, list[Path], Any]:
+    """The build of `graphkit.pipeline` stage by stage; the stages, files written, coverage."""
+    stages = Stages()
+    with collector_paused():
+        read = stages.run("read records", lambda: read_records([src]))
+        corpus = stages.run("resolve", lambda: resolve(read.records))
+        grouping = stages.run("group stories", lambda: group_stories(corpus))
+        coverage = stages.run("first coverage", lambda: first_coverage(grouping.stories, corpus))
+        graph = stages.run(
+            "coverage graph + stories", lambda: add_stories(coverage_graph(corpus), coverage)
+        )
+        out.mkdir(parents=True, exist_ok=True)
+        written = [
+            *stages.run("graph files", lambda: write_graph_files(graph, out)),
+            stages.run(
+                "report.json",
+                lambda: write_json(
+                    out, "report.json", build_report([str(src)], read, corpus, graph, grouping)
+                ),
+            ),
+            *stages.run("coverage tables", lambda: write_coverage_tables(coverage, out)),
+            *stages.run("RDF files + store", lambda: write_rdf(corpus, coverage, out)),
+        ]
+        cut = [asdict(link) for link in grouping.cut]
+        written += stages.run("**views**", lambda: write_views(corpus, coverage, cut, out))
+    return stages, written, coverage
+
+
+def stage_table(stages: Stages) -> list[str]:
+    total = sum(stages.seconds.values())
+    rows = ["| stage | seconds | share |", "|---|---:|---:|"]
+    for name, seconds in stages.seconds.items():
+        rows.append(f"| {name} | {seconds:.2f} | {seconds / total:.1%} |")
+    rows.append(f"| whole build | {total:.2f} | 100% |")
+    return rows
+
+
+def page_figures(out: Path, written: list[Path]) -> list[str]:
+    pages = [p for p in written if p.suffix == ".html"]
+    sizes = {p: p.stat().st_size for p in pages}
+    kinds: dict[str, list[int]] = {}
+    for path, size in sizes.items():
+        kind = path.parent.name if path.parent.parent.name == "views" else path.stem
+        kinds.setdefault(kind, []).append(size)
+    assets = sum(p.stat().st_size for p in written if p.parent == out / "assets")
+    rows = ["| pages | files | total MB | median KB | largest KB |", "|---|---:|---:|---:|---:|"]
+    for kind, found in sorted(kinds.items()):
+        rows.append(
+            f"| {kind} | {len(found)} | {sum(found) / 1e6:.1f} | "
+            f"{statistics.median(found) / 1e3:.1f} | {max(found) / 1e3:.1f} |"
+        )
+    every = list(sizes.values())
+    rows.append(
+        f"| all pages | {len(every)} | {sum(every) / 1e6:.1f} | "
+        f"{statistics.median(every) / 1e3:.1f} | {max(every) / 1e3:.1f} |"
+    )
+    rows.append(f"| assets/ (once) | {sum(p.parent == out / 'assets' for p in written)} | "
+                f"{assets / 1e6:.1f} | | |")  # fmt: skip
+    return rows
+
+
+def hover_ms(page: Page) -> float | None:
+    """Move onto a drawn node; milliseconds since navigation start when its tooltip shows."""
+    box = page.locator("#graph").bounding_box()
+    if box is None:
+        return None
+    for node_id in page.evaluate(NODE_IDS)[:20]:
+        where = page.evaluate(NODE_AT, node_id)
+        x, y = box["x"] + where["x"], box["y"] + where["y"]
+        if not (box["x"] < x < box["x"] + box["width"] and box["y"] < y < box["y"] + box["height"]):
+            continue
+        page.mouse.move(x, y)
+        try:
+            page.locator("div.vis-tooltip").wait_for(state="visible", timeout=3000)
+        except Exception:  # noqa: BLE001 - a node hidden under another one: try the next
+            page.mouse.move(0, 0)
+            continue
+        return float(page.evaluate("() => performance.now()"))
+    return None
+
+
+def search_ms(page: Page, query: str) -> float | None:
+    """Type into the index's search box; milliseconds since navigation start when results show."""
+    page.fill("#search", query)
+    try:
+        page.locator("#results li a").first.wait_for(state="visible", timeout=3000)
+    except Exception:  # noqa: BLE001 - reported as no results
+        return None
+    return float(page.evaluate("() => performance.now()"))
+
+
+def open_page(page: Page, path: Path, query: str) -> tuple[float, float, float | None, list[int]]:
+    """Load one page cold: ms to the load event, to drawn (or ready), to the first response."""
+    page.goto(path.as_uri(), wait_until="commit")
+    if path.name == "index.html":
+        page.wait_for_load_state("load")
+        ready = float(page.evaluate("() => performance.now()"))
+        answered = search_ms(page, query)
+        counts = [page.locator("table.leaders tbody tr").count(), 0]
+    else:
+        page.wait_for_function("() => window.graphkit && graphkit.current",
+                               polling="raf", timeout=120_000)  # fmt: skip
+        ready = float(page.evaluate(DRAWN))
+        page.wait_for_load_state("load")
+        answered = hover_ms(page)
+        counts = page.evaluate(COUNTS)
+    return float(page.evaluate(LOADED)), ready, answered, counts
+
+
+def browser_table(out: Path, pages: dict[str, str], query: str, runs: int) -> list[str]:
+    rows = [
+        "| page | KB | nodes | edges | load event ms | drawn ms | tooltip (search) shown ms |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            for label, name in pages.items():
+                loads, readies, answers = [], [], []
+                counts = [0, 0]
+                for _ in range(runs):
+                    context = browser.new_context(viewport=VIEWPORT)  # a cold cache each run
+                    load, ready, answered, counts = open_page(context.new_page(), out / name, query)
+                    context.close()
+                    loads.append(load)
+                    readies.append(ready)
+                    if answered is not None:
+                        answers.append(answered)
+                shown = f"{statistics.median(answers):.0f}" if answers else "none"
+                nodes, edges = (f"{counts[0]} rows", "") if name == "index.html" else counts
+                rows.append(
+                    f"| {label} | {(out / name).stat().st_size / 1e3:.0f} | {nodes} | {edges} | "
+                    f"{statistics.median(loads):.0f} | {statistics.median(readies):.0f} | "
+                    f"{shown} |"
+                )
+                if not answers or max(statistics.median(readies), statistics.median(answers)) > (
+                    TARGET_MS
+                ):
+                    rows.append(f"| ⚠ {label}: not interactive within {TARGET_MS} ms | | | | | | |")
+        finally:
+            browser.close()
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--records", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3, help="page loads per page (median)")
+    parser.add_argument("--keep", type=Path, help="build into this folder and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        synthetic = generate_corpus(
+            Path(folder) / "records", records=args.records, noise=0.05, seed=7
+        )
+        generated = time.perf_counter() - started
+        out = args.keep or Path(folder) / "out"
+        stages, written, coverage = build_stages(synthetic.path, out)
+        largest = max(coverage, key=lambda s: (len(s.entries), s.id))
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(
+            f"{synthetic.records:,} records (generated in {generated:.0f} s), "
+            f"{sum(len(s.entries) for s in coverage):,} articles, {len(coverage):,} stories; "
+            f"peak memory {peak:.0f} MiB\n"
+        )
+        print("\n".join(stage_table(stages)) + "\n")
+        print("\n".join(page_figures(out, written)) + "\n")
+        pages = {
+            "overview": OVERVIEW,
+            "index": "index.html",
+            f"largest story ({len(largest.entries)} articles)": page_name("story", largest.id),
+        }
+        print(
+            f"Headless Chromium, {VIEWPORT['width']}x{VIEWPORT['height']}, median of "
+            f"{args.runs} cold loads; ms from navigation start:\n"
+        )
+        query = largest.label.split()[0][:12]
+        print("\n".join(browser_table(out, pages, query, args.runs)))
+
+
+if __name__ == "__main__":
+    main()
