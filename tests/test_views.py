@@ -14,7 +14,7 @@ from playwright.sync_api import Browser
 from graphkit import build
 from graphkit.cli import main
 from graphkit.views.names import page_name
-from graphkit.views.networks import overview_view, web_link
+from graphkit.views.networks import outlet_view, overview_view, web_link
 from graphkit.views.site import read_pages
 
 from .browser import PageVisit, load, open_browser
@@ -216,3 +216,13 @@ def test_view_command_opens_a_page_or_prints_its_path(out: Path, tmp_path: Path)
     assert opened.read_text(encoding="utf-8").strip() == (out / "index.html").resolve().as_uri()
     ambiguous = runner.invoke(main, ["view", "outlet", "The", "--data", str(out)])
     assert ambiguous.exit_code == 2 and "matches" in ambiguous.stderr
+
+
+def test_outlet_page_caps_stories_and_opponents_led_stories_first() -> None:
+    result = build(SEEDS)
+    bbc = [s for s in result.coverage if "bbc.co.uk" in s.outlets]
+    led = {s.id for s in bbc if "bbc.co.uk" in s.first_providers}
+    view = outlet_view("bbc.co.uk", "BBC News", bbc, [], {}, cap=2)
+    stories = {n["id"].removeprefix("story:") for n in view.nodes if n["kind"] == "story"}
+    assert stories == led and len(led) == 2  # the two stories BBC led are the ones kept
+    assert "Showing 2 of its stories" in " ".join(view.notes)

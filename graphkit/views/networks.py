@@ -150,8 +150,10 @@ def outlet_view(
     stories: Sequence[StoryCoverage],
     pairs: Sequence[HeadToHead],
     names: Mapping[str, str],
+    cap: int = 150,
 ) -> View:
-    """An outlet's stories (first or not) and whom it beats and who beats it."""
+    """An outlet's stories (first or not) and whom it beats and who beats it; at most `cap`
+    stories (those it led first, then the most covered) and `cap` opponents (most met)."""
     view = View(f"Outlet: {name} ({outlet})")
     graph = nx.Graph()
     me = f"outlet:{outlet}"
@@ -159,7 +161,11 @@ def outlet_view(
     view.nodes.append(
         node("outlet", me, name, [name, outlet, f"first on {first} of {len(stories)} stories"])
     )
-    for story in stories:
+    shown = sorted(stories, key=lambda s: (outlet not in s.first_providers, -len(s.outlets), s.id))[
+        :cap
+    ]
+    met = sorted(pairs, key=lambda p: (-p.stories, p.a, p.b))[:cap]
+    for story in shown:
         sid = f"story:{story.id}"
         led = outlet in story.first_providers
         view.nodes.append(
@@ -170,7 +176,7 @@ def outlet_view(
         )  # fmt: skip
         view.edges.append({"from": me, "to": sid, "color": "#d62728" if led else "#888888"})
         graph.add_edge(me, sid)
-    for pair in pairs:
+    for pair in met:
         other = pair.b if pair.a == outlet else pair.a
         mine_first = pair.a == outlet
         wins = pair.a_earlier if mine_first else pair.b_earlier
@@ -190,6 +196,12 @@ def outlet_view(
         f"First on {first} of {len(stories)} stories it covered; "
         f"head-to-head against {len(pairs)} outlets (its wins–losses on the dashed links).",
     ]
+    if len(shown) < len(stories) or len(met) < len(pairs):
+        view.notes.append(
+            f"Showing {len(shown)} of its stories (those it led first, then the most covered) "
+            f"and the {len(met)} outlets it met most; the rest are in stories.csv and "
+            "head_to_head.csv."
+        )
     return view
 
 
