@@ -20,6 +20,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 Vector = dict[str, float]  # term -> weight, L2-normalised (empty when no term counts)
 
@@ -39,14 +40,17 @@ def terms(text: str | None) -> list[str]:
     >>> terms("Fed's Plosser Says Taxes and Tapers: the Basics")
     ['fed', 'plosser', 'taxe', 'taper', 'basic']
     """
-    words = []
-    for word in _WORD.findall((text or "").casefold()):
-        if len(word) < 2 or word in STOPWORDS:
-            continue
-        if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # a crude stem, enough to match "Tapers" with "taper"
-        words.append(word)
-    return words
+    found = (_term(word) for word in _WORD.findall((text or "").casefold()))
+    return [term for term in found if term]
+
+
+@lru_cache(maxsize=1 << 18)  # a corpus's vocabulary repeats: stem each word once
+def _term(word: str) -> str | None:
+    if len(word) < 2 or word in STOPWORDS:
+        return None
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]  # a crude stem, enough to match "Tapers" with "taper"
+    return word
 
 
 def tfidf_vectors(texts: Mapping[str, str]) -> dict[str, Vector]:

@@ -78,6 +78,7 @@ class StoryParams:
 
 
 DEFAULT_PARAMS = StoryParams()
+COMMON_TERM_GROUPS = 500  # a move is never decided by a word this many groups share
 
 
 @dataclass(frozen=True)
@@ -303,17 +304,36 @@ def _moves(
             own = _unlike_rest(vectors[article], total, norm, params.own_similarity)
             if own is None:
                 continue
-            candidates = {j for term in _top_terms(vectors[article]) for j in holding[term]} - {i}
-            scored = ((cosine(vectors[article], centroids[j]), -j) for j in candidates)
-            best, j = max(scored, default=(0.0, 0))
+            best, j = _best_match(vectors[article], centroids, holding, i)
             if best >= params.move_similarity and best >= own + params.move_margin:
-                moves.append((article, i, -j))
+                moves.append((article, i, j))
                 similarities[article] = (round(own, 3), round(best, 3))
     moved = [set(group) for group in groups]
     for article, i, j in moves:
         moved[i].discard(article)
         moved[j].add(article)
     return [group for group in moved if group], similarities
+
+
+def _best_match(
+    vector: Vector, centroids: list[Vector], holding: Mapping[str, list[int]], own: int
+) -> tuple[float, int]:
+    """The group (not `own`) whose centroid is most like `vector`, and the cosine.
+
+    Cosines are summed term by term over the groups holding each term: the exact cosine for
+    every group sharing a word, without a full product per group; words held by more than
+    COMMON_TERM_GROUPS groups are left out of the sum.
+    """
+    scores: dict[int, float] = defaultdict(float)
+    for term, weight in vector.items():
+        groups = holding.get(term, ())
+        if len(groups) > COMMON_TERM_GROUPS:
+            continue  # a word of hundreds of stories says nothing about which one
+        for j in groups:
+            scores[j] += weight * centroids[j][term]
+    scores.pop(own, None)
+    best = max(scores.items(), key=lambda item: (item[1], -item[0]), default=(0, 0.0))
+    return best[1], best[0]
 
 
 def _unlike_rest(
