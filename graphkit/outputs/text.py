@@ -75,9 +75,19 @@ def summary_text(
         f"{multi} covered by two outlets or more; "
         f"{plural(s['stray_links'], 'related link')} set aside as strays, "
         f"{plural(s['pieces_joined'], 'piece')} joined on headlines",
-        f"wrote    {', '.join(p.name for p in written)} in {out}/",
+        f"wrote    {_written_text(written, out)} in {out}/",
     ]
     return "\n".join(lines)
+
+
+def _written_text(written: Sequence[Path], out: Path) -> str:
+    """The files a build wrote at the top of OUT; pages and assets in folders only counted."""
+    root = out.resolve()
+    top = [p.name for p in written if p.resolve().parent == root]
+    nested = len(written) - len(top)
+    return ", ".join(top) + (
+        f", and {plural(nested, 'file')} in views/ and assets/" if nested else ""
+    )
 
 
 def stats_text(stats: Mapping[str, Any]) -> str:
