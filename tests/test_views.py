@@ -77,7 +77,7 @@ def drawn_ids(page: PageVisit) -> set[str]:
 
 def hover(page: PageVisit, node_id: str) -> str:
     """Move the mouse onto a node; the tooltip's text."""
-    box = page.page.locator("#graph").bounding_box()
+    box = page.page.locator("#graph canvas").bounding_box()
     assert box is not None
     where = page.page.evaluate(
         "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", node_id
@@ -179,7 +179,7 @@ def test_clicking_a_story_on_the_overview_opens_its_page(browser: Browser, out: 
     assert_clean(page)
     story = "story:s-be87dfd58115"
     assert story in drawn_ids(page)
-    box = page.page.locator("#graph").bounding_box()
+    box = page.page.locator("#graph canvas").bounding_box()
     assert box is not None
     where = page.page.evaluate(
         "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", story
