@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -226,3 +229,15 @@ def test_outlet_page_caps_stories_and_opponents_led_stories_first() -> None:
     stories = {n["id"].removeprefix("story:") for n in view.nodes if n["kind"] == "story"}
     assert stories == led and len(led) == 2  # the two stories BBC led are the ones kept
     assert "Showing 2 of its stories" in " ".join(view.notes)
+
+
+def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:
+    """Layouts are seeded and never follow set order, which changes with string hashing."""
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "graphkit", "build", str(SEEDS), "-o", str(out), "-q"]
+        subprocess.run(command, check=True, env=env, capture_output=True)
+        pages.append({p.relative_to(out): p.read_bytes() for p in (out / "views").rglob("*.html")})
+    assert pages[0] == pages[1] and len(pages[0]) > 50

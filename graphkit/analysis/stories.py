@@ -18,7 +18,7 @@ the links chain distinct stories into giant clusters. Stories are found in three
    (cosine below ``own_similarity``) but alike among themselves (``cohesion``) leave it
    together when their group's words differ from the rest (``split_similarity``): a small
    story that a big one's stray entries point into. A single article unlike its group moves
-   to the story whose headlines match it strongly (``join_similarity``, and ``move_margin``
+   to the story whose headlines match it strongly (``move_similarity``, and ``move_margin``
    better): typically an article that only one stray entry names.
 3. **Joins.** A piece that no link joins to the rest of its story (each piece has its own
    false "first") joins a story ``join_ratio`` times its size or more whose headlines match it
@@ -398,12 +398,6 @@ def _joins(
         merged[root] |= group
     pieces = [(tuple(sorted(ordered[i])), similarity) for i, similarity in sorted(joins.items())]
     return list(merged.values()), pieces
-
-
-def _top_terms(vector: Vector, count: int = 6) -> list[str]:
-    """The heaviest terms of a vector: any strong match shares one of them (and lists of rare
-    terms are short, which keeps candidate searches fast)."""
-    return sorted(vector, key=lambda term: (-vector[term], term))[:count]
 
 
 def _term_index(

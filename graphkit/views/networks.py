@@ -218,14 +218,11 @@ def topic_view(
     """A topic's stories and the outlets that covered them."""
     view = View(f"Topic: {label}")
     graph = nx.Graph()
-    shown = sorted(stories, key=lambda s: (-len(s.outlets), s.id))[:cap]
+    shown = _most_covered(stories, cap)
     outlets: Counter[str] = Counter()
     for story in shown:
         sid = f"story:{story.id}"
-        view.nodes.append(
-            node("story", sid, _short(story.label), [story.label, f"{len(story.outlets)} outlets"],
-                 page=page_name("story", story.id), size=10 + min(20, len(story.entries)))
-        )  # fmt: skip
+        view.nodes.append(_story_node(story, size=10 + min(20, len(story.entries))))
         for outlet in story.outlets:
             outlets[outlet] += 1
             view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#888888"})
@@ -256,7 +253,7 @@ def overview_view(
 ) -> View:
     """The biggest stories, outlets and topics, linked by coverage: readable at any size."""
     view = View("Coverage overview")
-    stories = sorted(coverage, key=lambda s: (-len(s.outlets), s.id))[:stories_cap]
+    stories = _most_covered(coverage, stories_cap)
     outlet_count: Counter[str] = Counter(o for s in coverage for o in s.outlets)
     topic_count: Counter[str] = Counter(t for s in coverage for t in s.topics)
     outlets = set(_biggest(outlet_count, outlets_cap))
@@ -264,10 +261,7 @@ def overview_view(
     graph = nx.Graph()
     for story in stories:
         sid = f"story:{story.id}"
-        view.nodes.append(
-            node("story", sid, _short(story.label), [story.label, f"{len(story.outlets)} outlets"],
-                 page=page_name("story", story.id), size=8 + min(25, len(story.outlets)))
-        )  # fmt: skip
+        view.nodes.append(_story_node(story, size=8 + min(25, len(story.outlets))))
         for outlet in (o for o in story.outlets if o in outlets):
             view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#cccccc"})
             graph.add_edge(f"outlet:{outlet}", sid)
@@ -296,6 +290,20 @@ def overview_view(
     return view
 
 
+def _most_covered(stories: Sequence[StoryCoverage], cap: int) -> list[StoryCoverage]:
+    """The `cap` stories covered by the most outlets (ties by id)."""
+    return sorted(stories, key=lambda s: (-len(s.outlets), s.id))[:cap]
+
+
+def _story_node(story: StoryCoverage, size: int) -> dict[str, Any]:
+    """A story on the overview or a topic page: its headline, outlets, and a link to its page."""
+    return node(
+        "story", f"story:{story.id}", _short(story.label),
+        [story.label, f"{len(story.outlets)} outlets"],
+        page=page_name("story", story.id), size=size,
+    )  # fmt: skip
+
+
 def _biggest(counts: Counter[str], cap: int) -> list[str]:
     return [key for key, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:cap]]
 
@@ -314,7 +322,7 @@ def _place(view: View, graph: nx.Graph) -> None:
     for piece in pieces:
         half = NODE_GAP * len(piece) ** 0.5 / 2
         found = (
-            nx.spring_layout(graph.subgraph(piece), seed=1, iterations=50, scale=half)
+            nx.spring_layout(_ordered_subgraph(graph, piece), seed=1, iterations=50, scale=half)
             if len(piece) > 1
             else dict.fromkeys(piece, (0.0, 0.0))
         )
@@ -337,6 +345,16 @@ def _place(view: View, graph: nx.Graph) -> None:
     for item in view.nodes:
         px, py = where[item["id"]]
         item.update(x=round(px * stretch, 1), y=round(py / stretch, 1), physics=False)
+
+
+def _ordered_subgraph(graph: nx.Graph, piece: set[str]) -> nx.Graph:
+    """The piece as a graph whose nodes and edges come in `graph`'s order: a subgraph view
+    iterates its node set, whose order changes with Python's string hashing, and so would the
+    seeded layout."""
+    sub = nx.Graph()
+    sub.add_nodes_from(n for n in graph if n in piece)
+    sub.add_edges_from((u, v) for u, v in graph.edges(list(sub)) if v in piece)
+    return sub
 
 
 def _around(view: View) -> None:
