@@ -33,20 +33,22 @@ from .outputs.text import (
 from .pipeline import DEFAULT_OUT, DEFAULT_SOURCE, build
 from .rdf import (
     ENGINES,
-    FORMATS,
     OXIGRAPH,
+    Limits,
     QueryError,
+    QueryTimeoutError,
     canned_listing,
-    format_result,
     parse_assignments,
     query_data,
     resolve_base,
 )
+from .rdf.formats import ALL_FORMATS, render
 from .records import StrictModeError
 from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
-EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT = 0, 1, 2, 3
+EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT, EXIT_STOPPED = 0, 1, 2, 3, 4
+QUERY_LIMITS = Limits(timeout=60, max_rows=100_000)  # one user, at the command line
 
 sources_argument = click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -73,6 +75,29 @@ def base_option(help: str) -> Callable[[Command], Command]:
         callback=lambda _ctx, _param, value: _base(value),
         help=help,
     )
+
+
+def limit_options(defaults: Limits) -> Callable[[Command], Command]:
+    """`--timeout SECONDS` and `--max-rows N` (0 lifts either)."""
+
+    def decorate(command: Command) -> Command:
+        command = click.option(
+            "--max-rows",
+            type=click.IntRange(min=0),
+            default=defaults.max_rows,
+            show_default=True,
+            help="Row cap: rows (or triples) past it are not read; 0 lifts it.",
+        )(command)
+        return click.option(
+            "--timeout",
+            type=click.FloatRange(min=0),
+            default=defaults.timeout,
+            show_default=True,
+            metavar="SECONDS",
+            help="Time limit of a query: it is stopped there; 0 lifts it.",
+        )(command)
+
+    return decorate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -251,7 +276,14 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
 @main.command("query")
 @click.argument("query", required=False)
 @data_option("A built output folder: its store/ (or graph.nt for rdflib) is queried.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(ALL_FORMATS),
+    default="table",
+    show_default=True,
+    help="turtle, ntriples, jsonld and rdfxml are for CONSTRUCT and DESCRIBE.",
+)
 @click.option(
     "--param",
     "params",
@@ -267,6 +299,7 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
     help="Oxigraph (fast, persisted store) or rdflib's in-memory engine (slow fallback).",
 )
 @base_option("Base for relative IRIs in the query [default: the base the data was built with].")
+@limit_options(QUERY_LIMITS)
 @click.option("--list", "list_only", is_flag=True, help="List the canned queries and exit.")
 def query_command(
     query: str | None,
@@ -275,25 +308,46 @@ def query_command(
     params: tuple[str, ...],
     engine: str,
     base: str | None,
+    timeout: float,
+    max_rows: int,
     list_only: bool,
 ) -> None:
     """Run SPARQL over a built output folder, without rebuilding.
 
     QUERY is a .rq file, the name of a canned query (see --list), or SPARQL text: SELECT,
-    ASK, CONSTRUCT or DESCRIBE. Updates are refused. Exit status: 0 on success, 2 on a
-    usage or query error (a syntax error is reported with its line and column).
+    ASK, CONSTRUCT or DESCRIBE. Updates are refused. The query runs in a worker process
+    that is ended at the time limit; rows past the row cap are not read, and a note on
+    stderr says the result was cut. Exit status: 0 on success, 2 on a usage or query error
+    (a syntax error is reported with its line and column), 4 when the query was stopped at
+    its time limit.
     """
     if list_only:
         click.echo(canned_listing())
         return
     if query is None:
         raise click.UsageError("give a QUERY: a .rq file, a canned query (see --list) or text")
+    limits = _limits(timeout, max_rows)
     try:
-        result, store = query_data(data, query, parse_assignments(params), engine=engine, base=base)
+        result, data_base = query_data(
+            data, query, parse_assignments(params), engine=engine, base=base, limits=limits
+        )
+    except QueryTimeoutError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_STOPPED)
     except QueryError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(format_result(result, fmt, store.base), nl=False)
+    try:
+        click.echo(render(result, fmt, data_base), nl=False)
+    except QueryError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if result.truncated:
+        click.echo(f"note: result cut at {max_rows:,} rows (--max-rows; 0 lifts the cap)", err=True)
+
+
+def _limits(timeout: float, max_rows: int) -> Limits:
+    return Limits(timeout=timeout or None, max_rows=max_rows or None)
 
 
 def _base(value: str | None) -> str | None:

@@ -10,11 +10,12 @@ from pathlib import Path
 from .canned import CannedQuery, Parameter, canned_listing, canned_queries, canned_query
 from .export import RDF_FILES, write_rdf, write_rdf_files
 from .mapping import coverage_triples
-from .query import QuerySource, find_query, parse_assignments, query_data, query_engine
+from .query import QuerySource, find_query, parse_assignments, query_engine
 from .results import FORMATS, Result, Term, format_result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import ENGINES, OXIGRAPH, RDFLIB, memory_store, open_store, run_query
 from .terms import BASE_VARIABLE, DEFAULT_BASE, GK, Minter, resolve_base
+from .workers import Limits, QueryTimeoutError, QueryWorkers, WorkersBusyError, query_data
 
 PACKAGE = Path(__file__).resolve().parent
 VOCABULARY = PACKAGE / "vocab.ttl"
@@ -32,14 +33,18 @@ __all__ = [
     "SHAPES",
     "VOCABULARY",
     "CannedQuery",
+    "Limits",
     "Minter",
     "Parameter",
     "QueryError",
     "QuerySource",
     "QuerySyntaxError",
+    "QueryTimeoutError",
+    "QueryWorkers",
     "Result",
     "Term",
     "UpdateRefusedError",
+    "WorkersBusyError",
     "canned_listing",
     "canned_queries",
     "canned_query",

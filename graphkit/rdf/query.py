@@ -24,7 +24,7 @@ from pyoxigraph import Literal, NamedNode
 from .canned import CannedQuery, canned_queries, parse_canned
 from .results import Result
 from .sparql import QueryError, parameter_term
-from .store import OXIGRAPH, Engine, open_store, run_query
+from .store import Engine, run_query
 
 
 @dataclass(frozen=True)
@@ -68,23 +68,15 @@ def _documented(name: str, text: str) -> CannedQuery | None:
         return None  # no header, or a partial one: its parameters are plain strings
 
 
-def query_data(
-    data: Path,
+def query_engine(
+    store: Engine,
     query: str,
     params: Mapping[str, str] | None = None,
-    *,
-    engine: str = OXIGRAPH,
-    base: str | None = None,
-) -> tuple[Result, Engine]:
-    """Run `query` over the built output folder `data`; the engine tells the base it used."""
-    store = open_store(data, engine, base)
-    return query_engine(store, query, params), store
-
-
-def query_engine(store: Engine, query: str, params: Mapping[str, str] | None = None) -> Result:
+    max_rows: int | None = None,
+) -> Result:
     """Run `query` (a file, canned name or text) on an engine already open."""
     source = find_query(query)
-    return run_query(store, source.text, source.bind(params or {}, store.base))
+    return run_query(store, source.text, source.bind(params or {}, store.base), max_rows)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:

@@ -103,12 +103,15 @@ class Result:
     variables: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
     boolean: bool | None = None
+    truncated: bool = False  # rows were cut at a row cap
 
 
-def graph_result(kind: str, triples: Sequence[tuple[Term, Term, Term]]) -> Result:
+def graph_result(
+    kind: str, triples: Sequence[tuple[Term, Term, Term]], truncated: bool = False
+) -> Result:
     """A CONSTRUCT or DESCRIBE result as rows of subject, predicate, object (sorted)."""
     ordered = sorted(triples, key=lambda t: (t[0].n3(), t[1].n3(), t[2].n3()))
-    return Result(kind, ["subject", "predicate", "object"], list[Row](ordered))
+    return Result(kind, ["subject", "predicate", "object"], list[Row](ordered), truncated=truncated)
 
 
 def format_result(result: Result, fmt: str, base: str | None = None) -> str:

@@ -14,7 +14,8 @@ rdflib [(Term(kind='literal', value='A', datatype=None, lang=None),)]
 from __future__ import annotations
 
 import shutil
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -51,7 +52,7 @@ class Engine(Protocol):
     name: str
     base: str | None
 
-    def answer(self, query: str, kind: str) -> Result: ...
+    def answer(self, query: str, kind: str, max_rows: int | None = None) -> Result: ...
 
 
 class OxigraphEngine:
@@ -63,7 +64,7 @@ class OxigraphEngine:
         self.store = store
         self.base = base
 
-    def answer(self, query: str, kind: str) -> Result:
+    def answer(self, query: str, kind: str, max_rows: int | None = None) -> Result:
         try:
             found = self.store.query(query, base_iri=self.base)
         except SyntaxError as error:
@@ -72,11 +73,18 @@ class OxigraphEngine:
             raise QueryError(str(error)) from None
         if isinstance(found, ox.QueryBoolean):
             return Result(kind, boolean=bool(found))
-        if isinstance(found, ox.QueryTriples):
-            return graph_result(kind, [tuple(map(_ox_term, t)) for t in found])  # type: ignore[misc]
-        names = [variable.value for variable in found.variables]
-        rows = [tuple(_ox_term(solution[i]) for i in range(len(names))) for solution in found]
-        return Result(kind, names, rows)
+        try:
+            if isinstance(found, ox.QueryTriples):
+                triples, cut = _first(found, max_rows)
+                return graph_result(kind, [tuple(map(_ox_term, t)) for t in triples], cut)  # type: ignore[misc]
+            names = [variable.value for variable in found.variables]
+            solutions, cut = _first(found, max_rows)
+            rows = [
+                tuple(_ox_term(solution[i]) for i in range(len(names))) for solution in solutions
+            ]
+        except (OSError, RuntimeError, ValueError) as error:  # raised while iterating lazily
+            raise QueryError(str(error)) from None
+        return Result(kind, names, rows, truncated=cut)
 
 
 class RdflibEngine:
@@ -88,7 +96,7 @@ class RdflibEngine:
         self.graph = graph
         self.base = base
 
-    def answer(self, query: str, kind: str) -> Result:
+    def answer(self, query: str, kind: str, max_rows: int | None = None) -> Result:
         try:
             found = (
                 self.graph.query(query, base=self.base) if self.base else self.graph.query(query)
@@ -101,20 +109,40 @@ class RdflibEngine:
             return Result(kind, boolean=bool(found.askAnswer))
         if found.type in ("CONSTRUCT", "DESCRIBE"):
             assert found.graph is not None
-            return graph_result(kind, [tuple(map(_rdflib_term, t)) for t in found.graph])  # type: ignore[misc]
+            triples, cut = _first(found.graph, max_rows)
+            return graph_result(kind, [tuple(map(_rdflib_term, t)) for t in triples], cut)  # type: ignore[misc]
         names = [str(variable) for variable in found.vars or []]
-        rows = [tuple(_rdflib_term(value) for value in row) for row in found]  # type: ignore[union-attr]
-        return Result(kind, names, rows)
+        solutions, cut = _first(found, max_rows)
+        rows = [tuple(_rdflib_term(value) for value in row) for row in solutions]  # type: ignore[union-attr]
+        return Result(kind, names, rows, truncated=cut)
+
+
+def _first(items: Iterable[Any], max_rows: int | None) -> tuple[list[Any], bool]:
+    """At most `max_rows` items (all when None), and whether there were more.
+
+    Reading stops at the cap, so a huge result never fills memory.
+    """
+    if max_rows is None:
+        return list(items), False
+    first = list(islice(items, max_rows + 1))
+    return first[:max_rows], len(first) > max_rows
 
 
 def run_query(
-    engine: Engine, query: str, params: Mapping[str, ox.NamedNode | ox.Literal] | None = None
+    engine: Engine,
+    query: str,
+    params: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+    max_rows: int | None = None,
 ) -> Result:
-    """Run a read query (SELECT, ASK, CONSTRUCT, DESCRIBE) with its parameters bound."""
+    """Run a read query (SELECT, ASK, CONSTRUCT, DESCRIBE) with its parameters bound.
+
+    With `max_rows`, at most that many rows (or triples) are read; `Result.truncated` says
+    whether the result was cut.
+    """
     kind = query_kind(query)
     bound = bind_parameters(query, params or {})
     try:
-        return engine.answer(bound.text, kind)
+        return engine.answer(bound.text, kind, max_rows)
     except QuerySyntaxError as error:
         raise bound.relocate(error) from None
 

@@ -1,0 +1,240 @@
+"""Queries under limits: each runs in a worker process that can be ended at its time limit.
+
+pyoxigraph cannot interrupt a running query, so graphkit never runs one in its own process:
+`QueryWorkers` keeps a few worker processes, each with the store open read-only. A query
+that outlives its time limit has its worker killed and replaced, and the caller gets
+`QueryTimeoutError`; the other workers go on answering. Rows beyond the row cap are never
+read (`Result.truncated` says the result was cut).
+
+>>> limits = Limits(timeout=30, max_rows=1000)
+>>> limits.describe()
+'30 s, 1,000 rows'
+>>> Limits(timeout=None, max_rows=None).describe()
+'no time limit, no row cap'
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import Any
+
+from .query import query_engine
+from .results import Result
+from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
+from .store import OXIGRAPH, open_store
+
+STARTUP_SECONDS = 120.0  # opening a big store, or parsing graph.nt for rdflib, takes a while
+
+
+@dataclass(frozen=True)
+class Limits:
+    """A query's time limit in seconds and its row cap; None lifts either."""
+
+    timeout: float | None = 60.0
+    max_rows: int | None = 100_000
+
+    def describe(self) -> str:
+        time = f"{self.timeout:g} s" if self.timeout else "no time limit"
+        rows = f"{self.max_rows:,} rows" if self.max_rows else "no row cap"
+        return f"{time}, {rows}"
+
+
+class QueryTimeoutError(QueryError):
+    """A query stopped at its time limit."""
+
+
+class WorkersBusyError(QueryError):
+    """Every worker stayed busy for the whole time limit of the query waiting for one."""
+
+
+_ERRORS: dict[str, type[QueryError]] = {
+    "QueryError": QueryError,
+    "UpdateRefusedError": UpdateRefusedError,
+}
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, context: BaseContext, source: tuple[Path, str, str | None]) -> None:
+        self.connection, child = context.Pipe()
+        self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
+            target=_serve, args=(child, *source), daemon=True, name="graphkit-query"
+        )
+        self.process.start()
+        child.close()
+        self.base: str | None = None
+
+    def ready(self) -> None:
+        """Wait for the store to open; raises the worker's error when it could not."""
+        try:
+            if not self.connection.poll(STARTUP_SECONDS):
+                raise QueryError(
+                    f"the query worker did not open the store in {STARTUP_SECONDS:g} s"
+                )
+            self.base = _outcome(self.connection.recv())
+        except EOFError:
+            self.stop()
+            raise QueryError("the query worker ended before it opened the store") from None
+        except QueryError:
+            self.stop()
+            raise
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+class QueryWorkers:
+    """`size` worker processes over the built output folder `data`, safe to share by threads.
+
+    `run` blocks its calling thread until the answer, the time limit or an error; use one
+    thread per concurrent query (a server's thread pool). Close it, or use it as a context
+    manager, to end the workers.
+    """
+
+    def __init__(
+        self,
+        data: Path,
+        engine: str = OXIGRAPH,
+        base: str | None = None,
+        *,
+        size: int = 2,
+        limits: Limits | None = None,
+        start_method: str | None = None,
+    ) -> None:
+        self.limits = limits or Limits()
+        self._context = multiprocessing.get_context(start_method or _safe_start_method())
+        if self._context.get_start_method() == "forkserver":
+            self._context.set_forkserver_preload([__name__])
+        self._source = (data, engine, base)
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._all: list[_Worker] = []
+        for worker in [self._start() for _ in range(max(1, size))]:
+            worker.ready()  # opened in parallel, awaited in turn
+            self._idle.put(worker)
+        self.base = self._all[0].base
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self._context, self._source)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def run(
+        self, query: str, params: Mapping[str, str] | None = None, limits: Limits | None = None
+    ) -> Result:
+        """Answer `query` (a file, canned name or text) under `limits` (default: the pool's)."""
+        limits = limits or self.limits
+        try:
+            worker = self._idle.get(timeout=limits.timeout)
+        except queue.Empty:
+            raise WorkersBusyError(
+                f"every query worker stayed busy for {limits.timeout:g} s: try again later"
+            ) from None
+        try:
+            worker.connection.send((query, dict(params or {}), limits.max_rows))
+            if worker.connection.poll(limits.timeout):
+                return _outcome(worker.connection.recv())
+            worker = self._replace(worker)
+            raise QueryTimeoutError(
+                f"query stopped at its time limit of {limits.timeout:g} s "
+                "(raise it with --timeout, or narrow the query)"
+            )
+        except (EOFError, OSError):  # the worker died: out of memory, or killed
+            worker = self._replace(worker)
+            raise QueryError("the query worker ended while answering (out of memory?)") from None
+        finally:
+            self._idle.put(worker)
+
+    def _replace(self, worker: _Worker) -> _Worker:
+        worker.stop()
+        with self._lock:
+            self._all.remove(worker)
+        fresh = self._start()
+        fresh.ready()
+        return fresh
+
+    def close(self) -> None:
+        """End every worker."""
+        with self._lock:
+            workers, self._all = self._all, []
+        for worker in workers:
+            worker.stop()
+
+    def __enter__(self) -> QueryWorkers:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def query_data(
+    data: Path,
+    query: str,
+    params: Mapping[str, str] | None = None,
+    *,
+    engine: str = OXIGRAPH,
+    base: str | None = None,
+    limits: Limits | None = None,
+) -> tuple[Result, str | None]:
+    """Run `query` over the built output folder `data` under `limits` (default: `Limits()`).
+
+    Returns the result and the base IRI of the data, for showing IRIs short.
+    """
+    with QueryWorkers(data, engine, base, size=1, limits=limits) as workers:
+        return workers.run(query, params), workers.base
+
+
+def _safe_start_method() -> str:
+    """fork while this process has one thread (fast); forkserver once threads could hold locks.
+
+    A server's pool should ask for forkserver itself: it replaces workers later, from threads.
+    """
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
+def _serve(connection: Connection, data: Path, engine: str, base: str | None) -> None:
+    """A worker's life: open the store once, then answer queries until the pipe closes."""
+    try:
+        store = open_store(data, engine, base)
+    except QueryError as error:
+        connection.send(_error(error))
+        return
+    connection.send(("ok", store.base))
+    while True:
+        try:
+            query, params, max_rows = connection.recv()
+        except EOFError:
+            return
+        try:
+            connection.send(("ok", query_engine(store, query, params, max_rows)))
+        except QueryError as error:
+            connection.send(_error(error))
+
+
+def _error(error: QueryError) -> tuple[Any, ...]:
+    if isinstance(error, QuerySyntaxError):
+        return ("syntax", error.detail, error.line, error.column)
+    kind = type(error).__name__ if type(error).__name__ in _ERRORS else "QueryError"
+    return ("error", kind, str(error))
+
+
+def _outcome(message: tuple[Any, ...]) -> Any:
+    """The value a worker sent, or its error raised again in this process."""
+    if message[0] == "ok":
+        return message[1]
+    if message[0] == "syntax":
+        raise QuerySyntaxError(*message[1:])
+    raise _ERRORS[message[1]](message[2])
