@@ -113,7 +113,7 @@ class RdflibEngine:
             return graph_result(kind, [tuple(map(_rdflib_term, t)) for t in triples], cut)  # type: ignore[misc]
         names = [str(variable) for variable in found.vars or []]
         solutions, cut = _first(found, max_rows)
-        rows = [tuple(_rdflib_term(value) for value in row) for row in solutions]  # type: ignore[union-attr]
+        rows = [tuple(_rdflib_term(value) for value in row) for row in solutions]
         return Result(kind, names, rows, truncated=cut)
 
 

@@ -146,7 +146,8 @@ class QueryWorkers:
         try:
             worker.connection.send((query, dict(params or {}), limits.max_rows))
             if worker.connection.poll(limits.timeout):
-                return _outcome(worker.connection.recv())
+                result: Result = _outcome(worker.connection.recv())
+                return result
             worker = self._replace(worker)
             raise QueryTimeoutError(
                 f"query stopped at its time limit of {limits.timeout:g} s "
