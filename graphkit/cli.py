@@ -44,6 +44,7 @@ from .rdf import (
 )
 from .rdf.formats import ALL_FORMATS, render
 from .records import StrictModeError
+from .server import SERVE_LIMITS, serve
 from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
@@ -348,6 +349,61 @@ def query_command(
 
 def _limits(timeout: float, max_rows: int) -> Limits:
     return Limits(timeout=timeout or None, max_rows=max_rows or None)
+
+
+@main.command("serve")
+@data_option("A built output folder: its store/ is served, and its pages when it has them.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "-p",
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the query page in a browser.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Queries answered at once (one process each, with the store open).",
+)
+@limit_options(SERVE_LIMITS)
+def serve_command(
+    data: Path,
+    host: str,
+    port: int,
+    open_browser: bool,
+    workers: int,
+    timeout: float,
+    max_rows: int,
+) -> None:
+    """Serve a build as a read-only SPARQL endpoint, with a query page for people.
+
+    The SPARQL 1.1 Protocol endpoint is /sparql; / is a page to run queries and the canned
+    ones (each also at /queries/NAME and /queries/NAME.json). Listens on this machine only
+    unless --host says otherwise. Stop it with Ctrl-C.
+    """
+
+    def ready(url: str) -> None:
+        click.echo(f"Serving {data} at {url} (SPARQL endpoint: {url}sparql); Ctrl-C stops")
+
+    try:
+        serve(
+            data,
+            host,
+            port,
+            limits=_limits(timeout, max_rows),
+            workers=workers,
+            open_browser=open_browser,
+            on_ready=ready,
+        )
+    except QueryError as error:
+        raise click.UsageError(str(error)) from None
+    except OSError as error:
+        raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
 
 
 def _base(value: str | None) -> str | None:

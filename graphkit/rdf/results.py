@@ -192,7 +192,7 @@ def _short(term: Term | None, base: str | None) -> str:
     if term is None:
         return ""
     if term.kind == "uri":
-        text = _compact(term.value, base)
+        text = compact_iri(term.value, base)
     elif term.kind == "bnode":
         text = f"_:{term.value}"
     else:
@@ -200,7 +200,8 @@ def _short(term: Term | None, base: str | None) -> str:
     return text if len(text) <= CELL_WIDTH else text[: CELL_WIDTH - 1] + "…"
 
 
-def _compact(iri: str, base: str | None) -> str:
+def compact_iri(iri: str, base: str | None) -> str:
+    """`<relative>` under `base`, `prefix:local` under a known namespace, else `<iri>`."""
     if base and iri.startswith(base) and len(iri) > len(base):
         return f"<{iri[len(base) :]}>"
     for prefix, namespace in PREFIXES.items():

@@ -26,10 +26,10 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from .query import query_engine
+from .query import QuerySource, find_query
 from .results import Result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
-from .store import OXIGRAPH, open_store
+from .store import OXIGRAPH, open_store, run_query
 
 STARTUP_SECONDS = 120.0  # opening a big store, or parsing graph.nt for rdflib, takes a while
 
@@ -133,10 +133,18 @@ class QueryWorkers:
         return worker
 
     def run(
-        self, query: str, params: Mapping[str, str] | None = None, limits: Limits | None = None
+        self,
+        query: str | QuerySource,
+        params: Mapping[str, str] | None = None,
+        limits: Limits | None = None,
     ) -> Result:
-        """Answer `query` (a file, canned name or text) under `limits` (default: the pool's)."""
+        """Answer `query` under `limits` (default: the pool's).
+
+        A string names a `.rq` file, a canned query, or is SPARQL text (see `find_query`);
+        a server passes a `QuerySource`, so that no client can name a local file.
+        """
         limits = limits or self.limits
+        source = find_query(query) if isinstance(query, str) else query
         try:
             worker = self._idle.get(timeout=limits.timeout)
         except queue.Empty:
@@ -144,7 +152,7 @@ class QueryWorkers:
                 f"every query worker stayed busy for {limits.timeout:g} s: try again later"
             ) from None
         try:
-            worker.connection.send((query, dict(params or {}), limits.max_rows))
+            worker.connection.send((source, dict(params or {}), limits.max_rows))
             if worker.connection.poll(limits.timeout):
                 result: Result = _outcome(worker.connection.recv())
                 return result
@@ -216,11 +224,12 @@ def _serve(connection: Connection, data: Path, engine: str, base: str | None) ->
     connection.send(("ok", store.base))
     while True:
         try:
-            query, params, max_rows = connection.recv()
+            source, params, max_rows = connection.recv()
         except EOFError:
             return
         try:
-            connection.send(("ok", query_engine(store, query, params, max_rows)))
+            bound = source.bind(params, store.base)
+            connection.send(("ok", run_query(store, source.text, bound, max_rows)))
         except QueryError as error:
             connection.send(_error(error))
 
