@@ -43,7 +43,8 @@ from ..rdf import (
     canned_queries,
 )
 from ..rdf.formats import MEDIA_TYPES, formats_for, negotiate, render
-from ..rdf.results import XSD, compact_iri
+from ..rdf.results import compact_iri
+from ..rdf.terms import XSD
 
 MAX_QUERY_BYTES = 1_000_000
 TRUNCATED_HEADER = "X-Graphkit-Truncated"
@@ -266,11 +267,11 @@ def _format(request: Request, kind: str) -> str:
             offered = ", ".join(formats_for(kind))
             raise RequestError(400, f"format {asked!r} is not offered for {kind} ({offered})")
         return fmt
-    fmt = negotiate(kind, request.headers.get("accept"))
-    if fmt is None:
+    chosen = negotiate(kind, request.headers.get("accept"))
+    if chosen is None:
         offered = ", ".join(MEDIA_TYPES[f] for f in formats_for(kind))
         raise RequestError(406, f"a {kind} result is served as one of {offered}")
-    return fmt
+    return chosen
 
 
 def _result_response(result: Result, fmt: str, base: str | None) -> Response:
