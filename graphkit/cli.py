@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import webbrowser
 from collections.abc import Callable, Sequence
@@ -43,12 +44,15 @@ from .rdf import (
     resolve_base,
 )
 from .rdf.formats import ALL_FORMATS, render
+from .rdf.push import BATCH_TRIPLES, RETRIES, push_graph
+from .rdf.remote import query_endpoint
 from .records import StrictModeError
 from .server import SERVE_LIMITS, serve
 from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT, EXIT_STOPPED = 0, 1, 2, 3, 4
+PASSWORD_VARIABLE = "GRAPHKIT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 QUERY_LIMITS = Limits(timeout=60, max_rows=100_000)  # one user, at the command line
 
 sources_argument = click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
@@ -99,6 +103,15 @@ def limit_options(defaults: Limits) -> Callable[[Command], Command]:
         )(command)
 
     return decorate
+
+
+user_option = click.option(
+    "--user",
+    metavar="NAME",
+    envvar="GRAPHKIT_USER",
+    show_envvar=True,
+    help="Log in to the store as NAME; the password comes from GRAPHKIT_PASSWORD or a prompt.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -301,6 +314,13 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
 )
 @base_option("Base for relative IRIs in the query [default: the base the data was built with].")
 @limit_options(QUERY_LIMITS)
+@click.option(
+    "--endpoint",
+    metavar="URL",
+    help="Query this remote SPARQL endpoint instead of the built store.",
+)
+@click.option("--graph", metavar="IRI", help="With --endpoint: query only this named graph.")
+@user_option
 @click.option("--list", "list_only", is_flag=True, help="List the canned queries and exit.")
 def query_command(
     query: str | None,
@@ -311,12 +331,16 @@ def query_command(
     base: str | None,
     timeout: float,
     max_rows: int,
+    endpoint: str | None,
+    graph: str | None,
+    user: str | None,
     list_only: bool,
 ) -> None:
     """Run SPARQL over a built output folder, without rebuilding.
 
     QUERY is a .rq file, the name of a canned query (see --list), or SPARQL text: SELECT,
-    ASK, CONSTRUCT or DESCRIBE. Updates are refused. The query runs in a worker process
+    ASK, CONSTRUCT or DESCRIBE. Updates are refused. With --endpoint it runs on a remote
+    triple store (see `graphkit push`) instead. A local query runs in a worker process
     that is ended at the time limit; rows past the row cap are not read, and a note on
     stderr says the result was cut. Exit status: 0 on success, 2 on a usage or query error
     (a syntax error is reported with its line and column), 4 when the query was stopped at
@@ -329,9 +353,22 @@ def query_command(
         raise click.UsageError("give a QUERY: a .rq file, a canned query (see --list) or text")
     limits = _limits(timeout, max_rows)
     try:
-        result, data_base = query_data(
-            data, query, parse_assignments(params), engine=engine, base=base, limits=limits
-        )
+        values = parse_assignments(params)
+        if endpoint:
+            result, data_base = query_endpoint(
+                endpoint,
+                query,
+                values,
+                user=user,
+                password=_password(user),
+                graph=graph,
+                base=base,
+                limits=limits,
+            )
+        else:
+            result, data_base = query_data(
+                data, query, values, engine=engine, base=base, limits=limits
+            )
     except QueryTimeoutError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_STOPPED)
@@ -404,6 +441,79 @@ def serve_command(
         raise click.UsageError(str(error)) from None
     except OSError as error:
         raise click.UsageError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+
+
+@main.command("push")
+@click.option("--endpoint", metavar="URL", required=True, help="The store's Graph Store endpoint.")
+@data_option("A built output folder: its graph.nt is pushed.")
+@click.option("--graph", metavar="IRI", help="Named graph to replace [default: the build's base].")
+@user_option
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=BATCH_TRIPLES,
+    show_default=True,
+    help="Triples per request.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    metavar="SECONDS",
+    help="Time limit of each request.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=RETRIES,
+    show_default=True,
+    help="Times a batch is sent again after a time-out, a dropped connection or HTTP 5xx.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+def push_command(
+    endpoint: str,
+    data: Path,
+    graph: str | None,
+    user: str | None,
+    batch_size: int,
+    timeout: float,
+    retries: int,
+    quiet: bool,
+) -> None:
+    """Load the build's graph into a triple store, replacing one named graph there.
+
+    Uses the SPARQL 1.1 Graph Store HTTP Protocol (Virtuoso: /sparql-graph-crud-auth,
+    Fuseki: /DATASET/data, GraphDB: /repositories/REPO/rdf-graphs/service). The password
+    comes from GRAPHKIT_PASSWORD, or is asked for. Exit status: 0 when pushed, 2 when the
+    push failed (the message says what the remote graph holds).
+    """
+    try:
+        report = push_graph(
+            data,
+            endpoint,
+            graph,
+            user=user,
+            password=_password(user),
+            batch_triples=batch_size,
+            timeout=timeout,
+            retries=retries,
+            progress=not quiet,
+        )
+    except QueryError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not quiet:
+        click.echo(report.describe())
+
+
+def _password(user: str | None) -> str | None:
+    """The password for `user`: GRAPHKIT_PASSWORD, else asked for (never an option)."""
+    if user is None:
+        return None
+    return os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+        f"Password for {user}", hide_input=True, err=True
+    )
 
 
 def _base(value: str | None) -> str | None:
