@@ -71,7 +71,7 @@ def push_graph(
         raise PushError("the build names no base IRI: give --graph")
     total = _count_lines(source)
     started, sent, batches = time.monotonic(), 0, 0
-    bar = tqdm(total=total, unit=" triples", disable=not progress, leave=False)
+    bar = tqdm(total=total, unit=" triples", disable=None if progress else True, leave=False)
     with client(user, password, timeout) as http, source.open("rb") as lines:
         for index, (count, body) in enumerate(_batches(lines, batch_triples)):
             method = "PUT" if index == 0 else "POST"

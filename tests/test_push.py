@@ -1,0 +1,292 @@
+"""`graphkit push` and `graphkit query --endpoint` against a real Virtuoso that the tests start.
+
+The corpus is the seed record plus records written from the real labelled slice
+(tests/fixtures/uci-news-slice.csv): real headlines in many scripts, so literals must survive
+the trip. Pushed in small batches, so that batching, PUT-then-POST and replacement show.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphkit.pipeline import build
+from graphkit.rdf import canned_queries, query_data
+from graphkit.rdf.push import BATCH_TRIPLES, PushError, push_graph
+from graphkit.rdf.remote import RemoteError, query_endpoint
+from graphkit.rdf.results import as_json
+from graphkit.synthetic.labelled import write_labelled_corpus
+
+from .conftest import SEEDS
+from .virtuoso import Virtuoso, find_virtuoso, start_virtuoso
+
+SLICE = Path(__file__).resolve().parent / "fixtures" / "uci-news-slice.csv"
+GRAPH = "https://graphkit.example/id/"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+
+pytestmark = pytest.mark.skipif(
+    find_virtuoso() is None and not os.environ.get("CI"),
+    reason="virtuoso-t is not installed (scripts/test installs it)",
+)
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    server = start_virtuoso(tmp_path_factory.mktemp("virtuoso"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    records = tmp_path_factory.mktemp("records")
+    write_labelled_corpus(SLICE, records, noise=0.05, seed=3)
+    shutil.copytree(SEEDS, records / "seeds")
+    folder = tmp_path_factory.mktemp("out")
+    build([records], folder, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pushed(store: Virtuoso, out: Path) -> Any:
+    return push_graph(
+        out,
+        store.graph_store_url,
+        user=store.user,
+        password=store.password,
+        batch_triples=700,
+        progress=False,
+    )
+
+
+def remote_count(store: Virtuoso, graph: str = GRAPH) -> int:
+    result, _ = query_endpoint(store.sparql_url, COUNT.format(graph=graph))
+    assert result.rows[0][0] is not None
+    return int(result.rows[0][0].value)
+
+
+def triples_in(out: Path) -> int:
+    return sum(1 for line in (out / "graph.nt").read_bytes().splitlines() if line.strip())
+
+
+def canned_values(out: Path) -> dict[str, dict[str, str]]:
+    """Parameters for every canned query, taken from the data itself."""
+    first, _ = query_data(out, "first-coverage")
+    story = next(row[0].value for row in first.rows if row[0] is not None)
+    outlet = next(row[2].value for row in first.rows if row[2] is not None)
+    topics, _ = query_data(
+        out,
+        "SELECT ?t WHERE { ?a <https://schema.org/about>/<http://www.w3.org/2004/02/skos/core#prefLabel> ?t } LIMIT 1",
+    )
+    values: dict[str, dict[str, str]] = {name: {} for name in canned_queries()}
+    values["story-timeline"] = {"story": story}
+    values["articles-per-day"] = {"outlet": outlet}
+    if topics.rows and topics.rows[0][0] is not None:
+        values["topics-by-outlet"] = {"topic": topics.rows[0][0].value}
+    return values
+
+
+def test_a_push_sends_every_triple_in_batches(store: Virtuoso, out: Path, pushed: Any) -> None:
+    total = triples_in(out)
+    assert total > 2000  # enough for several batches
+    assert pushed.triples == total
+    assert pushed.batches == -(-total // 700)
+    assert remote_count(store) == total
+
+
+def test_every_canned_query_answers_the_same_there_as_here(
+    store: Virtuoso, out: Path, pushed: Any
+) -> None:
+    for name, params in canned_values(out).items():
+        local, _ = query_data(out, name, params)
+        remote, base = query_endpoint(store.sparql_url, name, params, graph=GRAPH)
+        assert base == GRAPH
+        assert local.rows, f"{name} gave no rows here: the comparison would prove nothing"
+        assert as_json(remote) == as_json(local), name
+
+
+def test_pushing_again_replaces_the_graph(store: Virtuoso, out: Path, pushed: Any) -> None:
+    again = push_graph(
+        out,
+        store.graph_store_url,
+        user=store.user,
+        password=store.password,
+        batch_triples=5000,
+        progress=False,
+    )
+    assert again.triples == pushed.triples
+    assert remote_count(store) == triples_in(out)
+
+
+def test_a_smaller_build_pushed_over_a_bigger_one_leaves_no_stale_triples(
+    store: Virtuoso, tmp_path: Path
+) -> None:
+    small = tmp_path / "small"
+    build([SEEDS], small, progress=False)
+    graph = "https://graphkit.example/test/replaced"
+    for data in (small, small):
+        push_graph(
+            data,
+            store.graph_store_url,
+            graph,
+            user=store.user,
+            password=store.password,
+            batch_triples=300,
+            progress=False,
+        )
+    assert remote_count(store, graph) == triples_in(small)
+
+
+def test_a_wrong_password_is_refused_clearly_and_changes_nothing(
+    store: Virtuoso, out: Path, pushed: Any
+) -> None:
+    before = remote_count(store)
+    with pytest.raises(PushError) as refused:
+        push_graph(
+            out, store.graph_store_url, user=store.user, password="not-the-password", progress=False
+        )
+    message = str(refused.value)
+    assert "HTTP 401" in message and "wrong user name or password" in message
+    assert "is as it was" in message and "not-the-password" not in message
+    assert remote_count(store) == before
+
+
+def test_a_push_that_fails_half_way_says_what_the_graph_holds(
+    store: Virtuoso, out: Path, tmp_path: Path
+) -> None:
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copytree(out / "store", broken / "store")
+    lines = (out / "graph.nt").read_bytes().splitlines(keepends=True)
+    # The third batch of 500 holds a line no store can parse.
+    (broken / "graph.nt").write_bytes(
+        b"".join(lines[:1200]) + b"<not a triple\n" + b"".join(lines[1200:])
+    )
+    graph = "https://graphkit.example/test/half-way"
+    with pytest.raises(PushError) as stopped:
+        push_graph(
+            broken,
+            store.graph_store_url,
+            graph,
+            user=store.user,
+            password=store.password,
+            batch_triples=500,
+            retries=0,
+            progress=False,
+        )
+    message = str(stopped.value)
+    assert "batch 3" in message and f"the first 1,000 of {len(lines) + 1:,} triples" in message
+    assert remote_count(store, graph) == 1000
+
+
+def test_the_command_line_push_takes_the_password_from_the_environment(
+    store: Virtuoso, out: Path
+) -> None:
+    graph = "https://graphkit.example/test/cli"
+    env = {**os.environ, "GRAPHKIT_PASSWORD": store.password}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graphkit",
+            "push",
+            "--data",
+            str(out),
+            "--endpoint",
+            store.graph_store_url,
+            "--graph",
+            graph,
+            "--user",
+            store.user,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    total = triples_in(out)
+    batches = -(-total // BATCH_TRIPLES)
+    assert done.stdout.startswith(
+        f"pushed {total:,} triples in {batches} batches to graph <{graph}>"
+    )
+    queried = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graphkit",
+            "query",
+            "first-coverage",
+            "--format",
+            "csv",
+            "--endpoint",
+            store.sparql_url,
+            "--graph",
+            graph,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    local = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graphkit",
+            "query",
+            "first-coverage",
+            "--format",
+            "csv",
+            "--data",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert queried.returncode == 0, queried.stderr
+    assert queried.stdout == local.stdout and queried.stdout.count("\n") > 10
+
+
+def test_a_wrong_password_at_the_command_line_is_one_clear_line(store: Virtuoso, out: Path) -> None:
+    env = {**os.environ, "GRAPHKIT_PASSWORD": "s3cret-but-wrong"}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "graphkit",
+            "push",
+            "--data",
+            str(out),
+            "-q",
+            "--endpoint",
+            store.graph_store_url,
+            "--user",
+            store.user,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
+    assert "HTTP 401" in done.stderr and "s3cret-but-wrong" not in done.stderr + done.stdout
+
+
+def test_an_unreachable_endpoint_is_a_clear_error(out: Path) -> None:
+    with pytest.raises(RemoteError, match="cannot reach http://127.0.0.1:9/"):
+        query_endpoint("http://127.0.0.1:9/sparql", "first-coverage")
+    with pytest.raises(PushError, match="Nothing was pushed"):
+        push_graph(out, "http://127.0.0.1:9/data", retries=0, progress=False)
