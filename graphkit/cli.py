@@ -447,6 +447,12 @@ def serve_command(
 @click.option("--endpoint", metavar="URL", required=True, help="The store's Graph Store endpoint.")
 @data_option("A built output folder: its graph.nt is pushed.")
 @click.option("--graph", metavar="IRI", help="Named graph to replace [default: the build's base].")
+@click.option(
+    "--update-endpoint",
+    metavar="URL",
+    help="The store's SPARQL Update endpoint: push to a staging graph, then MOVE it in place, "
+    "so a failure leaves the graph as it was.",
+)
 @user_option
 @click.option(
     "--batch-size",
@@ -475,6 +481,7 @@ def push_command(
     endpoint: str,
     data: Path,
     graph: str | None,
+    update_endpoint: str | None,
     user: str | None,
     batch_size: int,
     timeout: float,
@@ -484,9 +491,11 @@ def push_command(
     """Load the build's graph into a triple store, replacing one named graph there.
 
     Uses the SPARQL 1.1 Graph Store HTTP Protocol (Virtuoso: /sparql-graph-crud-auth,
-    Fuseki: /DATASET/data, GraphDB: /repositories/REPO/rdf-graphs/service). The password
-    comes from GRAPHKIT_PASSWORD, or is asked for. Exit status: 0 when pushed, 2 when the
-    push failed (the message says what the remote graph holds).
+    Fuseki: /DATASET/data, GraphDB: /repositories/REPO/rdf-graphs/service), and with
+    --update-endpoint (Virtuoso: /sparql-auth, Fuseki: /DATASET/update, GraphDB:
+    /repositories/REPO/statements) replaces the graph in one step. The password comes from
+    GRAPHKIT_PASSWORD, or is asked for. Exit status: 0 when pushed, 2 when the push failed
+    (the message says what the remote graph holds).
     """
     try:
         report = push_graph(
@@ -495,6 +504,7 @@ def push_command(
             graph,
             user=user,
             password=_password(user),
+            update_url=update_endpoint,
             batch_triples=batch_size,
             timeout=timeout,
             retries=retries,

@@ -287,3 +287,41 @@ def test_an_unreachable_endpoint_is_a_clear_error(out: Path) -> None:
         query_endpoint("http://127.0.0.1:9/sparql", "first-coverage")
     with pytest.raises(PushError, match="Nothing was pushed"):
         push_graph(out, "http://127.0.0.1:9/data", retries=0, progress=False)
+
+
+def test_a_staged_push_that_fails_leaves_the_graph_as_it_was(
+    store: Virtuoso, out: Path, tmp_path: Path
+) -> None:
+    graph = "https://graphkit.example/test/staged"
+    small = tmp_path / "small"
+    build([SEEDS], small, progress=False)
+    login = {"user": store.user, "password": store.password, "progress": False}
+    push_graph(small, store.graph_store_url, graph, update_url=store.update_url, **login)
+    assert remote_count(store, graph) == triples_in(small)
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    shutil.copytree(out / "store", broken / "store")
+    lines = (out / "graph.nt").read_bytes().splitlines(keepends=True)
+    (broken / "graph.nt").write_bytes(b"".join(lines[:1200]) + b"<no\n" + b"".join(lines[1200:]))
+    with pytest.raises(PushError) as stopped:
+        push_graph(
+            broken,
+            store.graph_store_url,
+            graph,
+            update_url=store.update_url,
+            batch_triples=500,
+            retries=0,
+            **login,
+        )
+    assert str(stopped.value).endswith(f"<{graph}> is as it was.")
+    assert remote_count(store, graph) == triples_in(small)
+    push_graph(
+        out, store.graph_store_url, graph, update_url=store.update_url, batch_triples=5000, **login
+    )
+    assert remote_count(store, graph) == triples_in(out)
+    staging, _ = query_endpoint(
+        store.sparql_url,
+        "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+        "FILTER STRSTARTS(STR(?g), 'urn:graphkit:') }",
+    )
+    assert staging.rows == []  # the failed push's staging graph was dropped, the good one moved

@@ -1,16 +1,21 @@
 """`graphkit push`: load a build's graph into a triple store's named graph, in batches.
 
-The SPARQL 1.1 Graph Store HTTP Protocol: the first batch is a PUT, which replaces the named
+The SPARQL 1.1 Graph Store HTTP Protocol: the first batch is a PUT, which replaces a named
 graph, the rest are POSTs, which add to it. Pushing again therefore replaces the graph
 rather than adding a copy. A batch that fails for a passing reason (a time-out, a dropped
 connection, HTTP 5xx) is sent again after a pause; adding the same triples twice is
-harmless, since a graph is a set. When a batch fails for good, `PushError` says exactly
-what the remote graph holds.
+harmless, since a graph is a set.
+
+With the store's SPARQL Update endpoint as well (`update_url`), the batches go to a staging
+graph first, and one `MOVE` puts it in place of the target: until then the target is as it
+was, whatever fails. Without it, the batches go to the target itself, and when one fails
+for good `PushError` says exactly what the target holds.
 """
 
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,46 +61,108 @@ def push_graph(
     *,
     user: str | None = None,
     password: str | None = None,
+    update_url: str | None = None,
     batch_triples: int = BATCH_TRIPLES,
     timeout: float = 120,
     retries: int = RETRIES,
     progress: bool = True,
 ) -> PushReport:
     """Replace the named graph `graph` (default: the build's base IRI) at the Graph Store
-    endpoint `url` with the build's `graph.nt`."""
+    endpoint `url` with the build's `graph.nt` (through a staging graph with `update_url`)."""
     source = data / NT_FILE
     if not source.is_file():
         raise StoreMissingError(f"{source} not found: run `graphkit build` first")
     graph = graph or open_store(data).base
     if not graph:
         raise PushError("the build names no base IRI: give --graph")
+    started = time.monotonic()
+    with client(user, password, timeout) as http:
+        if update_url is None:
+            try:
+                sent, batches = _upload(http, url, graph, source, batch_triples, retries, progress)
+            except _BatchFailed as failed:
+                raise PushError(failed.describe(graph)) from None
+        else:
+            staging = f"urn:graphkit:staging:{uuid.uuid4()}"
+            try:
+                sent, batches = _upload(
+                    http, url, staging, source, batch_triples, retries, progress
+                )
+            except _BatchFailed as failed:
+                _update(http, update_url, f"DROP SILENT GRAPH <{staging}>", retries=0, quiet=True)
+                raise PushError(f"{failed.error}. <{graph}> is as it was.") from None
+            move = f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
+            try:
+                _update(http, update_url, move, retries)
+            except RemoteError as error:
+                raise PushError(
+                    f"{error}. <{graph}> is as it was; the new graph is whole in <{staging}>"
+                ) from None
+    return PushReport(url, graph, sent, batches, time.monotonic() - started)
+
+
+def _upload(
+    http: httpx.Client,
+    url: str,
+    graph: str,
+    source: Path,
+    batch_triples: int,
+    retries: int,
+    progress: bool,
+) -> tuple[int, int]:
+    """Replace `graph` with the triples of `source`, batch by batch: (triples, batches)."""
     total = _count_lines(source)
-    started, sent, batches = time.monotonic(), 0, 0
+    sent = batches = 0
     bar = tqdm(total=total, unit=" triples", disable=None if progress else True, leave=False)
-    with client(user, password, timeout) as http, source.open("rb") as lines:
+    with source.open("rb") as lines, bar:
         for index, (count, body) in enumerate(_batches(lines, batch_triples)):
             method = "PUT" if index == 0 else "POST"
             try:
                 _send(http, method, url, graph, body, retries)
             except RemoteError as error:
-                bar.close()
-                raise PushError(_stopped(error, graph, index, sent, total)) from None
+                raise _BatchFailed(error, index, sent, total) from None
             sent, batches = sent + count, batches + 1
             bar.update(count)
         if batches == 0:  # an empty graph still replaces what was there
             _send(http, "PUT", url, graph, b"", retries)
-    bar.close()
-    return PushReport(url, graph, sent, batches, time.monotonic() - started)
+    return sent, batches
 
 
-def _stopped(error: RemoteError, graph: str, index: int, sent: int, total: int) -> str:
-    if index == 0:
-        return f"{error}. Nothing was pushed: <{graph}> is as it was."
-    return (
-        f"{error}. The push stopped at batch {index + 1}: <{graph}> now holds the first "
-        f"{sent:,} of {total:,} triples (its old contents were replaced). "
-        "Push again to replace it whole."
-    )
+def _update(http: httpx.Client, url: str, update: str, retries: int, quiet: bool = False) -> None:
+    """Run one SPARQL Update (form-encoded, as every store takes it)."""
+    for attempt in range(retries + 1):
+        try:
+            response = http.post(url, data={"update": update})
+        except httpx.HTTPError as error:
+            if quiet:
+                return
+            if attempt == retries:
+                raise RemoteError(f"cannot reach {url}: {error or type(error).__name__}") from None
+        else:
+            if quiet:
+                return
+            if response.status_code < 500 or attempt == retries:
+                check_response(response, "the update")
+                return
+        time.sleep(2**attempt)
+
+
+class _BatchFailed(Exception):
+    """Batch `index` failed for good after `sent` of `total` triples went."""
+
+    def __init__(self, error: RemoteError, index: int, sent: int, total: int) -> None:
+        super().__init__(str(error))
+        self.error, self.index, self.sent, self.total = error, index, sent, total
+
+    def describe(self, graph: str) -> str:
+        """What the graph the batches went to holds now."""
+        if self.index == 0:
+            return f"{self.error}. Nothing was pushed: <{graph}> is as it was."
+        return (
+            f"{self.error}. The push stopped at batch {self.index + 1}: <{graph}> now holds "
+            f"the first {self.sent:,} of {self.total:,} triples (its old contents were "
+            "replaced). Push again to replace it whole."
+        )
 
 
 def _send(http: httpx.Client, method: str, url: str, graph: str, body: bytes, retries: int) -> None:
@@ -105,7 +172,7 @@ def _send(http: httpx.Client, method: str, url: str, graph: str, body: bytes, re
             response = http.request(
                 method,
                 url,
-                params=_graph_params(url, graph),
+                params={"graph": graph},
                 content=body,
                 headers={"Content-Type": N_TRIPLES},
             )
@@ -117,11 +184,6 @@ def _send(http: httpx.Client, method: str, url: str, graph: str, body: bytes, re
                 check_response(response, f"the {method} of a batch")
                 return
         time.sleep(2**attempt)
-
-
-def _graph_params(url: str, graph: str) -> dict[str, str]:
-    """The graph's URL parameter: `graph` in the standard, `graph-uri` in Virtuoso's."""
-    return {"graph-uri" if "sparql-graph-crud" in url else "graph": graph}
 
 
 def _batches(lines: BinaryIO, size: int) -> Iterator[tuple[int, bytes]]:
