@@ -370,7 +370,7 @@ def query_command(
                 data, query, values, engine=engine, base=base, limits=limits
             )
     except QueryTimeoutError as error:
-        click.echo(f"error: {error}", err=True)
+        click.echo(f"error: {error} (raise it with --timeout, or narrow the query)", err=True)
         sys.exit(EXIT_STOPPED)
     except QueryError as error:
         click.echo(f"error: {error}", err=True)
@@ -429,7 +429,7 @@ def serve_command(
 
     try:
         serve(
-            data,
+            data,  # returns after Ctrl-C, once the server and its workers have stopped
             host,
             port,
             limits=_limits(timeout, max_rows),

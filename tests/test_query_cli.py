@@ -171,7 +171,7 @@ def test_updates_are_refused(out: Path, engine: str) -> None:
 def test_queries_that_reach_the_network_are_refused(out: Path, engine: str, text: str) -> None:
     code, stdout, stderr = query(out, "--engine", engine, text)
     assert code == 2 and stdout == ""
-    assert "refused: graphkit query reads only the local store" in stderr
+    assert "refused: graphkit reads only the local store" in stderr
 
 
 def test_unknown_queries_and_missing_data_are_usage_errors(out: Path, tmp_path: Path) -> None:

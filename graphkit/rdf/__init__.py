@@ -15,7 +15,14 @@ from .results import FORMATS, Result, Term, format_result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import ENGINES, OXIGRAPH, RDFLIB, memory_store, open_store, run_query
 from .terms import BASE_VARIABLE, DEFAULT_BASE, GK, Minter, resolve_base
-from .workers import Limits, QueryTimeoutError, QueryWorkers, WorkersBusyError, query_data
+from .workers import (
+    Limits,
+    QueryTimeoutError,
+    QueryWorkers,
+    WorkerDiedError,
+    WorkersBusyError,
+    query_data,
+)
 
 PACKAGE = Path(__file__).resolve().parent
 VOCABULARY = PACKAGE / "vocab.ttl"
@@ -44,6 +51,7 @@ __all__ = [
     "Result",
     "Term",
     "UpdateRefusedError",
+    "WorkerDiedError",
     "WorkersBusyError",
     "canned_listing",
     "canned_queries",

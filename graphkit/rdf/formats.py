@@ -110,6 +110,35 @@ def _q(options: list[str]) -> float:
     return 1.0
 
 
+_NAMES = {
+    "srj": "json",
+    "srx": "xml",
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+    "json-ld": "jsonld",
+    "rdf+xml": "rdfxml",
+    "rdf/xml": "rdfxml",
+    "text": "csv",
+}
+_GRAPH_NAMES = {"xml": "rdfxml", "json": "jsonld"}  # what a client means by them for graphs
+
+
+def format_named(name: str, kind: str) -> str | None:
+    """The format a `format=` value names for a `kind` result: a name or a media type.
+
+    >>> format_named("xml", "CONSTRUCT"), format_named("application/sparql-results+xml", "ASK")
+    ('rdfxml', 'xml')
+    >>> format_named("png", "SELECT") is None
+    True
+    """
+    by_type = {media: fmt for fmt, media in MEDIA_TYPES.items() if fmt != "table"}
+    fmt = by_type.get(name) or _ALIASES.get(name) or _NAMES.get(name, name)
+    if kind in GRAPH_KINDS:
+        fmt = _GRAPH_NAMES.get(fmt, fmt)
+    return fmt if fmt in formats_for(kind) else None
+
+
 def render(result: Result, fmt: str, base: str | None = None) -> str:
     """The result as text in `fmt`, one of the formats its kind allows (see `formats_for`)."""
     if fmt not in formats_for(result.kind, rows=True):

@@ -173,9 +173,15 @@ def as_tsv(result: Result) -> str:
 def _tsv_value(term: Term | None) -> str:
     if term is None:
         return ""
-    if term.kind == "literal" and term.datatype in _BARE_IN_TSV:
+    if term.kind == "literal" and term.datatype in _BARE_IN_TSV and _reads_back(term):
         return term.value
     return term.n3()
+
+
+def _reads_back(term: Term) -> bool:
+    """Whether the bare value reads back as its own datatype (Turtle's number rules):
+    a whole decimal such as `0` would read as an integer."""
+    return term.datatype != XSD + "decimal" or "." in term.value
 
 
 def as_table(result: Result, base: str | None = None) -> str:

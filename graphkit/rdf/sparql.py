@@ -102,7 +102,7 @@ def query_kind(query: str) -> str:
             return word
         if word in UPDATE_FORMS:
             raise UpdateRefusedError(
-                f"updates are refused: this is a SPARQL {word}; graphkit query only reads"
+                f"updates are refused: this is a SPARQL {word}; graphkit only reads"
             )
         break
     raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
@@ -117,7 +117,7 @@ def _refuse_remote(stream: Iterator[Token]) -> None:
         word = token.text.upper() if token.kind == "word" else ""
         if word in ("SERVICE", "FROM"):
             raise QueryError(
-                f"{word} is refused: graphkit query reads only the local store, never the network"
+                f"{word} is refused: graphkit reads only the local store, never the network"
             )
 
 

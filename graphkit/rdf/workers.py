@@ -51,6 +51,10 @@ class QueryTimeoutError(QueryError):
     """A query stopped at its time limit."""
 
 
+class WorkerDiedError(QueryError):
+    """The worker process ended while answering (out of memory, or killed)."""
+
+
 class WorkersBusyError(QueryError):
     """Every worker stayed busy for the whole time limit of the query waiting for one."""
 
@@ -157,13 +161,12 @@ class QueryWorkers:
                 result: Result = _outcome(worker.connection.recv())
                 return result
             worker = self._replace(worker)
-            raise QueryTimeoutError(
-                f"query stopped at its time limit of {limits.timeout:g} s "
-                "(raise it with --timeout, or narrow the query)"
-            )
+            raise QueryTimeoutError(f"query stopped at its time limit of {limits.timeout:g} s")
         except (EOFError, OSError):  # the worker died: out of memory, or killed
             worker = self._replace(worker)
-            raise QueryError("the query worker ended while answering (out of memory?)") from None
+            raise WorkerDiedError(
+                "the query worker ended while answering (out of memory?)"
+            ) from None
         finally:
             self._idle.put(worker)
 

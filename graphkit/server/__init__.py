@@ -6,6 +6,7 @@ query workers under limits) and the files `graphkit.views` wrote, on uvicorn.
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 import threading
@@ -52,7 +53,8 @@ def serve(
             on_ready(url)
         if open_browser:
             threading.Timer(0.5, webbrowser.open, args=(url,)).start()
-        server.run(sockets=[listener])
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises Ctrl-C once stopped
+            server.run(sockets=[listener])
 
 
 def _loopback(host: str) -> bool:

@@ -39,11 +39,13 @@ from ..rdf import (
     Result,
     Term,
     UpdateRefusedError,
+    WorkerDiedError,
     WorkersBusyError,
     canned_queries,
 )
-from ..rdf.formats import MEDIA_TYPES, formats_for, negotiate, render
+from ..rdf.formats import MEDIA_TYPES, format_named, formats_for, negotiate, render
 from ..rdf.results import compact_iri
+from ..rdf.sparql import query_kind
 from ..rdf.terms import XSD
 
 MAX_QUERY_BYTES = 1_000_000
@@ -106,7 +108,15 @@ def create_app(workers: QueryWorkers, data: Path, site: Site | None = None) -> S
     ]
     if (data / "index.html").is_file():
         routes.append(Mount("/files", StaticFiles(directory=data, html=True), name="files"))
-    return Starlette(routes=routes)
+    return Starlette(routes=routes, exception_handlers={RequestError: _refused})
+
+
+async def _refused(request: Request, error: Exception) -> Response:
+    """A refused request: its status and one line, as JSON on the JSON routes."""
+    status = error.status if isinstance(error, RequestError) else 500
+    if request.url.path.endswith(".json"):
+        return JSONResponse({"ok": False, "error": str(error)}, status)
+    return PlainTextResponse(str(error) + "\n", status_code=status)
 
 
 class _Endpoint:
@@ -119,13 +129,9 @@ class _Endpoint:
 
     async def sparql(self, request: Request) -> Response:
         """The SPARQL 1.1 Protocol's query operation."""
-        try:
-            text = await _protocol_query(request)
-            source = QuerySource("query", text)
-            result = await self._run(source, {})
-            fmt = _format(request, result.kind)
-        except RequestError as error:
-            return PlainTextResponse(str(error) + "\n", status_code=error.status)
+        text = await _protocol_query(request)
+        fmt = _format(request, _kind(text))  # before running: a 406 should not wait
+        result = await self._run(QuerySource("query", text), {})
         return _result_response(result, fmt, self.workers.base)
 
     async def _run(self, source: QuerySource, params: Mapping[str, str]) -> Result:
@@ -133,6 +139,8 @@ class _Endpoint:
             return await run_in_threadpool(self.workers.run, source, params)
         except (QueryTimeoutError, WorkersBusyError) as error:
             raise RequestError(503, str(error)) from None
+        except WorkerDiedError as error:
+            raise RequestError(500, str(error)) from None
         except UpdateRefusedError as error:
             raise RequestError(403, str(error)) from None
         except QueryError as error:  # syntax errors carry their line and column
@@ -181,17 +189,17 @@ class _Endpoint:
 
     async def canned_data(self, request: Request) -> Response:
         """A canned query's result as JSON (rows as objects) or CSV."""
-        try:
-            query = self._canned(request.path_params["name"])
-            ext = request.path_params["ext"]
-            if ext not in ("json", "csv"):
-                raise RequestError(404, f"no format .{ext}: use .json or .csv")
-            values = _values(request, query)
-            result = await self._run(QuerySource(query.name, query.text, query), values)
-        except RequestError as error:
-            if request.path_params["ext"] == "json":
-                return JSONResponse({"ok": False, "error": str(error)}, error.status)
-            return PlainTextResponse(str(error) + "\n", status_code=error.status)
+        query = self._canned(request.path_params["name"])
+        ext = request.path_params["ext"]
+        if ext not in ("json", "csv"):
+            raise RequestError(404, f"no format .{ext}: use .json or .csv")
+        values = _values(request, query)
+        missing = [p for p in query.params if p.required and p.name not in values]
+        if missing:
+            raise RequestError(
+                400, f"{query.name} needs {missing[0].name}: {missing[0].description}"
+            )
+        result = await self._run(QuerySource(query.name, query.text, query), values)
         if ext == "csv":
             return _result_response(result, "csv", self.workers.base)
         return JSONResponse(_canned_json(query, result), headers=_truncated(result))
@@ -258,15 +266,26 @@ async def _body(request: Request) -> bytes:
     return body
 
 
+def _kind(text: str) -> str:
+    try:
+        return query_kind(text)
+    except UpdateRefusedError as error:
+        raise RequestError(403, str(error)) from None
+    except QueryError as error:
+        raise RequestError(400, str(error)) from None
+
+
 def _format(request: Request, kind: str) -> str:
-    """The result format: `?format=` first, then the `Accept` header."""
-    asked = request.query_params.get("format")
-    if asked:
-        fmt = {"srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples"}.get(asked, asked)
-        if fmt not in formats_for(kind):
-            offered = ", ".join(formats_for(kind))
-            raise RequestError(400, f"format {asked!r} is not offered for {kind} ({offered})")
-        return fmt
+    """The result format: a `format` (or `output`) parameter it knows, else `Accept`.
+
+    Clients such as SPARQLWrapper send both; a name or media type not known here falls back
+    to `Accept`, as other endpoints do.
+    """
+    for key in ("format", "output"):
+        for asked in request.query_params.getlist(key):
+            fmt = format_named(asked.strip().lower(), kind)
+            if fmt:
+                return fmt
     chosen = negotiate(kind, request.headers.get("accept"))
     if chosen is None:
         offered = ", ".join(MEDIA_TYPES[f] for f in formats_for(kind))
