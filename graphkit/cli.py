@@ -426,6 +426,7 @@ def serve_command(
 
     def ready(url: str) -> None:
         click.echo(f"Serving {data} at {url} (SPARQL endpoint: {url}sparql); Ctrl-C stops")
+        sys.stdout.flush()  # seen at once through a pipe, by a person or a script waiting for it
 
     try:
         serve(
