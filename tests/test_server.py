@@ -881,10 +881,12 @@ def test_a_worker_killed_mid_query_is_a_server_error_and_is_replaced(limited: Se
     before = {pid: _cpu_seconds(pid) for pid in _descendants(limited.process.pid)}
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(slow)
-        time.sleep(0.8)
-        busy = [pid for pid, spent in before.items() if _cpu_seconds(pid) - spent > 0.4]
-        assert len(busy) == 1, "exactly one worker should be busy with the slow query"
-        os.kill(busy[0], signal.SIGKILL)
+        time.sleep(0.6)
+        spent = {pid: _cpu_seconds(pid) - used for pid, used in before.items()}
+        busiest = max(spent, key=lambda pid: spent[pid])
+        assert spent[busiest] > 0.05, "no worker is busy with the slow query"
+        assert sorted(spent.values())[-2] < spent[busiest] / 2  # one worker, not several
+        os.kill(busiest, signal.SIGKILL)
         died = pending.result(timeout=30)
     assert died.status_code == 500
     assert "ended while answering" in died.text

@@ -162,8 +162,10 @@ def start_virtuoso(folder: Path, timeout: float = START_TIMEOUT) -> Virtuoso:
     deadline = time.monotonic() + timeout
     while not server.answers():
         if process.poll() is not None or time.monotonic() > deadline:
-            state = f"exited with {process.returncode}" if process.poll() is not None else (
-                f"did not answer within {timeout:.0f} s"
+            state = (
+                f"exited with {process.returncode}"
+                if process.poll() is not None
+                else (f"did not answer within {timeout:.0f} s")
             )
             server.stop()
             raise RuntimeError(
