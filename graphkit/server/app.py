@@ -92,8 +92,10 @@ class Site:
 def create_app(workers: QueryWorkers, data: Path, site: Site | None = None) -> Starlette:
     """The endpoint's ASGI app over `workers` (opened on the build in `data`).
 
-    >>> create_app.__name__
-    'create_app'
+    For a notebook or another ASGI server::
+
+        workers = QueryWorkers(Path("output"), start_method="forkserver")
+        uvicorn.run(create_app(workers, Path("output")), port=8000)
     """
     site = site or Site(data)
     canned = canned_queries()
