@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 import graphkit
-from graphkit.rdf import canned_queries, query_data
+from graphkit.rdf import QueryError, canned_queries, query_data
 from graphkit.rdf.push import push_graph
 from graphkit.rdf.remote import query_endpoint
 from graphkit.rdf.results import as_json
@@ -111,9 +111,16 @@ def virtuoso_figures(out: Path, values: dict[str, dict[str, str]], folder: Path)
         unlimited = graphkit.rdf.Limits(None, None)
         for name, given in values.items():
             started = time.perf_counter()
-            theirs, _ = query_endpoint(
-                store.sparql_url, name, given, graph=report.graph, limits=unlimited
-            )
+            try:
+                theirs, _ = query_endpoint(
+                    store.sparql_url, name, given, graph=report.graph, limits=unlimited
+                )
+            except QueryError as error:  # Virtuoso may run out of memory, or die
+                print(f"{name:<26} failed after {time.perf_counter() - started:.1f} s: {error}")
+                if not store.answers():
+                    print("Virtuoso is gone: see its log\n" + store.log_tail(5))
+                    return
+                continue
             spent = time.perf_counter() - started
             ours, _ = query_data(out, name, given, limits=unlimited)
             same = as_json(theirs) == as_json(ours)
