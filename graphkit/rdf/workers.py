@@ -87,7 +87,10 @@ class _Worker:
             self.base = _outcome(self.connection.recv())
         except EOFError:
             self.stop()
-            raise QueryError("the query worker ended before it opened the store") from None
+            raise QueryError(
+                "the query worker ended before it opened the store (a script that has started "
+                "threads must keep its main code under `if __name__ == '__main__':`)"
+            ) from None
         except QueryError:
             self.stop()
             raise
