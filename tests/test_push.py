@@ -183,100 +183,41 @@ def test_a_push_that_fails_half_way_says_what_the_graph_holds(
     assert remote_count(store, graph) == 1000
 
 
+def graphkit(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m graphkit ARGS`, with GRAPHKIT_PASSWORD set when `password` is given."""
+    env = {**os.environ, **({"GRAPHKIT_PASSWORD": password} if password else {})}
+    return subprocess.run(
+        [sys.executable, "-m", "graphkit", *args],
+        env=env, capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
 def test_the_command_line_push_takes_the_password_from_the_environment(
     store: Virtuoso, out: Path
 ) -> None:
     graph = "https://graphkit.example/test/cli"
-    env = {**os.environ, "GRAPHKIT_PASSWORD": store.password}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphkit",
-            "push",
-            "--data",
-            str(out),
-            "--endpoint",
-            store.graph_store_url,
-            "--graph",
-            graph,
-            "--user",
-            store.user,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = graphkit(
+        "push", "--data", str(out), "--endpoint", store.graph_store_url, "--graph", graph,
+        "--user", store.user, password=store.password,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     total = triples_in(out)
     batches = -(-total // BATCH_TRIPLES)
     assert done.stdout.startswith(
         f"pushed {total:,} triples in {batches} batches to graph <{graph}>"
     )
-    queried = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphkit",
-            "query",
-            "first-coverage",
-            "--format",
-            "csv",
-            "--endpoint",
-            store.sparql_url,
-            "--graph",
-            graph,
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
-    local = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphkit",
-            "query",
-            "first-coverage",
-            "--format",
-            "csv",
-            "--data",
-            str(out),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    csv = ("query", "first-coverage", "--format", "csv")
+    queried = graphkit(*csv, "--endpoint", store.sparql_url, "--graph", graph)
+    local = graphkit(*csv, "--data", str(out))
     assert queried.returncode == 0, queried.stderr
     assert queried.stdout == local.stdout and queried.stdout.count("\n") > 10
 
 
 def test_a_wrong_password_at_the_command_line_is_one_clear_line(store: Virtuoso, out: Path) -> None:
-    env = {**os.environ, "GRAPHKIT_PASSWORD": "s3cret-but-wrong"}
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "graphkit",
-            "push",
-            "--data",
-            str(out),
-            "-q",
-            "--endpoint",
-            store.graph_store_url,
-            "--user",
-            store.user,
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    done = graphkit(
+        "push", "--data", str(out), "-q", "--endpoint", store.graph_store_url,
+        "--user", store.user, password="s3cret-but-wrong",
+    )  # fmt: skip
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and done.stderr.startswith("error: ")
     assert "HTTP 401" in done.stderr and "s3cret-but-wrong" not in done.stderr + done.stdout
