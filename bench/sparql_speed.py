@@ -107,7 +107,9 @@ def main() -> None:
         folder = Path(temporary)
         corpus = generate_corpus(folder / "records", args.records, seed=args.seed)
         out = folder / "out"
-        build_time, result = seconds(lambda: graphkit.build(corpus.path, out))
+        build_time, result = seconds(
+            lambda: graphkit.build(corpus.path, out, formats=("ttl", "jsonld"))
+        )
         story = max(result.coverage, key=lambda s: len(s.entries)).id
         load_time, triples = load_figures(out, folder)
         sizes = ", ".join(

@@ -15,6 +15,7 @@ import click
 from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, leaderboard
 from .analysis.coverage import find_story, parse_when
 from .outputs import read_coverage, read_graph_json, read_stray_links
+from .outputs.formats import parse_formats
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
     OUTLET_COLUMNS,
@@ -133,17 +134,39 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Stop at the first file or entry that is rejected.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
 @base_option("Base under which the RDF export mints IRIs [default: https://graphkit.example/id/].")
+@click.option(
+    "--formats",
+    metavar="LIST",
+    default="",
+    callback=lambda _ctx, _param, value: _formats(value),
+    help="Heavy exports to write as well, comma-separated: graphml, gexf, ttl, jsonld, or all.",
+)
 def build_command(
-    sources: tuple[Path, ...], out: Path, strict: bool, quiet: bool, base: str | None
+    sources: tuple[Path, ...],
+    out: Path,
+    strict: bool,
+    quiet: bool,
+    base: str | None,
+    formats: frozenset[str],
 ) -> None:
     """Build the coverage graph from record files or folders (default: seeds/).
+
+    Writes the coverage tables, report.json, graph.json, graph.nt, the Oxigraph store and
+    the pages; --formats adds GraphML, GEXF, Turtle or JSON-LD.
 
     Exit status: 0 when every record and related entry was used, 1 when some input was
     rejected (outputs still written; see OUT/report.json), 2 on a usage error, 3 when
     --strict stopped at a problem (nothing written).
     """
     try:
-        result = build(sources or DEFAULT_SOURCE, out, strict=strict, progress=not quiet, base=base)
+        result = build(
+            sources or DEFAULT_SOURCE,
+            out,
+            strict=strict,
+            progress=not quiet,
+            base=base,
+            formats=formats,
+        )
     except StrictModeError as error:
         click.echo(f"error: {error} (--strict: stopped, nothing written)", err=True)
         sys.exit(EXIT_STRICT)
@@ -525,6 +548,13 @@ def _password(user: str | None) -> str | None:
     return os.environ.get(PASSWORD_VARIABLE) or click.prompt(
         f"Password for {user}", hide_input=True, err=True
     )
+
+
+def _formats(value: str) -> frozenset[str]:
+    try:
+        return parse_formats(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 def _base(value: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,10 +24,12 @@ from .analysis import (
 from .outputs import (
     build_report,
     build_summary,
+    inside,
     write_coverage_tables,
     write_graph_files,
     write_json,
 )
+from .outputs.formats import EXTRA_FORMATS
 from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
@@ -77,8 +79,11 @@ def build(
     progress: bool = False,
     now: datetime | None = None,
     base: str | None = None,
+    formats: Collection[str] = (),
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
+
+    `formats` adds heavy exports to the default files (see `graphkit.outputs.formats`).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -101,18 +106,27 @@ def build(
         )  # fmt: skip
         if out is not None:
             stage(f"writing {out}")
-            result.written = write_outputs(result, Path(out), base=base)
+            result.written = write_outputs(result, Path(out), base=base, formats=formats)
     return result
 
 
-def write_outputs(result: Build, out: Path, base: str | None = None) -> list[Path]:
-    """Write every output file of a build into `out`; RDF IRIs are minted under `base`."""
+def write_outputs(
+    result: Build, out: Path, base: str | None = None, formats: Collection[str] = ()
+) -> list[Path]:
+    """Write the output files of a build into `out`: the default ones and the extra `formats`.
+
+    RDF IRIs are minted under `base`. An extra export of an earlier build that this one does
+    not write is removed, so that no file in `out` is older than the others.
+    """
     out.mkdir(parents=True, exist_ok=True)
+    for name, file in EXTRA_FORMATS.items():
+        if name not in formats:
+            inside(out, file).unlink(missing_ok=True)
     return [
-        *write_graph_files(result.graph, out),
+        *write_graph_files(result.graph, out, formats),
         write_json(out, "report.json", result.report),
         *write_coverage_tables(result.coverage, out),
-        *write_rdf(result.corpus, result.coverage, out, base),
+        *write_rdf(result.corpus, result.coverage, out, base, formats),
         *write_views(result.corpus, result.coverage, _cut_links(result), out),
     ]
 

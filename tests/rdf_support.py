@@ -30,8 +30,8 @@ def records(result: Result) -> list[dict[str, Any]]:
 
 
 def build_seeds(out: Path, base: str | None = None) -> graphkit.Build:
-    """Build seeds/ into `out`, with the RDF files and the store."""
-    return graphkit.build(SEEDS, out, base=base)
+    """Build seeds/ into `out`, with every RDF file (Turtle and JSON-LD too) and the store."""
+    return graphkit.build(SEEDS, out, base=base, formats=("ttl", "jsonld"))
 
 
 def ntriples(result: graphkit.Build, base: str = BASE) -> bytes:

@@ -17,7 +17,8 @@ from graphkit.outputs import UnsafePathError, inside, read_graph_json
 
 from .conftest import MIXED, ROOT, SEED_RECORD, SEEDS
 
-OUTPUT_FILES = {"graph.graphml", "graph.gexf", "graph.json", "report.json"}
+OUTPUT_FILES = {"graph.json", "graph.nt", "store", "report.json", "stories.csv", "index.html"}
+HEAVY_FILES = {"graph.graphml", "graph.gexf", "graph.ttl", "graph.jsonld"}
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -30,12 +31,27 @@ def test_build_seed_record_prints_summary_and_writes_outputs(tmp_path: Path) -> 
     assert code == 0, err
     assert "3 articles" in out and "3 outlets" in out and "3 topics" in out and "related 2" in out
     assert {p.name for p in tmp_path.iterdir()} >= OUTPUT_FILES
+    assert not {p.name for p in tmp_path.iterdir()} & HEAVY_FILES  # only on request
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["summary"]["articles"] == 3 and report["rejected"] == []
 
 
+def test_heavy_exports_are_written_on_request_and_removed_when_not(tmp_path: Path) -> None:
+    code, out, err = run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "gexf,ttl")
+    assert code == 0, err
+    names = {p.name for p in tmp_path.iterdir()}
+    assert names >= OUTPUT_FILES and names & HEAVY_FILES == {"graph.gexf", "graph.ttl"}
+    assert "graph.gexf" in out and "graph.graphml" not in out  # the summary lists them
+    run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "all")
+    assert {p.name for p in tmp_path.iterdir()} >= OUTPUT_FILES | HEAVY_FILES
+    run("build", str(SEED_RECORD), "-o", str(tmp_path))  # no stale export of an earlier build
+    assert not {p.name for p in tmp_path.iterdir()} & HEAVY_FILES
+    code, _, err = run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "gexf,pdf")
+    assert code == 2 and "unknown format 'pdf'" in err
+
+
 def test_graph_files_read_back_with_the_same_nodes_and_edges(tmp_path: Path) -> None:
-    run("build", str(SEED_RECORD), "-o", str(tmp_path))
+    run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "graphml,gexf")
     from_json = read_graph_json(tmp_path / "graph.json")
     from_graphml = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
     from_gexf = nx.read_gexf(tmp_path / "graph.gexf")

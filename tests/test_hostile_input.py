@@ -35,7 +35,9 @@ def test_hostile_strings_survive_every_output(tmp_path: Path) -> None:
     # JSON can spell a lone surrogate (\ud800) that UTF-8 YAML cannot.
     (source / "evil.json").write_text(json.dumps(hostile_record()), encoding="utf-8")
     out = tmp_path / "out"
-    done = CliRunner().invoke(main, ["build", str(source), "-o", str(out), "-q"])
+    done = CliRunner().invoke(
+        main, ["build", str(source), "-o", str(out), "-q", "--formats", "all"]
+    )
     assert done.exit_code == 0, done.output
 
     graph = read_graph_json(out / "graph.json")

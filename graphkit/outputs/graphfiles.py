@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -12,14 +13,18 @@ import networkx as nx
 from .files import write_json, write_text
 
 
-def write_graph_files(graph: nx.MultiDiGraph, out: Path) -> list[Path]:
-    """Write `graph.graphml`, `graph.gexf` and `graph.json` into `out`."""
-    flat = flat_graph(graph)
-    return [
-        write_text(out, "graph.graphml", _serialise(nx.write_graphml, flat)),
-        write_text(out, "graph.gexf", _serialise(nx.write_gexf, flat)),
-        write_json(out, "graph.json", nx.node_link_data(graph, edges="edges"), indent=None),
-    ]
+def write_graph_files(
+    graph: nx.MultiDiGraph, out: Path, extra: Collection[str] = ("graphml", "gexf")
+) -> list[Path]:
+    """Write `graph.json` into `out`, and `graph.graphml`, `graph.gexf` when `extra` asks."""
+    written = [write_json(out, "graph.json", nx.node_link_data(graph, edges="edges"), indent=None)]
+    if "graphml" in extra or "gexf" in extra:
+        flat = flat_graph(graph)
+        if "graphml" in extra:
+            written.append(write_text(out, "graph.graphml", _serialise(nx.write_graphml, flat)))
+        if "gexf" in extra:
+            written.append(write_text(out, "graph.gexf", _serialise(nx.write_gexf, flat)))
+    return written
 
 
 def read_graph_json(path: Path) -> nx.MultiDiGraph:

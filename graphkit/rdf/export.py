@@ -14,7 +14,7 @@ it reads like the schema.org JSON-LD web developers know.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -30,24 +30,32 @@ from .store import write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
+RDF_EXTRA = ("ttl", "jsonld")  # the RDF files written only on request (graph.nt always is)
 
 
 def write_rdf(
-    corpus: Corpus, coverage: Sequence[StoryCoverage], out: Path, base: str | None = None
+    corpus: Corpus,
+    coverage: Sequence[StoryCoverage],
+    out: Path,
+    base: str | None = None,
+    extra: Collection[str] = RDF_EXTRA,
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
     chosen = resolve_base(base)
-    return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen)
+    return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen, extra)
 
 
-def write_rdf_files(triples: Sequence[Triple], out: Path, base: str) -> list[Path]:
-    """Write the three RDF files and the Oxigraph store into `out`; return their paths."""
+def write_rdf_files(
+    triples: Sequence[Triple], out: Path, base: str, extra: Collection[str] = RDF_EXTRA
+) -> list[Path]:
+    """Write `graph.nt` and the Oxigraph store into `out`, and `graph.ttl` and `graph.jsonld`
+    when `extra` names `ttl` and `jsonld`; return their paths."""
     ntriples = _serialize(triples, RdfFormat.N_TRIPLES)
-    written = [
-        write_text(out, "graph.ttl", turtle_text(triples, base)),
-        write_text(out, "graph.nt", ntriples.decode("utf-8")),
-        write_text(out, "graph.jsonld", jsonld_text(triples)),
-    ]
+    written = [write_text(out, "graph.nt", ntriples.decode("utf-8"))]
+    if "ttl" in extra:
+        written.insert(0, write_text(out, "graph.ttl", turtle_text(triples, base)))
+    if "jsonld" in extra:
+        written.append(write_text(out, "graph.jsonld", jsonld_text(triples)))
     return [*written, write_store(out, ntriples)]
 
 
