@@ -141,6 +141,14 @@ def main() -> None:
     callback=lambda _ctx, _param, value: _formats(value),
     help="Heavy exports to write as well, comma-separated: graphml, gexf, ttl, jsonld, or all.",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Processes that read the files; 0 is one per core.",
+)
 def build_command(
     sources: tuple[Path, ...],
     out: Path,
@@ -148,6 +156,7 @@ def build_command(
     quiet: bool,
     base: str | None,
     formats: frozenset[str],
+    jobs: int,
 ) -> None:
     """Build the coverage graph from record files or folders (default: seeds/).
 
@@ -166,6 +175,7 @@ def build_command(
             progress=not quiet,
             base=base,
             formats=formats,
+            jobs=jobs,
         )
     except StrictModeError as error:
         click.echo(f"error: {error} (--strict: stopped, nothing written)", err=True)

@@ -80,10 +80,12 @@ def build(
     now: datetime | None = None,
     base: str | None = None,
     formats: Collection[str] = (),
+    jobs: int = 0,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
     `formats` adds heavy exports to the default files (see `graphkit.outputs.formats`).
+    `jobs` processes read the files (0: one per core).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -91,7 +93,9 @@ def build(
     """
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
     with collector_paused(), _StageBar(progress) as stage:
-        read = read_records(paths, strict=strict, progress=_progress_bar if progress else iter)
+        read = read_records(
+            paths, strict=strict, progress=_progress_bar if progress else iter, jobs=jobs
+        )
         stage("resolving entities")
         corpus = resolve(read.records, now=now)
         stage("finding stories")

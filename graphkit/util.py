@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.context import BaseContext
 
 
 @contextmanager
@@ -25,3 +28,13 @@ def collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def process_context() -> BaseContext:
+    """How to start worker processes safely from here: fork while this process has one thread
+    (fast, nothing to import again), forkserver once threads could hold locks a fork copies.
+
+    Under forkserver, a script's main code must sit under `if __name__ == "__main__":`.
+    """
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    return multiprocessing.get_context(method)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from hypothesis import strategies as st
 
 from graphkit import build
 from graphkit.records import Severity, StrictModeError, read_file, read_records
+from graphkit.synthetic import generate_corpus
+from graphkit.util import process_context
 
 from .conftest import MIXED, SEED_RECORD, WriteRecord, article
 
@@ -298,3 +302,32 @@ def test_any_front_matter_text_gives_records_or_problems_never_an_exception(text
         )
         records, problems = read_file(path)
         assert records or problems
+
+
+def many_files(folder: Path) -> Path:
+    """The mixed fixture (good and bad files) plus 600 generated records: enough to parallelise."""
+    shutil.copytree(MIXED, folder / "mixed")
+    generate_corpus(folder / "generated", 600, seed=4)
+    return folder
+
+
+def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
+    tmp_path: Path,
+) -> None:
+    folder = many_files(tmp_path)
+    alone = read_records([folder])
+    assert len(alone.records) > 600 and alone.rejected  # good and bad files both
+    with ThreadPoolExecutor(3) as threads:
+        assert read_records([folder], executor=threads) == alone
+    with ProcessPoolExecutor(2, mp_context=process_context()) as processes:
+        assert read_records([folder], executor=processes) == alone
+    assert read_records([folder], jobs=2) == alone  # graphkit's own pool
+
+
+def test_strict_mode_stops_at_the_same_problem_with_an_executor(tmp_path: Path) -> None:
+    folder = many_files(tmp_path)
+    with pytest.raises(StrictModeError) as alone:
+        read_records([folder], strict=True)
+    with pytest.raises(StrictModeError) as pooled:
+        read_records([folder], strict=True, jobs=2)
+    assert str(pooled.value) == str(alone.value)

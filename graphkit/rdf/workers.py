@@ -26,6 +26,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from ..util import process_context
 from .query import QuerySource, find_query
 from .results import Result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
@@ -121,7 +122,9 @@ class QueryWorkers:
         start_method: str | None = None,
     ) -> None:
         self.limits = limits or Limits()
-        self._context = multiprocessing.get_context(start_method or _safe_start_method())
+        self._context = (
+            multiprocessing.get_context(start_method) if start_method else process_context()
+        )
         if self._context.get_start_method() == "forkserver":
             self._context.set_forkserver_preload([__name__])
         self._source = (data, engine, base)
@@ -210,14 +213,6 @@ def query_data(
     """
     with QueryWorkers(data, engine, base, size=1, limits=limits) as workers:
         return workers.run(query, params), workers.base
-
-
-def _safe_start_method() -> str:
-    """fork while this process has one thread (fast); forkserver once threads could hold locks.
-
-    A server's pool should ask for forkserver itself: it replaces workers later, from threads.
-    """
-    return "fork" if threading.active_count() == 1 else "forkserver"
 
 
 def _serve(connection: Connection, data: Path, engine: str, base: str | None) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
+from typing import Any
 
+from ..util import process_context
 from .fields import FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, Severity, display_path
@@ -13,6 +18,8 @@ FRONT_MATTER_SUFFIXES = frozenset({".md", ".txt", ".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 SUFFIXES = FRONT_MATTER_SUFFIXES | JSON_SUFFIXES
 MAX_FILE_BYTES = 64 * 1024 * 1024
+READ_CHUNK = 64  # files a worker process reads per round trip
+PARALLEL_FROM = 500  # fewer files read faster in one process than starting others
 
 
 class StrictModeError(Exception):
@@ -70,8 +77,16 @@ def read_records(
     paths: Iterable[str | Path],
     strict: bool = False,
     progress: Callable[[Iterable[Path]], Iterable[Path]] = iter,
+    executor: Executor | None = None,
+    jobs: int = 1,
 ) -> ReadResult:
     """Read every record under `paths`, keeping good records whatever else goes wrong.
+
+    Files are independent, so an `executor` may read them in parallel: a process pool uses
+    every core, and a distributed engine's executor (Dask's `Client.get_executor()`) many
+    machines. Without one, `jobs` > 1 (or 0: every core) reads with a process pool of its
+    own when there are enough files to repay starting it. The result is the same, in the same
+    order, whatever reads them.
 
     >>> result = read_records(["seeds/000_fe3165b138a4a152.txt"])
     >>> len(result.records), result.rejected
@@ -80,13 +95,42 @@ def read_records(
     files, problems = find_files(paths)
     result = ReadResult(problems=problems)
     _stop_if_strict(strict, problems)
-    for path in progress(files):
-        records, problems = read_file(path)
+    with _own_pool(executor, jobs, len(files)) as pool:
+        _read_into(result, files, pool or executor, strict, progress)
+    return result
+
+
+def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractContextManager[Any]:
+    """A process pool for `jobs` (0: every core) when none was given and it pays."""
+    workers = jobs or os.cpu_count() or 1
+    if executor is not None or workers == 1 or files < PARALLEL_FROM:
+        return nullcontext()
+    return ProcessPoolExecutor(min(workers, files // READ_CHUNK + 1), mp_context=process_context())
+
+
+def _read_into(
+    result: ReadResult,
+    files: list[Path],
+    executor: Executor | None,
+    strict: bool,
+    progress: Callable[[Iterable[Path]], Iterable[Path]],
+) -> None:
+    for _, (records, problems) in zip(progress(files), _read_all(files, executor), strict=True):
         result.files_read += 1
         result.records.extend(records)
         result.problems.extend(problems)
         _stop_if_strict(strict, problems)
-    return result
+
+
+def _read_all(
+    files: list[Path], executor: Executor | None
+) -> Iterator[tuple[list[Record], list[Problem]]]:
+    """Each file's records and problems, in the order of `files`."""
+    if executor is None:
+        return map(read_file, files)
+    if isinstance(executor, ProcessPoolExecutor):  # batches: fewer round trips between processes
+        return executor.map(read_file, files, chunksize=READ_CHUNK)
+    return executor.map(read_file, files)
 
 
 def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
