@@ -33,7 +33,7 @@ from .outputs.formats import EXTRA_FORMATS
 from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
-from .util import collector_paused
+from .util import Stopwatch, collector_paused
 from .views.site import write_views
 
 DEFAULT_SOURCE = "seeds"
@@ -52,6 +52,7 @@ class Build:
     stories: list[Story] = field(default_factory=list)
     coverage: list[StoryCoverage] = field(default_factory=list)  # one timeline per story
     grouping: StoryGrouping | None = None  # links cut and pieces joined while grouping
+    timings: Stopwatch = field(default_factory=Stopwatch)  # seconds and peak MiB per stage
 
     @property
     def problems(self) -> list[Problem]:
@@ -92,21 +93,25 @@ def build(
     (3, 3, 3)
     """
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
+    timed = Stopwatch()
     with collector_paused(), _StageBar(progress) as stage:
-        read = read_records(
-            paths, strict=strict, progress=_progress_bar if progress else iter, jobs=jobs
-        )
+        with timed("read"):
+            read = read_records(
+                paths, strict=strict, progress=_progress_bar if progress else iter, jobs=jobs
+            )
         stage("resolving entities")
-        corpus = resolve(read.records, now=now)
+        with timed("resolve"):
+            corpus = resolve(read.records, now=now)
         stage("finding stories")
-        grouping = group_stories(corpus)
-        stories = grouping.stories
-        coverage = first_coverage(stories, corpus)
+        with timed("stories"):
+            grouping = group_stories(corpus)
+            coverage = first_coverage(grouping.stories, corpus)
         stage("building the graph")
-        graph = add_stories(coverage_graph(corpus), coverage)
+        with timed("graph"):
+            graph = add_stories(coverage_graph(corpus), coverage)
         result = Build(
-            [str(p) for p in paths], read, corpus, graph,
-            stories=stories, coverage=coverage, grouping=grouping,
+            [str(p) for p in paths], read, corpus, graph, stories=grouping.stories,
+            coverage=coverage, grouping=grouping, timings=timed,
         )  # fmt: skip
         if out is not None:
             stage(f"writing {out}")
@@ -126,13 +131,17 @@ def write_outputs(
     for name, file in EXTRA_FORMATS.items():
         if name not in formats:
             inside(out, file).unlink(missing_ok=True)
-    return [
-        *write_graph_files(result.graph, out, formats),
-        write_json(out, "report.json", result.report),
-        *write_coverage_tables(result.coverage, out),
-        *write_rdf(result.corpus, result.coverage, out, base, formats),
-        *write_views(result.corpus, result.coverage, _cut_links(result), out),
-    ]
+    timed, written = result.timings, []
+    with timed("graph files"):
+        written += write_graph_files(result.graph, out, formats)
+    with timed("report and tables"):
+        written += [write_json(out, "report.json", result.report)]
+        written += write_coverage_tables(result.coverage, out)
+    with timed("rdf and store"):
+        written += write_rdf(result.corpus, result.coverage, out, base, formats)
+    with timed("views"):
+        written += write_views(result.corpus, result.coverage, _cut_links(result), out)
+    return written
 
 
 def _cut_links(result: Build) -> list[dict[str, Any]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import resource
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
@@ -38,3 +40,32 @@ def process_context() -> BaseContext:
     """
     method = "fork" if threading.active_count() == 1 else "forkserver"
     return multiprocessing.get_context(method)
+
+
+class Stopwatch:
+    """Seconds and peak memory (MiB, this process or a child) at the end of named steps.
+
+    >>> watch = Stopwatch()
+    >>> with watch("nap"):
+    ...     pass
+    >>> list(watch.steps), watch.steps["nap"][0] < 1
+    (['nap'], True)
+    """
+
+    def __init__(self) -> None:
+        self.steps: dict[str, tuple[float, float]] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.steps[name] = (time.perf_counter() - started, peak_mib())
+
+
+def peak_mib() -> float:
+    """The peak resident memory of this process or of its largest child so far, in MiB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024  # Linux counts in KiB

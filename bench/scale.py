@@ -1,0 +1,139 @@
+"""How graphkit scales: per-stage seconds, records/s and peak memory at growing corpus sizes.
+
+    python bench/scale.py --records 10000 100000 1000000 [--naive-up-to 10000]
+
+For each size: generates a corpus in the record format (graphkit.synthetic: Zipf-like
+outlets, power-law story sizes, 0 to 5 related entries, AMP and cdn URL forms, records of
+about 3.3 KB), then in a fresh process (so that peak memory is the build's own) runs the
+default `graphkit build` and prints each stage's seconds, records per second and the peak
+memory so far, the output's size, and the canned first-coverage query's seconds on the store.
+Up to --naive-up-to records it also runs the pipeline a user would write instead
+(`yaml.safe_load` per file, triples added one by one to an rdflib Graph, Turtle by rdflib)
+on the same corpus, for the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import rdflib
+import yaml
+from rdflib.namespace import RDF, XSD
+
+import graphkit
+from graphkit.rdf import Limits, query_data
+from graphkit.synthetic import generate_corpus
+from graphkit.util import peak_mib
+
+SCHEMA = rdflib.Namespace("https://schema.org/")
+ID = rdflib.Namespace("https://naive.example/")
+
+
+def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
+    """The default build of `corpus` into `out`, stage by stage (run in a fresh process)."""
+    started = time.perf_counter()
+    result = graphkit.build(corpus, out)
+    total = time.perf_counter() - started
+    query_started = time.perf_counter()
+    query_data(out, "first-coverage", limits=Limits(None, None))
+    size = sum(path.stat().st_size for path in out.rglob("*") if path.is_file())
+    return {
+        "records": len(result.read.records),
+        "stages": result.timings.steps,
+        "total": total,
+        "peak": peak_mib(),
+        "bytes": size,
+        "first_coverage_query": time.perf_counter() - query_started,
+    }
+
+
+def naive_build(corpus: Path, out: Path) -> dict[str, Any]:
+    """What a user would write instead: YAML per file, an rdflib Graph, Turtle."""
+    started = time.perf_counter()
+    graph = rdflib.Graph()
+    for path in sorted(p for p in corpus.rglob("*") if p.suffix in (".md", ".txt")):
+        text = path.read_text(encoding="utf-8")
+        record = yaml.safe_load(text.split("---")[1])
+        _naive_triples(graph, record)
+    graph.serialize(out / "naive.ttl", format="turtle")
+    return {"total": time.perf_counter() - started, "peak": peak_mib(), "triples": len(graph)}
+
+
+def _naive_triples(graph: rdflib.Graph, record: dict[str, Any]) -> None:
+    article = rdflib.URIRef(record["webUrl"])
+    graph.add((article, RDF.type, SCHEMA.NewsArticle))
+    graph.add((article, SCHEMA.headline, rdflib.Literal(record.get("title", ""))))
+    published = record.get("publishedDateTime")
+    if published:
+        graph.add((article, SCHEMA.datePublished, rdflib.Literal(published, datatype=XSD.dateTime)))
+    provider = record.get("provider") or {}
+    if provider.get("domain"):
+        outlet = ID["outlet/" + provider["domain"]]
+        graph.add((article, SCHEMA.publisher, outlet))
+        graph.add((outlet, SCHEMA.name, rdflib.Literal(provider.get("name", ""))))
+    for topic in record.get("topics") or []:
+        graph.add((article, SCHEMA.about, rdflib.Literal(str(topic))))
+    for related in record.get("related") or []:
+        if related.get("webUrl"):
+            other = rdflib.URIRef(related["webUrl"])
+            graph.add((article, SCHEMA.isRelatedTo, other))
+            graph.add((other, SCHEMA.headline, rdflib.Literal(related.get("title", ""))))
+
+
+def in_fresh_process(kind: str, corpus: Path, out: Path) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", kind, str(corpus), str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return dict(json.loads(done.stdout.splitlines()[-1]))
+
+
+def report(records: int, ours: dict[str, Any], naive: dict[str, Any] | None) -> None:
+    print(f"\n{records:,} records: default build {ours['total']:.1f} s, peak {ours['peak']:,.0f} "
+          f"MiB, output {ours['bytes'] / 1e6:,.0f} MB, first-coverage query "
+          f"{ours['first_coverage_query']:.2f} s")  # fmt: skip
+    print(f"  {'stage':<18} {'seconds':>8} {'records/s':>10} {'peak MiB':>9}")
+    for stage, (seconds, peak) in ours["stages"].items():
+        rate = records / seconds if seconds else float("inf")
+        print(f"  {stage:<18} {seconds:>8.1f} {rate:>10,.0f} {peak:>9,.0f}")
+    if naive:
+        print(f"  naive pipeline {naive['total']:.1f} s, peak {naive['peak']:,.0f} MiB "
+              f"({naive['triples']:,} triples): graphkit is {naive['total'] / ours['total']:.1f}"
+              " times faster")  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--naive-up-to", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, corpus, out = args.child
+        work = measure_build if kind == "graphkit" else naive_build
+        print(json.dumps(work(Path(corpus), Path(out))))
+        return
+    for records in args.records:
+        with tempfile.TemporaryDirectory() as temporary:
+            folder = Path(temporary)
+            started = time.perf_counter()
+            generate_corpus(folder / "records", records, seed=args.seed)
+            print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
+            (folder / "out").mkdir()
+            ours = in_fresh_process("graphkit", folder / "records", folder / "out")
+            naive = None
+            if records <= args.naive_up_to:
+                naive = in_fresh_process("naive", folder / "records", folder / "out")
+            report(records, ours, naive)
+
+
+if __name__ == "__main__":
+    main()
