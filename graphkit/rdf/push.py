@@ -14,6 +14,7 @@ for good `PushError` says exactly what the target holds.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections.abc import Iterator
@@ -89,15 +90,9 @@ def push_graph(
                     http, url, staging, source, batch_triples, retries, progress
                 )
             except _BatchFailed as failed:
-                _update(http, update_url, f"DROP SILENT GRAPH <{staging}>", retries=0, quiet=True)
+                _drop_quietly(http, update_url, staging)
                 raise PushError(f"{failed.error}. <{graph}> is as it was.") from None
-            move = f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"
-            try:
-                _update(http, update_url, move, retries)
-            except RemoteError as error:
-                raise PushError(
-                    f"{error}. <{graph}> is as it was; the new graph is whole in <{staging}>"
-                ) from None
+            _move(http, update_url, staging, graph)
     return PushReport(url, graph, sent, batches, time.monotonic() - started)
 
 
@@ -128,23 +123,36 @@ def _upload(
     return sent, batches
 
 
-def _update(http: httpx.Client, url: str, update: str, retries: int, quiet: bool = False) -> None:
-    """Run one SPARQL Update (form-encoded, as every store takes it)."""
-    for attempt in range(retries + 1):
-        try:
-            response = http.post(url, data={"update": update})
-        except httpx.HTTPError as error:
-            if quiet:
-                return
-            if attempt == retries:
-                raise RemoteError(f"cannot reach {url}: {error or type(error).__name__}") from None
-        else:
-            if quiet:
-                return
-            if response.status_code < 500 or attempt == retries:
-                check_response(response, "the update")
-                return
-        time.sleep(2**attempt)
+def _drop_quietly(http: httpx.Client, url: str, graph: str) -> None:
+    """Drop a staging graph left by a failed push; a failure here changes nothing to report."""
+    with contextlib.suppress(httpx.HTTPError):
+        http.post(url, data={"update": f"DROP SILENT GRAPH <{graph}>"})
+
+
+def _move(http: httpx.Client, url: str, staging: str, graph: str) -> None:
+    """Put the staging graph in place of `graph`: one MOVE, sent once.
+
+    Never again after a time-out: the store may have finished the first, and a MOVE of a
+    graph that is gone empties the target (Virtuoso does so).
+    """
+    try:
+        response = http.post(
+            url, data={"update": f"MOVE SILENT GRAPH <{staging}> TO GRAPH <{graph}>"}
+        )
+    except httpx.TimeoutException:
+        raise PushError(
+            f"{url} did not finish the MOVE in time and may still be running it: <{graph}> is "
+            f"as it was or the new graph, and <{staging}> holds the new one until it is done"
+        ) from None
+    except httpx.HTTPError as error:
+        raise PushError(f"cannot reach {url}: {error}. <{graph}> is as it was; the new graph "
+                        f"is whole in <{staging}>") from None  # fmt: skip
+    try:
+        check_response(response, "the MOVE")
+    except RemoteError as error:
+        raise PushError(
+            f"{error}. <{graph}> is as it was; the new graph is whole in <{staging}>"
+        ) from None
 
 
 class _BatchFailed(Exception):
