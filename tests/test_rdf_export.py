@@ -12,8 +12,10 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
+import graphkit
 from graphkit.rdf import RDF_FILES, open_store, run_query
 
+from .conftest import SEEDS
 from .rdf_support import BASE, build_seeds, ntriples, rows
 
 # rdflib's JSON-LD parser still builds a ConjunctiveGraph inside.
@@ -115,3 +117,12 @@ def test_the_base_setting_reaches_every_file(tmp_path: Path) -> None:
     result = build_seeds(tmp_path, base="https://news.example/kg/")
     assert (tmp_path / "graph.nt").read_bytes() == ntriples(result, "https://news.example/kg/")
     assert "graphkit.example/id/" not in (tmp_path / "graph.ttl").read_text(encoding="utf-8")
+
+
+def test_the_default_build_streams_the_same_n_triples_into_the_same_store(tmp_path: Path) -> None:
+    result = graphkit.build(SEEDS, tmp_path)  # graph.nt only: written as a stream
+    written = (tmp_path / "graph.nt").read_bytes()
+    assert written == ntriples(result)
+    assert not (tmp_path / "graph.ttl").exists()
+    count = rows(run_query(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    assert int(count[0][0]) == written.count(b"\n")

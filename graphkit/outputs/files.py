@@ -6,8 +6,9 @@ import json
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 _UMASK_LOCK = threading.Lock()
 
@@ -34,13 +35,18 @@ def inside(out: Path, name: str) -> Path:
 
 def write_text(out: Path, name: str, text: str) -> Path:
     """Write UTF-8 text atomically, so a reader never sees half a file."""
+    return write_stream(out, name, lambda stream: stream.write(text.encode("utf-8")))
+
+
+def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:
+    """Write a file atomically from `write(stream)`: big outputs never sit whole in memory."""
     target = inside(out, name)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         os.fchmod(handle, new_mode())  # mkstemp makes 0600 files; outputs are for sharing
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -14,18 +14,19 @@ it reads like the schema.org JSON-LD web developers know.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from ..analysis.coverage import StoryCoverage
 from ..outputs import write_text
+from ..outputs.files import write_stream
 from ..resolve import Corpus
 from ..util import collector_paused
-from .mapping import TYPE, coverage_triples
+from .mapping import TYPE, coverage_triples, iter_triples
 from .store import write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
@@ -42,7 +43,17 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
     chosen = resolve_base(base)
+    if not set(extra) & set(RDF_EXTRA):  # N-Triples only: streamed, never whole in memory
+        with collector_paused():
+            nt = write_stream(
+                out, "graph.nt", _ntriples(iter_triples(corpus, coverage, base=chosen))
+            )
+        return [nt, write_store(out, nt)]
     return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen, extra)
+
+
+def _ntriples(triples: Iterable[Triple]) -> Callable[[BinaryIO], object]:
+    return lambda stream: serialize(triples, stream, RdfFormat.N_TRIPLES)
 
 
 def write_rdf_files(
@@ -50,13 +61,13 @@ def write_rdf_files(
 ) -> list[Path]:
     """Write `graph.nt` and the Oxigraph store into `out`, and `graph.ttl` and `graph.jsonld`
     when `extra` names `ttl` and `jsonld`; return their paths."""
-    ntriples = _serialize(triples, RdfFormat.N_TRIPLES)
-    written = [write_text(out, "graph.nt", ntriples.decode("utf-8"))]
+    nt = write_stream(out, "graph.nt", _ntriples(triples))
+    written = [nt]
     if "ttl" in extra:
         written.insert(0, write_text(out, "graph.ttl", turtle_text(triples, base)))
     if "jsonld" in extra:
         written.append(write_text(out, "graph.jsonld", jsonld_text(triples)))
-    return [*written, write_store(out, ntriples)]
+    return [*written, write_store(out, nt)]
 
 
 def turtle_prefixes(base: str) -> dict[str, str]:

@@ -102,15 +102,21 @@ def coverage_triples(
     `coverage` (the stories' timelines, from `graphkit.analysis.first_coverage`) adds the
     stories, each article's story and lag, and each story's first coverage.
     """
-    by_subject: dict[str, set[tuple[NamedNode, Term]]] = defaultdict(set)
-    triples: list[Triple] = []
     with collector_paused():
-        for subject, predicate, obj in _statements(corpus, coverage, Minter(base)):
-            by_subject[subject].add((predicate, obj))  # a set: shared images, repeated links
-        for subject in sorted(by_subject):
-            node = NamedNode(subject)
-            triples += [Triple(node, p, o) for p, o in sorted(by_subject[subject], key=_order)]
-    return triples
+        return list(iter_triples(corpus, coverage, base=base))
+
+
+def iter_triples(
+    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
+) -> Iterator[Triple]:
+    """The triples of `coverage_triples` one subject at a time, for writing as a stream."""
+    by_subject: dict[str, set[tuple[NamedNode, Term]]] = defaultdict(set)
+    for subject, predicate, obj in _statements(corpus, coverage, Minter(base)):
+        by_subject[subject].add((predicate, obj))  # a set: shared images, repeated links
+    for subject in sorted(by_subject):
+        node = NamedNode(subject)
+        for predicate, obj in sorted(by_subject.pop(subject), key=_order):
+            yield Triple(node, predicate, obj)
 
 
 def _statements(

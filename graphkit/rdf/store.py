@@ -172,14 +172,18 @@ def open_store(data: Path, engine: str = OXIGRAPH, base: str | None = None) -> E
     return OxigraphEngine(store, base or _store_base(store))
 
 
-def write_store(out: Path, ntriples: bytes) -> Path:
-    """Load N-Triples into a fresh Oxigraph store at `OUT/store/`, replacing the old one whole."""
+def write_store(out: Path, ntriples: bytes | Path) -> Path:
+    """Load N-Triples (bytes, or a file read as a stream) into a fresh Oxigraph store at
+    `OUT/store/`, replacing the old one whole."""
     target = inside(out, STORE_DIR)
     fresh, old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
     for leftover in (fresh, old):
         shutil.rmtree(leftover, ignore_errors=True)
     store = ox.Store(str(fresh))
-    store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
+    if isinstance(ntriples, Path):
+        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+    else:
+        store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes the database, so the folder can move and be opened read-only
     share_tree(fresh)  # RocksDB writes fixed 0644/0755 modes, not the umask's
