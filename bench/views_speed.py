@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from playwright.sync_api import Page, ViewportSize
 
 from graphkit.analysis import add_stories, coverage_graph, first_coverage, group_stories
 from graphkit.outputs import build_report, write_coverage_tables, write_graph_files, write_json
@@ -39,16 +40,9 @@ from graphkit.util import collector_paused
 from graphkit.views.names import page_name
 from graphkit.views.site import OVERVIEW, write_views
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import open_browser
+
 VIEWPORT: ViewportSize = {"width": 1400, "height": 900}
 TARGET_MS = 5000
 T = TypeVar("T")
@@ -216,34 +210,30 @@ def browser_table(out: Path, pages: dict[str, str], query: str, runs: int) -> li
         "| hover → tooltip ms (nodes tried) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            for label, name in pages.items():
-                visits = []
-                for _ in range(runs):
-                    context = browser.new_context(viewport=VIEWPORT)  # a cold cache each run
-                    visits.append(open_page(context.new_page(), out / name, query))
-                    context.close()
-                last = visits[-1]
-                answers = [v.answered for v in visits if v.answered is not None]
-                shown = f"{statistics.median(answers):.0f}" if answers else "none"
-                if name == "index.html":
-                    shown = f"search: {shown}"
-                elif any(v.tries > 1 for v in visits):
-                    shown += f" ({', '.join(str(v.tries) for v in visits)})"
-                index = name == "index.html"
-                nodes, edges = (f"{last.counts[0]} rows", "") if index else last.counts
-                ready = statistics.median(v.ready for v in visits)
-                rows.append(
-                    f"| {label} | {(out / name).stat().st_size / 1e3:.0f} | {nodes} | {edges} | "
-                    f"{last.scale:.0%} | {statistics.median(v.load for v in visits):.0f} | "
-                    f"{ready:.0f} | {shown} |"
-                )
-                if ready > TARGET_MS or not answers:
-                    rows.append(f"| ⚠ {label}: not interactive within {TARGET_MS} ms |" + " |" * 7)
-        finally:
-            browser.close()
+    with open_browser() as browser:
+        for label, name in pages.items():
+            visits = []
+            for _ in range(runs):
+                context = browser.new_context(viewport=VIEWPORT)  # a cold cache each run
+                visits.append(open_page(context.new_page(), out / name, query))
+                context.close()
+            last = visits[-1]
+            answers = [v.answered for v in visits if v.answered is not None]
+            shown = f"{statistics.median(answers):.0f}" if answers else "none"
+            if name == "index.html":
+                shown = f"search: {shown}"
+            elif any(v.tries > 1 for v in visits):
+                shown += f" ({', '.join(str(v.tries) for v in visits)})"
+            index = name == "index.html"
+            nodes, edges = (f"{last.counts[0]} rows", "") if index else last.counts
+            ready = statistics.median(v.ready for v in visits)
+            rows.append(
+                f"| {label} | {(out / name).stat().st_size / 1e3:.0f} | {nodes} | {edges} | "
+                f"{last.scale:.0%} | {statistics.median(v.load for v in visits):.0f} | "
+                f"{ready:.0f} | {shown} |"
+            )
+            if ready > TARGET_MS or not answers:
+                rows.append(f"| ⚠ {label}: not interactive within {TARGET_MS} ms |" + " |" * 7)
     return rows
 
 

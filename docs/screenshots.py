@@ -3,29 +3,34 @@
     graphkit build seeds -o /tmp/seeds-out -q && python docs/screenshots.py /tmp/seeds-out
 
 Writes docs/screenshots/{index,overview,story,outlet,topic}.png (1200x800); on each graph
-page the mouse rests on one node so that its tooltip shows.
+page the mouse rests on one node so that its tooltip shows. Then serves the folder with
+`graphkit serve -p 0` and writes endpoint-query.png and endpoint-canned.png: the query page
+with a query run, and a canned query's page.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
-from playwright.sync_api import Page, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize
 
+from graphkit.server.app import EXAMPLE_QUERY
 from graphkit.views.site import OVERVIEW, read_pages
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import open_browser
+
 HERE = Path(__file__).resolve().parent / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--host-resolver-rules=MAP * ~NOTFOUND",
-]
+ENDPOINT_SHOTS = {
+    "endpoint-query": "/?" + urlencode({"query": EXAMPLE_QUERY}),
+    "endpoint-canned": "/queries/story-timeline?story=s-be87dfd58115",
+}
 VIEWPORT: ViewportSize = {"width": 1200, "height": 800}
 # (file, page kind, key, node to hover: None for the index)
 SHOTS = [
@@ -53,29 +58,49 @@ def main() -> None:
     args = parser.parse_args()
     pages = {(p.kind, p.key): p.page for p in read_pages(args.out)}
     HERE.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        try:
-            for name, kind, key, node in SHOTS:
-                if kind is None:
-                    path = "index.html" if node is None else OVERVIEW
-                else:
-                    path = pages[(kind, str(key))]
-                context = browser.new_context(viewport=VIEWPORT)
-                page = context.new_page()
-                page.goto((args.out / path).resolve().as_uri(), wait_until="load")
-                if node is None:
-                    page.fill("#search", "ai")
-                else:
-                    page.wait_for_function("() => window.graphkit && graphkit.current")
-                    hover(page, node)
+    with open_browser() as browser:
+        page_shots(browser, args.out, pages)
+        with serving(args.out) as url:
+            for name, target in ENDPOINT_SHOTS.items():
+                page = browser.new_page(viewport=VIEWPORT)
+                page.goto(url + target.lstrip("/"), wait_until="load")
                 page.screenshot(path=str(HERE / f"{name}.png"))
-                context.close()
+                page.close()
                 print(HERE / f"{name}.png")
-        finally:
-            browser.close()
+
+
+def page_shots(browser: Browser, out: Path, pages: dict[tuple[str, str], str]) -> None:
+    for name, kind, key, node in SHOTS:
+        if kind is None:
+            path = "index.html" if node is None else OVERVIEW
+        else:
+            path = pages[(kind, str(key))]
+        context = browser.new_context(viewport=VIEWPORT)
+        page = context.new_page()
+        page.goto((out / path).resolve().as_uri(), wait_until="load")
+        if node is None:
+            page.fill("#search", "ai")
+        else:
+            page.wait_for_function("() => window.graphkit && graphkit.current")
+            hover(page, node)
+        page.screenshot(path=str(HERE / f"{name}.png"))
+        context.close()
+        print(HERE / f"{name}.png")
+
+
+@contextmanager
+def serving(out: Path) -> Iterator[str]:
+    """`graphkit serve` on a free port over `out`: its URL, the server stopped on exit."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "graphkit", "serve", "--data", str(out), "-p", "0"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert server.stdout is not None
+        yield server.stdout.readline().split(" at ")[1].split(" ")[0]
+    finally:
+        server.terminate()
+        server.wait()
 
 
 if __name__ == "__main__":
