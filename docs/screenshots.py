@@ -58,7 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     pages = {(p.kind, p.key): p.page for p in read_pages(args.out)}
     HERE.mkdir(parents=True, exist_ok=True)
-    with open_browser() as browser:
+    with open_browser(loopback=True) as browser:
         page_shots(browser, args.out, pages)
         with serving(args.out) as url:
             for name, target in ENDPOINT_SHOTS.items():

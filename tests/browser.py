@@ -66,10 +66,17 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def open_browser() -> Iterator[Browser]:
-    """A headless chromium (Playwright makes it a fresh user data dir), closed on exit."""
+def open_browser(loopback: bool = False) -> Iterator[Browser]:
+    """A headless chromium (Playwright makes it a fresh user data dir), closed on exit.
+
+    `loopback` lets it reach a server on 127.0.0.1 (`graphkit serve`); no other host resolves.
+    """
+    args = [
+        f"{arg}, EXCLUDE 127.0.0.1" if loopback and arg.startswith("--host-resolver") else arg
+        for arg in CHROMIUM_ARGS
+    ]
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=args)
         try:
             yield browser
         finally:
