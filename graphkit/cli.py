@@ -15,7 +15,7 @@ import click
 from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, leaderboard
 from .analysis.coverage import find_story, parse_when
 from .outputs import read_coverage, read_graph_json, read_stray_links
-from .outputs.formats import parse_formats
+from .outputs.exports import parse_formats
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
     OUTLET_COLUMNS,

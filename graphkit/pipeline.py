@@ -29,7 +29,7 @@ from .outputs import (
     write_graph_files,
     write_json,
 )
-from .outputs.formats import EXTRA_FORMATS
+from .outputs.exports import EXTRA_FORMATS
 from .rdf import write_rdf
 from .records import Problem, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
@@ -85,7 +85,7 @@ def build(
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
-    `formats` adds heavy exports to the default files (see `graphkit.outputs.formats`).
+    `formats` adds heavy exports to the default files (see `graphkit.outputs.exports`).
     `jobs` processes read the files (0: one per core).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")

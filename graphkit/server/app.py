@@ -16,6 +16,7 @@ worker, the others go on answering.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +45,7 @@ from ..rdf import (
     canned_queries,
 )
 from ..rdf.formats import MEDIA_TYPES, format_named, formats_for, negotiate, render
-from ..rdf.results import compact_iri
+from ..rdf.results import as_json, compact_iri
 from ..rdf.sparql import query_kind
 from ..rdf.terms import XSD
 
@@ -296,9 +297,10 @@ def _format(request: Request, kind: str) -> str:
 
 
 def _result_response(result: Result, fmt: str, base: str | None) -> Response:
-    body = render(result, fmt, base)
-    if fmt == "json" and result.truncated:
-        body = body.replace("{", '{\n  "truncated": true,', 1)
+    if fmt == "json" and result.truncated:  # SPARQL JSON, plus Datasette's flag
+        body = json.dumps({**as_json(result), "truncated": True}, ensure_ascii=False, indent=2)
+    else:
+        body = render(result, fmt, base)
     media_type = MEDIA_TYPES[fmt]
     return Response(
         body,
