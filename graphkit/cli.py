@@ -149,6 +149,11 @@ def main() -> None:
     show_default=True,
     help="Processes that read the files; 0 is one per core.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Read every file again, even those unchanged since the last build into OUT.",
+)
 def build_command(
     sources: tuple[Path, ...],
     out: Path,
@@ -157,6 +162,7 @@ def build_command(
     base: str | None,
     formats: frozenset[str],
     jobs: int,
+    fresh: bool,
 ) -> None:
     """Build the coverage graph from record files or folders (default: seeds/).
 
@@ -176,6 +182,7 @@ def build_command(
             base=base,
             formats=formats,
             jobs=jobs,
+            reuse=not fresh,
         )
     except StrictModeError as error:
         click.echo(f"error: {error} (--strict: stopped, nothing written)", err=True)
@@ -184,7 +191,9 @@ def build_command(
         click.echo(str(problem), err=True)
     if not quiet:
         warnings = len(result.problems) - len(result.lost)
-        click.echo(summary_text(result.summary, result.coverage, warnings, result.written, out))
+        reused = result.read.files_reused
+        text = summary_text(result.summary, result.coverage, warnings, result.written, out, reused)
+        click.echo(text)
     sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
 
 

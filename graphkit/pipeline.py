@@ -24,6 +24,7 @@ from .analysis import (
 from .outputs import (
     build_report,
     build_summary,
+    forget_stale,
     inside,
     write_coverage_tables,
     write_graph_files,
@@ -31,13 +32,15 @@ from .outputs import (
 )
 from .outputs.exports import EXTRA_FORMATS
 from .rdf import write_rdf
-from .records import Problem, ReadResult, Severity, read_records
+from .records import Problem, ReadCache, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
 from .util import Stopwatch, collector_paused
 from .views.site import write_views
 
 DEFAULT_SOURCE = "seeds"
 DEFAULT_OUT = "output"
+READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
+WRITTEN = ".graphkit/written.json"  # in OUT: the files the last build wrote
 
 
 @dataclass
@@ -82,11 +85,14 @@ def build(
     base: str | None = None,
     formats: Collection[str] = (),
     jobs: int = 0,
+    reuse: bool = True,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
     `formats` adds heavy exports to the default files (see `graphkit.outputs.exports`).
-    `jobs` processes read the files (0: one per core).
+    `jobs` processes read the files (0: one per core). With `out` and `reuse`, a file that has
+    not changed since the last build into `out` is not read again (`OUT/{READ_CACHE}`): the
+    result is the same as reading it.
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -96,9 +102,7 @@ def build(
     timed = Stopwatch()
     with collector_paused(), _StageBar(progress) as stage:
         with timed("read"):
-            read = read_records(
-                paths, strict=strict, progress=_progress_bar if progress else iter, jobs=jobs
-            )
+            read = _read(paths, None if out is None else Path(out), reuse, strict, progress, jobs)
         stage("resolving entities")
         with timed("resolve"):
             corpus = resolve(read.records, now=now)
@@ -117,6 +121,20 @@ def build(
             stage(f"writing {out}")
             result.written = write_outputs(result, Path(out), base=base, formats=formats)
     return result
+
+
+def _read(
+    paths: list[str | Path], out: Path | None, reuse: bool, strict: bool, progress: bool, jobs: int
+) -> ReadResult:
+    """Read the records; with an output folder, through its read cache (refilled each time)."""
+    cache = None
+    if out is not None:
+        cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
+    bar = _progress_bar if progress else iter
+    read = read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache)
+    if out is not None and cache is not None:
+        cache.save(out / READ_CACHE)
+    return read
 
 
 def write_outputs(
@@ -141,6 +159,7 @@ def write_outputs(
         written += write_rdf(result.corpus, result.coverage, out, base, formats)
     with timed("views"):
         written += write_views(result.corpus, result.coverage, _cut_links(result), out)
+    forget_stale(out, written, WRITTEN)
     return written
 
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import resource
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
+
+_UMASK_LOCK = threading.Lock()
 
 
 @contextmanager
@@ -69,3 +72,23 @@ def peak_mib() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return max(own, children) / 1024  # Linux counts in KiB
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux shows it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    with _UMASK_LOCK:  # elsewhere only setting it reads it: set it, then put it straight back
+        mask = os.umask(0o077)
+        os.umask(mask)
+    return mask
+
+
+def new_mode(directory: bool = False) -> int:
+    """The mode a new file (`open(path, "w")`) or folder (`os.mkdir`) gets under the umask."""
+    return (0o777 if directory else 0o666) & ~current_umask()

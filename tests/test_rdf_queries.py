@@ -284,6 +284,31 @@ def test_first_coverage_agrees_with_the_library_on_seeds(seeds, engines) -> None
     assert sparql_firsts(found) == set(same_urls(seeds.coverage))
 
 
+STORY_SIZES = """
+PREFIX schema: <https://schema.org/>
+PREFIX gk: <https://graphkit.example/vocab#>
+SELECT ?story ?stated_articles ?stated_outlets
+       (COUNT(DISTINCT ?member) AS ?articles) (COUNT(DISTINCT ?publisher) AS ?outlets)
+WHERE {
+  ?story gk:articleCount ?stated_articles ; gk:outletCount ?stated_outlets .
+  ?member gk:story ?story .
+  OPTIONAL { ?member schema:publisher ?publisher }
+}
+GROUP BY ?story ?stated_articles ?stated_outlets
+"""
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_stated_story_sizes_are_the_counted_ones(seeds, engines, engine: str) -> None:
+    # A real corpus whose stories hold articles without an outlet and outlets with two
+    # articles, so that articles and outlets differ.
+    found = records(run_query(engines[engine], STORY_SIZES))
+    assert len(found) == len(seeds.coverage)
+    assert any(row["articles"] != row["outlets"] for row in found)
+    for row in found:
+        assert (row["stated_articles"], row["stated_outlets"]) == (row["articles"], row["outlets"])
+
+
 def test_leaderboard_and_lags_agree_with_the_library_on_seeds(seeds, engines) -> None:
     assert_leaderboard_agrees(canned(engines["oxigraph"], "outlet-leaderboard"), seeds.coverage)
     lags = {row["outlet"]: row for row in canned(engines["oxigraph"], "lag-per-outlet")}

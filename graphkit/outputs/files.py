@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-_UMASK_LOCK = threading.Lock()
+from ..util import new_mode
 
 
 class UnsafePathError(ValueError):
@@ -54,29 +53,29 @@ def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> P
     return target
 
 
+def forget_stale(out: Path, written: Iterable[Path], manifest: str) -> None:
+    """Remove the files the previous build listed in `manifest` that this one did not write,
+    then list this build's. A page of a story that no longer exists would otherwise stay, and
+    a rebuild would differ from a clean build. Files graphkit never wrote are never listed."""
+    root = out.resolve()
+    now = sorted(str(path.relative_to(root)) for path in written)
+    try:
+        before = json.loads(inside(out, manifest).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        before = []
+    for name in set(before if isinstance(before, list) else []) - set(now):
+        try:
+            target = inside(out, str(name))
+        except UnsafePathError:
+            continue
+        if target.is_file():
+            target.unlink()
+    write_json(out, manifest, now, indent=0)
+
+
 def write_json(out: Path, name: str, data: Any, indent: int | None = 2) -> Path:
     """Write JSON as UTF-8; `indent=None` for large files (json's C encoder needs it)."""
     return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it where Linux shows it."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    with _UMASK_LOCK:  # elsewhere only setting it reads it: set it, then put it straight back
-        mask = os.umask(0o077)
-        os.umask(mask)
-    return mask
-
-
-def new_mode(directory: bool = False) -> int:
-    """The mode a new file (`open(path, "w")`) or folder (`os.mkdir`) gets under the umask."""
-    return (0o777 if directory else 0o666) & ~current_umask()
 
 
 def share_tree(root: Path) -> None:

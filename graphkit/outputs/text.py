@@ -49,19 +49,26 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
+def _unchanged(reused: int) -> str:
+    return f" ({reused:,} unchanged since the last build)" if reused else ""
+
+
 def summary_text(
     summary: Mapping[str, Any],
     coverage: Sequence[StoryCoverage],
     warnings: int,
     written: Sequence[Path],
     out: Path,
+    reused: int = 0,
 ) -> str:
-    """What `graphkit build` prints: what was read, resolved, grouped and written."""
+    """What `graphkit build` prints: what was read, resolved, grouped and written. `reused`
+    files were unchanged since the last build and not parsed again."""
     s = summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
     multi = sum(len(c.outlets) > 1 for c in coverage)
     lines = [
-        f"read     {plural(s['files_read'], 'file')}: {plural(s['records'], 'record')}, "
+        f"read     {plural(s['files_read'], 'file')}{_unchanged(reused)}: "
+        f"{plural(s['records'], 'record')}, "
         f"{s['records_rejected']} rejected, "
         f"{plural(s['related_entries_dropped'], 'related entry', 'related entries')} dropped",
         f"resolved {plural(s['articles'], 'article')} ({s['articles_with_record']} with a record), "

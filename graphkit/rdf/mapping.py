@@ -236,6 +236,10 @@ def _story(mint: Minter, story: StoryCoverage) -> list[Statement]:
         (s("name"), text(story.label)),
         (gk("firstPublished"), date_time(first) if first else None),
         (gk("lastPublished"), date_time(last) if last else None),
+        # Sizes stated, not left to COUNT: grouping every article by story took a
+        # first-coverage query 6 of its 14 s on 100,000 records.
+        (gk("articleCount"), typed(str(len(story.entries)), "integer")),
+        (gk("outletCount"), typed(str(len(story.outlets)), "integer")),
     ]
     pairs += [(s("about"), NamedNode(mint.topic(key))) for key in story.topics]
     pairs += [(gk("firstCoverage"), NamedNode(mint.article(e.article))) for e in story.first]

@@ -78,6 +78,7 @@ class ReadResult:
     records: list[Record] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    files_reused: int = 0  # of files_read, those taken unchanged from a read cache
 
     @property
     def rejected(self) -> list[Problem]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..util import process_context
+from .cache import ReadCache, stamp_of
 from .fields import FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, Severity, display_path
@@ -79,6 +80,7 @@ def read_records(
     progress: Callable[[Iterable[Path]], Iterable[Path]] = iter,
     executor: Executor | None = None,
     jobs: int = 1,
+    cache: ReadCache | None = None,
 ) -> ReadResult:
     """Read every record under `paths`, keeping good records whatever else goes wrong.
 
@@ -86,7 +88,8 @@ def read_records(
     every core, and a distributed engine's executor (Dask's `Client.get_executor()`) many
     machines. Without one, `jobs` > 1 (or 0: every core) reads with a process pool of its
     own when there are enough files to repay starting it. The result is the same, in the same
-    order, whatever reads them.
+    order, whatever reads them. With a `cache`, only the files that changed since it was
+    filled are read; it learns the others.
 
     >>> result = read_records(["seeds/000_fe3165b138a4a152.txt"])
     >>> len(result.records), result.rejected
@@ -95,8 +98,19 @@ def read_records(
     files, problems = find_files(paths)
     result = ReadResult(problems=problems)
     _stop_if_strict(strict, problems)
-    with _own_pool(executor, jobs, len(files)) as pool:
-        _read_into(result, files, pool or executor, strict, progress)
+    known = [cache.get(file) if cache else None for file in files]
+    missing = [file for file, found in zip(files, known, strict=True) if found is None]
+    stamps = iter([stamp_of(file) for file in missing] if cache else [])  # before reading
+    with _own_pool(executor, jobs, len(missing)) as pool:
+        fresh = _read_all(missing, pool or executor)
+        for file, found in zip(progress(files), known, strict=True):
+            if found is None:
+                found = next(fresh)
+                if cache:
+                    cache.put(file, next(stamps), found)
+            else:
+                result.files_reused += 1
+            _add(result, found, strict)
     return result
 
 
@@ -108,18 +122,12 @@ def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractConte
     return ProcessPoolExecutor(min(workers, files // READ_CHUNK + 1), mp_context=process_context())
 
 
-def _read_into(
-    result: ReadResult,
-    files: list[Path],
-    executor: Executor | None,
-    strict: bool,
-    progress: Callable[[Iterable[Path]], Iterable[Path]],
-) -> None:
-    for _, (records, problems) in zip(progress(files), _read_all(files, executor), strict=True):
-        result.files_read += 1
-        result.records.extend(records)
-        result.problems.extend(problems)
-        _stop_if_strict(strict, problems)
+def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: bool) -> None:
+    records, problems = found
+    result.files_read += 1
+    result.records.extend(records)
+    result.problems.extend(problems)
+    _stop_if_strict(strict, problems)
 
 
 def _read_all(

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..analysis import StoryCoverage, head_to_head, leaderboard
+from ..analysis import HeadToHead, StoryCoverage, head_to_head, leaderboard
 from ..analysis.coverage import format_lag
 from ..outputs import write_text
 from ..resolve import Corpus
@@ -154,10 +154,12 @@ def _views(
             by_outlet[outlet].append(story)
         for topic in story.topics:
             by_topic[topic].append(story)
-    pairs = head_to_head(coverage)
+    pairs_of: dict[str, list[HeadToHead]] = defaultdict(list)  # in head_to_head's order
+    for pair in head_to_head(coverage):
+        pairs_of[pair.a].append(pair)
+        pairs_of[pair.b].append(pair)
     for outlet, stories in sorted(by_outlet.items()):
-        mine = [p for p in pairs if outlet in (p.a, p.b)]
-        view = outlet_view(outlet, names.get(outlet, outlet), stories, mine, names)
+        view = outlet_view(outlet, names.get(outlet, outlet), stories, pairs_of[outlet], names)
         views.append((page_name("outlet", outlet), view))
     for topic, stories in sorted(by_topic.items()):
         view = topic_view(topic_labels.get(topic, topic), stories, names)

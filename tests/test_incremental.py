@@ -1,0 +1,173 @@
+"""Incremental builds: a rebuild reads only the files that changed, and writes what a clean
+build of the same files writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pyoxigraph import Store
+
+import graphkit
+from graphkit.pipeline import READ_CACHE
+from graphkit.records import ReadCache, read_records
+from graphkit.records.cache import decode_result, encode_result
+
+from .conftest import MIXED, SEEDS
+
+NOW = datetime(2025, 6, 1, tzinfo=UTC)
+AN_HOUR_AGO = time.time() - 3600
+
+
+def corpus(tmp_path: Path) -> Path:
+    """The seeds and the mixed fixtures (good and bad records), last modified an hour ago:
+    files changed just before a build are not kept in its cache."""
+    records = tmp_path / "records"
+    shutil.copytree(SEEDS, records)
+    shutil.copytree(MIXED, records / "mixed")
+    for file in records.rglob("*"):
+        os.utime(file, (AN_HOUR_AGO, AN_HOUR_AGO))
+    return records
+
+
+def contents(out: Path) -> dict[str, bytes]:
+    """Every file a build wrote, and the store's quads (its files differ from load to load)."""
+    found = {
+        str(path.relative_to(out)): path.read_bytes()
+        for path in sorted(out.rglob("*"))
+        if path.is_file() and path.relative_to(out).parts[0] not in ("store", ".graphkit")
+    }
+    store = Store.read_only(str(out / "store"))
+    found["store"] = "\n".join(sorted(str(quad) for quad in store)).encode()
+    return found
+
+
+SEED = "000_fe3165b138a4a152.txt"  # The Daily Dot, a day after The Washington Post
+
+
+def change(records: Path) -> None:
+    """Move the seed's own article two days earlier: it becomes its story's first coverage."""
+    file = records / SEED
+    text = file.read_text(encoding="utf-8")
+    file.write_text(
+        text.replace(
+            "publishedDateTime: 2021-02-18T16:13:00Z", "publishedDateTime: 2021-02-16T16:13:00Z", 1
+        ),
+        encoding="utf-8",
+    )
+
+
+def add(records: Path) -> None:
+    """A new record: the seed's article under another address."""
+    text = (records / SEED).read_text(encoding="utf-8")
+    new = text.replace("dailydot.com/debug/", "dailydot.com/debug/new-", 1)
+    assert new != text
+    (records / "added.txt").write_text(new, encoding="utf-8")
+
+
+def remove(records: Path) -> None:
+    (records / SEED).unlink()
+
+
+def first_outlets(build: graphkit.Build) -> tuple[str, ...]:
+    url = "https://dailydot.com/debug/biden-facial-recognition-pressure"
+    story = next(s for s in build.coverage if url in {e.article for e in s.entries})
+    return story.first_providers
+
+
+@pytest.mark.parametrize(("edit", "reused"), [(change, -1), (add, 0), (remove, -1)])
+def test_a_rebuild_writes_what_a_clean_build_writes(tmp_path: Path, edit, reused: int) -> None:
+    records = corpus(tmp_path)
+    first = graphkit.build(records, tmp_path / "out", now=NOW)
+    files = first.read.files_read
+    assert first.read.files_reused == 0 and files > 30
+    before = contents(tmp_path / "out")
+    (tmp_path / "out" / "my notes.txt").write_text("mine")
+    edit(records)
+    again = graphkit.build(records, tmp_path / "out", now=NOW)
+    assert (tmp_path / "out" / "my notes.txt").read_text() == "mine"  # not graphkit's to remove
+    (tmp_path / "out" / "my notes.txt").unlink()
+    clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False)
+    assert again.read.files_reused == files + reused  # only the changed file was read
+    assert clean.read.files_reused == 0
+    assert contents(tmp_path / "out") == contents(tmp_path / "clean")
+    assert contents(tmp_path / "out") != before  # the edit shows
+
+
+def test_the_first_coverage_follows_a_changed_file(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    before = graphkit.build(records, tmp_path / "out", now=NOW)
+    change(records)
+    after = graphkit.build(records, tmp_path / "out", now=NOW)
+    assert (first_outlets(before), first_outlets(after)) == (
+        ("washingtonpost.com",),
+        ("dailydot.com",),
+    )
+
+
+def test_a_damaged_cache_is_read_around(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    cache = tmp_path / "out" / READ_CACHE
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    entry = json.loads(lines[1])
+    entry[4][0][0][1][1] = 42  # a title that is a number: not what graphkit writes
+    lines[1] = json.dumps(entry)
+    lines[2] = "{not json"
+    cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    again = graphkit.build(records, tmp_path / "out", now=NOW)
+    clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False)
+    assert again.read.records == clean.read.records
+    assert again.read.problems == clean.read.problems
+
+
+def test_a_cache_from_other_reading_code_is_not_used(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    cache = tmp_path / "out" / READ_CACHE
+    lines = cache.read_text(encoding="utf-8").splitlines()
+    header = json.loads(lines[0])
+    header["reader"] = "0" * 16
+    cache.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    assert graphkit.build(records, tmp_path / "out", now=NOW).read.files_reused == 0
+
+
+def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    (records / SEED).touch()  # modified now: its time may not tell
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    again = graphkit.build(records, tmp_path / "out", now=NOW)
+    assert again.read.files_read - again.read.files_reused == 1
+
+
+def test_a_file_replaced_with_the_same_size_and_time_is_read_again(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    file = records / SEED
+    text = file.read_text(encoding="utf-8")
+    edited = text.replace("name: The Daily Dot", "name: The Daily Dog", 1)
+    assert edited != text and len(edited) == len(text)
+    (records / "new").write_text(edited, encoding="utf-8")
+    os.utime(records / "new", (AN_HOUR_AGO, AN_HOUR_AGO))
+    (records / "new").replace(file)  # same size, same time, another inode
+    again = graphkit.build(records, tmp_path / "out", now=NOW)
+    assert again.read.files_read - again.read.files_reused == 1
+    assert "The Daily Dog" in again.corpus.providers["dailydot.com"].names
+
+
+def test_encoding_keeps_every_field_of_every_record_and_problem(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    cache = ReadCache()
+    read = read_records([records], cache=cache)
+    assert read.problems and any(r.related for r in read.records)
+    for _stamp, encoded in cache.kept.values():
+        result = decode_result(json.loads(json.dumps(encoded)))
+        assert encode_result(result) == encoded
+    decoded = [decode_result(json.loads(json.dumps(e))) for _, e in cache.kept.values()]
+    assert [r for records_, _ in decoded for r in records_] == read.records
+    assert [p for _, problems in decoded for p in problems] == read.problems
