@@ -6,7 +6,8 @@ For each size: generates a corpus in the record format (graphkit.synthetic: Zipf
 outlets, power-law story sizes, 0 to 5 related entries, AMP and cdn URL forms, records of
 about 3.3 KB), then in a fresh process (so that peak memory is the build's own) runs the
 default `graphkit build` and prints each stage's seconds, records per second and the peak
-memory so far, the output's size, and the canned first-coverage query's seconds on the store.
+memory so far, the output's size, and the canned first-coverage query's seconds on the store;
+then changes one record and rebuilds (an incremental build: only that file is read again).
 Up to --naive-up-to records it also runs the pipeline a user would write instead
 (`yaml.safe_load` per file, triples added one by one to an rdflib Graph, Turtle by rdflib)
 on the same corpus, for the ratio.
@@ -39,7 +40,7 @@ ID = rdflib.Namespace("https://naive.example/")
 def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
     """The default build of `corpus` into `out`, stage by stage (run in a fresh process)."""
     started = time.perf_counter()
-    result = graphkit.build(corpus, out)
+    result = graphkit.build(corpus, out, reuse=False)
     total = time.perf_counter() - started
     query_started = time.perf_counter()
     query_data(out, "first-coverage", limits=Limits(None, None))
@@ -51,6 +52,21 @@ def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
         "peak": peak_mib(),
         "bytes": size,
         "first_coverage_query": time.perf_counter() - query_started,
+    }
+
+
+def measure_rebuild(corpus: Path, out: Path) -> dict[str, Any]:
+    """A rebuild of `out` after one record changed (a new headline), in a fresh process."""
+    changed = min(corpus.glob("*.txt"))
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace('title: "', 'title: "Updated: ', 1), encoding="utf-8")
+    started = time.perf_counter()
+    result = graphkit.build(corpus, out)
+    return {
+        "stages": result.timings.steps,
+        "total": time.perf_counter() - started,
+        "peak": peak_mib(),
+        "reused": result.read.files_reused,
     }
 
 
@@ -95,14 +111,19 @@ def in_fresh_process(kind: str, corpus: Path, out: Path) -> dict[str, Any]:
     return dict(json.loads(done.stdout.splitlines()[-1]))
 
 
-def report(records: int, ours: dict[str, Any], naive: dict[str, Any] | None) -> None:
+def report(
+    records: int, ours: dict[str, Any], again: dict[str, Any], naive: dict[str, Any] | None
+) -> None:
     print(f"\n{records:,} records: default build {ours['total']:.1f} s, peak {ours['peak']:,.0f} "
           f"MiB, output {ours['bytes'] / 1e6:,.0f} MB, first-coverage query "
           f"{ours['first_coverage_query']:.2f} s")  # fmt: skip
-    print(f"  {'stage':<18} {'seconds':>8} {'records/s':>10} {'peak MiB':>9}")
+    print(f"  {'stage':<18} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'rebuild s':>10}")
     for stage, (seconds, peak) in ours["stages"].items():
         rate = records / seconds if seconds else float("inf")
-        print(f"  {stage:<18} {seconds:>8.1f} {rate:>10,.0f} {peak:>9,.0f}")
+        rebuild = again["stages"].get(stage, (float("nan"), 0))[0]
+        print(f"  {stage:<18} {seconds:>8.1f} {rate:>10,.0f} {peak:>9,.0f} {rebuild:>10.1f}")
+    print(f"  rebuild after one changed record: {again['total']:.1f} s, peak "
+          f"{again['peak']:,.0f} MiB ({again['reused']:,} files not read again)")  # fmt: skip
     if naive:
         print(f"  naive pipeline {naive['total']:.1f} s, peak {naive['peak']:,.0f} MiB "
               f"({naive['triples']:,} triples): graphkit is {naive['total'] / ours['total']:.1f}"
@@ -118,7 +139,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, corpus, out = args.child
-        work = measure_build if kind == "graphkit" else naive_build
+        work = {"graphkit": measure_build, "rebuild": measure_rebuild, "naive": naive_build}[kind]
         print(json.dumps(work(Path(corpus), Path(out))))
         return
     for records in args.records:
@@ -129,10 +150,11 @@ def main() -> None:
             print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
             (folder / "out").mkdir()
             ours = in_fresh_process("graphkit", folder / "records", folder / "out")
+            again = in_fresh_process("rebuild", folder / "records", folder / "out")
             naive = None
             if records <= args.naive_up_to:
                 naive = in_fresh_process("naive", folder / "records", folder / "out")
-            report(records, ours, naive)
+            report(records, ours, again, naive)
 
 
 if __name__ == "__main__":
