@@ -47,6 +47,7 @@ def contents(out: Path) -> dict[str, bytes]:
     return found
 
 
+STREAMED = {"graph.nt"}  # written as it is made, so always written anew
 SEED = "000_fe3165b138a4a152.txt"  # The Daily Dot, a day after The Washington Post
 
 
@@ -171,3 +172,24 @@ def test_encoding_keeps_every_field_of_every_record_and_problem(tmp_path: Path) 
     decoded = [decode_result(json.loads(json.dumps(e))) for _, e in cache.kept.values()]
     assert [r for records_, _ in decoded for r in records_] == read.records
     assert [p for _, problems in decoded for p in problems] == read.problems
+
+
+def test_a_rebuild_rewrites_only_the_files_that_change(tmp_path: Path) -> None:
+    records, out = corpus(tmp_path), tmp_path / "out"
+
+    def inodes() -> dict[str, int]:
+        return {
+            str(path.relative_to(out)): path.stat().st_ino
+            for path in out.rglob("*")
+            if path.is_file() and path.relative_to(out).parts[0] not in ("store", ".graphkit")
+        }
+
+    graphkit.build(records, out, now=NOW)
+    before = inodes()
+    graphkit.build(records, out, now=NOW)
+    assert {name for name, inode in inodes().items() if before[name] != inode} == STREAMED
+    change(records)
+    graphkit.build(records, out, now=NOW)
+    rewritten = {name for name, inode in inodes().items() if before.get(name) != inode}
+    assert {"report.json", "first_coverage.csv", "index.html"} <= rewritten
+    assert not {"assets/vis-network.min.js", "views/outlet/nrk-no-43001c5b34.html"} & rewritten

@@ -33,8 +33,23 @@ def inside(out: Path, name: str) -> Path:
 
 
 def write_text(out: Path, name: str, text: str) -> Path:
-    """Write UTF-8 text atomically, so a reader never sees half a file."""
-    return write_stream(out, name, lambda stream: stream.write(text.encode("utf-8")))
+    """Write UTF-8 text atomically, so a reader never sees half a file. A file that already
+    holds exactly this text is left alone: a rebuild rewrote thousands of unchanged pages,
+    and replacing a file costs more than reading it."""
+    data = text.encode("utf-8")
+    target = inside(out, name)
+    if _holds(target, data):
+        return target
+    return write_stream(out, name, lambda stream: stream.write(data))
+
+
+def _holds(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
 
 
 def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:

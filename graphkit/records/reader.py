@@ -138,7 +138,15 @@ def _read_all(
         return map(read_file, files)
     if isinstance(executor, ProcessPoolExecutor):  # batches: fewer round trips between processes
         return executor.map(read_file, files, chunksize=READ_CHUNK)
-    return executor.map(read_file, files)
+    # Other executors (threads, Dask) take one task per batch of files: a task per file
+    # costs a distributed scheduler about a millisecond, as much as reading the file.
+    batches = [files[i : i + READ_CHUNK] for i in range(0, len(files), READ_CHUNK)]
+    return (found for batch in executor.map(read_files, batches) for found in batch)
+
+
+def read_files(files: list[Path]) -> list[tuple[list[Record], list[Problem]]]:
+    """`read_file` for each of `files`: one task of a parallel read."""
+    return [read_file(file) for file in files]
 
 
 def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
