@@ -16,6 +16,15 @@ from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, 
 from .analysis.coverage import find_story, parse_when
 from .outputs import read_coverage, read_graph_json, read_stray_links
 from .outputs.exports import parse_formats
+from .outputs.folder import (
+    BuildBusyError,
+    BuildInfo,
+    NoBuildError,
+    OutputAmongSourcesError,
+    OutputConflictError,
+    describe,
+    published_build,
+)
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
     OUTLET_COLUMNS,
@@ -53,6 +62,7 @@ from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT, EXIT_STOPPED = 0, 1, 2, 3, 4
+EXIT_BUSY, EXIT_NOT_WRITTEN = 5, 6
 PASSWORD_VARIABLE = "GRAPHKIT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 QUERY_LIMITS = Limits(timeout=60, max_rows=100_000)  # one user, at the command line
 
@@ -154,6 +164,11 @@ def main() -> None:
     is_flag=True,
     help="Read every file again, even those unchanged since the last build into OUT.",
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another build is writing OUT, wait for it instead of stopping (exit status 5).",
+)
 def build_command(
     sources: tuple[Path, ...],
     out: Path,
@@ -163,6 +178,7 @@ def build_command(
     formats: frozenset[str],
     jobs: int,
     fresh: bool,
+    wait: bool,
 ) -> None:
     """Build the coverage graph from record files or folders (default: seeds/).
 
@@ -183,16 +199,30 @@ def build_command(
             formats=formats,
             jobs=jobs,
             reuse=not fresh,
+            wait=wait,
         )
     except StrictModeError as error:
         click.echo(f"error: {error} (--strict: stopped, nothing written)", err=True)
         sys.exit(EXIT_STRICT)
+    except BuildBusyError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_BUSY)
+    except (OutputAmongSourcesError, OutputConflictError) as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:  # out of space, no permission: nothing was published
+        reason = error.strerror or str(error)
+        click.echo(f"error: could not write {out}: {reason}; its last build stands", err=True)
+        sys.exit(EXIT_NOT_WRITTEN)
     for problem in result.lost:
         click.echo(str(problem), err=True)
     if not quiet:
         warnings = len(result.problems) - len(result.lost)
         reused = result.read.files_reused
-        text = summary_text(result.summary, result.coverage, warnings, result.written, out, reused)
+        skipped = result.read.skipped_folders
+        text = summary_text(
+            result.summary, result.coverage, warnings, result.written, out, reused, skipped
+        )
         click.echo(text)
     sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
 
@@ -206,11 +236,11 @@ def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
     if sources:
         graph = build(sources).graph
     else:
-        graph_file = data / "graph.json"
-        if not graph_file.is_file():
-            raise click.UsageError(f"{graph_file} not found: run `graphkit build` first")
-        graph = read_graph_json(graph_file)
+        folder = _build_of(data)
+        graph = read_graph_json(folder / "graph.json")
     stats = graph_stats(graph)
+    if not sources:
+        stats = {"build": describe(BuildInfo.read(folder)), **stats}
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else stats_text(stats))
 
 
@@ -294,9 +324,8 @@ def _coverage(
     if sources:
         result = build(sources)
         return result.coverage, result.report["stray_links"]
-    if not (data / "stories.json").is_file() or not (data / "first_coverage.json").is_file():
-        raise click.UsageError(f"no story tables in {data}: run `graphkit build` first")
-    return read_coverage(data), read_stray_links(data)
+    folder = _build_of(data)
+    return read_coverage(folder), read_stray_links(folder)
 
 
 def _echo_rows(
@@ -321,6 +350,7 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
     NAME is a story id, an outlet's domain, a topic, or a unique prefix of a name; KIND alone
     opens the overview. Prints the path when no browser can be opened.
     """
+    _build_of(data)  # one line if there is no build; the pages open through OUT's links
     try:
         path = page_for(data, kind, name)
     except LookupError as problem:
@@ -409,7 +439,7 @@ def query_command(
             )
         else:
             result, data_base = query_data(
-                data, query, values, engine=engine, base=base, limits=limits
+                _build_of(data), query, values, engine=engine, base=base, limits=limits
             )
     except QueryTimeoutError as error:
         click.echo(f"error: {error} (raise it with --timeout, or narrow the query)", err=True)
@@ -424,6 +454,15 @@ def query_command(
         sys.exit(EXIT_USAGE)
     if result.truncated:
         click.echo(f"note: result cut at {max_rows:,} rows (--max-rows; 0 lifts the cap)", err=True)
+
+
+def _build_of(data: Path) -> Path:
+    """The build published in `data`, pinned: a rebuild meanwhile does not mix two builds."""
+    try:
+        return published_build(data)
+    except NoBuildError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
 
 
 def _limits(timeout: float, max_rows: int) -> Limits:
@@ -472,7 +511,7 @@ def serve_command(
 
     try:
         serve(
-            data,  # returns after Ctrl-C, once the server and its workers have stopped
+            _build_of(data),  # returns after Ctrl-C, once the server and its workers have stopped
             host,
             port,
             limits=_limits(timeout, max_rows),
@@ -542,7 +581,7 @@ def push_command(
     """
     try:
         report = push_graph(
-            data,
+            _build_of(data),
             endpoint,
             graph,
             user=user,

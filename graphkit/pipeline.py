@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,13 +25,12 @@ from .analysis import (
 from .outputs import (
     build_report,
     build_summary,
-    forget_stale,
-    inside,
+    keep_only,
     write_coverage_tables,
     write_graph_files,
     write_json,
 )
-from .outputs.exports import EXTRA_FORMATS
+from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
 from .rdf import write_rdf
 from .records import Problem, ReadCache, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
@@ -40,7 +40,6 @@ from .views.site import write_views
 DEFAULT_SOURCE = "seeds"
 DEFAULT_OUT = "output"
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
-WRITTEN = ".graphkit/written.json"  # in OUT: the files the last build wrote
 
 
 @dataclass
@@ -86,23 +85,29 @@ def build(
     formats: Collection[str] = (),
     jobs: int = 0,
     reuse: bool = True,
+    wait: bool = False,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
     `formats` adds heavy exports to the default files (see `graphkit.outputs.exports`).
     `jobs` processes read the files (0: one per core). With `out` and `reuse`, a file that has
     not changed since the last build into `out` is not read again (`OUT/{READ_CACHE}`): the
-    result is the same as reading it.
+    result is the same as reading it. The files are published in `out` in one step when all
+    are written (`graphkit.outputs.folder`); while another build writes `out`, this one waits
+    (`wait`) or raises BuildBusyError at once.
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
     (3, 3, 3)
     """
     paths = [sources] if isinstance(sources, str | Path) else list(sources)
+    out_folder = None if out is None else Path(out)
+    if out_folder is not None:
+        refuse_output_among_sources(out_folder, paths)
     timed = Stopwatch()
-    with collector_paused(), _StageBar(progress) as stage:
+    with collector_paused(), _StageBar(progress) as stage, _staged(out_folder, wait) as folder:
         with timed("read"):
-            read = _read(paths, None if out is None else Path(out), reuse, strict, progress, jobs)
+            read = _read(paths, out_folder, reuse, strict, progress, jobs)
         stage("resolving entities")
         with timed("resolve"):
             corpus = resolve(read.records, now=now)
@@ -117,10 +122,15 @@ def build(
             [str(p) for p in paths], read, corpus, graph, stories=grouping.stories,
             coverage=coverage, grouping=grouping, timings=timed,
         )  # fmt: skip
-        if out is not None:
-            stage(f"writing {out}")
-            result.written = write_outputs(result, Path(out), base=base, formats=formats)
+        if out_folder is not None and folder is not None:
+            stage(f"writing {out_folder}")
+            written = _write_files(result, folder, base, formats)
+            result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
+
+
+def _staged(out: Path | None, wait: bool) -> AbstractContextManager[Path | None]:
+    return nullcontext() if out is None else staged_build(out, wait)
 
 
 def _read(
@@ -138,28 +148,36 @@ def _read(
 
 
 def write_outputs(
-    result: Build, out: Path, base: str | None = None, formats: Collection[str] = ()
+    result: Build,
+    out: Path,
+    base: str | None = None,
+    formats: Collection[str] = (),
+    wait: bool = False,
 ) -> list[Path]:
-    """Write the output files of a build into `out`: the default ones and the extra `formats`.
+    """Publish the output files of a build in `out` (see `graphkit.outputs.folder`): the
+    default ones and the extra `formats`, RDF IRIs minted under `base`."""
+    with staged_build(out, wait) as folder:
+        written = _write_files(result, folder, base, formats)
+        return [out / path.relative_to(folder.resolve()) for path in written]
 
-    RDF IRIs are minted under `base`. An extra export of an earlier build that this one does
-    not write is removed, so that no file in `out` is older than the others.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    for name, file in EXTRA_FORMATS.items():
-        if name not in formats:
-            inside(out, file).unlink(missing_ok=True)
+
+def _write_files(
+    result: Build, folder: Path, base: str | None, formats: Collection[str]
+) -> list[Path]:
+    """Write a build's files into its (staging) folder, drop those of the previous build it
+    did not write again, and record what it is."""
     timed, written = result.timings, []
     with timed("graph files"):
-        written += write_graph_files(result.graph, out, formats)
+        written += write_graph_files(result.graph, folder, formats)
     with timed("report and tables"):
-        written += [write_json(out, "report.json", result.report)]
-        written += write_coverage_tables(result.coverage, out)
+        written += [write_json(folder, "report.json", result.report)]
+        written += write_coverage_tables(result.coverage, folder)
     with timed("rdf and store"):
-        written += write_rdf(result.corpus, result.coverage, out, base, formats)
+        written += write_rdf(result.corpus, result.coverage, folder, base, formats)
     with timed("views"):
-        written += write_views(result.corpus, result.coverage, _cut_links(result), out)
-    forget_stale(out, written, WRITTEN)
+        written += write_views(result.corpus, result.coverage, _cut_links(result), folder)
+    keep_only(folder, written)
+    write_build_info(folder, result.sources, len(result.read.records))
     return written
 
 

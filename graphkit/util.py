@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 
 _UMASK_LOCK = threading.Lock()
+OUTPUT_MARK = ".graphkit"  # an output folder's own folder; with builds/ in it, marks one
 
 
 @contextmanager

@@ -103,7 +103,9 @@ def test_strict_stops_at_the_first_problem_and_writes_nothing(tmp_path: Path) ->
     code, _, err = run("build", str(MIXED), "-o", str(tmp_path / "out"), "--strict")
     assert code == 3
     assert "bad_alias_bomb.yaml" in err and "--strict" in err
-    assert not (tmp_path / "out").exists()
+    # Nothing published: only graphkit's own folder (its lock, no build) was made.
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [".graphkit"]
+    assert list((tmp_path / "out" / ".graphkit" / "builds").iterdir()) == []
 
 
 def test_missing_source_is_a_usage_error(tmp_path: Path) -> None:

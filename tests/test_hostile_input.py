@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from graphkit.cli import main
 from graphkit.outputs import read_graph_json
+from graphkit.outputs.folder import published_build
 
 SCRIPT = "<script>alert(1)</script>"
 TITLE = f'Evil "title" {SCRIPT} """ \'\'\' \\ }}]}} @prefix x: <y> .'
@@ -61,9 +62,10 @@ def test_hostile_strings_survive_every_output(tmp_path: Path) -> None:
     # plain slug in views/topic/.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
     assert not any(".." in p.name for p in out.rglob("*"))
-    named = [p for p in out.rglob("*") if "passwd" in p.name]
-    assert all(
-        p.parent == out / "views" / "topic" and p.name.startswith("etc-passwd-") for p in named
+    build = published_build(out)
+    named = [p for p in build.rglob("*") if "passwd" in p.name]
+    assert named and all(
+        p.parent == build / "views" / "topic" and p.name.startswith("etc-passwd-") for p in named
     )
 
 

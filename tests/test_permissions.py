@@ -10,14 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from graphkit.outputs.folder import published_build
+
 from .conftest import ROOT, SEED_RECORD
 
 
 def modes(root: Path) -> dict[str, int]:
-    """The permission bits of `root` and of everything below it, by relative path."""
+    """The permission bits of `root` and of everything below it, by relative path; not of
+    the links in OUT to the published build (a link has no modes of its own)."""
     found = {".": stat.S_IMODE(root.stat().st_mode)}
-    for path in root.rglob("*"):
-        found[str(path.relative_to(root))] = stat.S_IMODE(path.lstat().st_mode)
+    for folder, folders, files in os.walk(root):
+        for name in folders + files:
+            path = Path(folder) / name
+            if not path.is_symlink():
+                found[str(path.relative_to(root))] = stat.S_IMODE(path.lstat().st_mode)
     return found
 
 
@@ -45,7 +51,9 @@ def test_a_build_writes_with_the_modes_the_umask_gives(
     )
     assert done.returncode == 0, done.stderr
     found = modes(out)
-    assert "report.json" in found and "store/CURRENT" in found
+    build = published_build(out).relative_to(out.resolve())
+    assert f"{build}/report.json" in found and f"{build}/store/CURRENT" in found
+    assert ".graphkit/lock" in found and ".graphkit/read-cache.jsonl" in found
     wrong = [
         f"{name}: {oct(mode)}, not {oct(want)}"
         for name, mode in sorted(found.items())

@@ -1,6 +1,6 @@
 """Stage 4 of the pipeline: files written from the analyses, only inside the output folder."""
 
-from .files import UnsafePathError, forget_stale, inside, write_json, write_text
+from .files import UnsafePathError, inside, keep_only, write_json, write_text
 from .graphfiles import flat_graph, read_graph_json, write_graph_files
 from .report import build_report, build_summary, read_stray_links
 from .tables import read_coverage, write_coverage_tables
@@ -10,8 +10,8 @@ __all__ = [
     "build_report",
     "build_summary",
     "flat_graph",
-    "forget_stale",
     "inside",
+    "keep_only",
     "read_coverage",
     "read_graph_json",
     "read_stray_links",

@@ -68,24 +68,18 @@ def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> P
     return target
 
 
-def forget_stale(out: Path, written: Iterable[Path], manifest: str) -> None:
-    """Remove the files the previous build listed in `manifest` that this one did not write,
-    then list this build's. A page of a story that no longer exists would otherwise stay, and
-    a rebuild would differ from a clean build. Files graphkit never wrote are never listed."""
-    root = out.resolve()
-    now = sorted(str(path.relative_to(root)) for path in written)
-    try:
-        before = json.loads(inside(out, manifest).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        before = []
-    for name in set(before if isinstance(before, list) else []) - set(now):
-        try:
-            target = inside(out, str(name))
-        except UnsafePathError:
+def keep_only(folder: Path, written: Iterable[Path]) -> None:
+    """Remove every file of a build's own folder that the build did not write (those its
+    start, hard links to the previous build, brought and it no longer makes), and the folders
+    this leaves empty. A written folder (the store) is kept whole."""
+    kept = {path.resolve() for path in written}
+    for path in sorted(folder.resolve().rglob("*"), reverse=True):  # contents before folders
+        if path in kept or kept.intersection(path.parents):
             continue
-        if target.is_file():
-            target.unlink()
-    write_json(out, manifest, now, indent=0)
+        if path.is_file() or path.is_symlink():
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
 
 
 def write_json(out: Path, name: str, data: Any, indent: int | None = 2) -> Path:

@@ -60,6 +60,7 @@ def summary_text(
     written: Sequence[Path],
     out: Path,
     reused: int = 0,
+    skipped: Sequence[str] = (),
 ) -> str:
     """What `graphkit build` prints: what was read, resolved, grouped and written. `reused`
     files were unchanged since the last build and not parsed again."""
@@ -84,13 +85,15 @@ def summary_text(
         f"{plural(s['pieces_joined'], 'piece')} joined on headlines",
         f"wrote    {_written_text(written, out)} in {out}/",
     ]
+    if skipped:
+        folders = ", ".join(terminal_safe(folder) for folder in skipped)
+        lines.insert(1, f"skipped  graphkit output folders among the sources: {folders}")
     return "\n".join(lines)
 
 
 def _written_text(written: Sequence[Path], out: Path) -> str:
     """The files a build wrote at the top of OUT; pages and assets in folders only counted."""
-    root = out.resolve()
-    top = [p.name for p in written if p.resolve().parent == root]
+    top = [p.name for p in written if p.parent == out]
     nested = len(written) - len(top)
     return ", ".join(top) + (
         f", and {plural(nested, 'file')} in views/ and assets/" if nested else ""
@@ -98,8 +101,10 @@ def _written_text(written: Sequence[Path], out: Path) -> str:
 
 
 def stats_text(stats: Mapping[str, Any]) -> str:
-    """What `graphkit stats` prints (see `graphkit.analysis.graph_stats`)."""
-    lines = [
+    """What `graphkit stats` prints (see `graphkit.analysis.graph_stats`), after the build
+    it read when there is one."""
+    lines = _build_lines(stats.get("build"))
+    lines += [
         f"articles {stats['articles']}, outlets {stats['outlets']}, topics {stats['topics']}, "
         f"categories {stats['categories']}",
         "edges    " + ", ".join(f"{k} {v}" for k, v in stats["edges"].items()),
@@ -110,6 +115,16 @@ def stats_text(stats: Mapping[str, Any]) -> str:
         *(f"  {row['articles']:>5}  {terminal_safe(row['label'])}" for row in stats["top_topics"]),
     ]
     return "\n".join(lines)
+
+
+def _build_lines(build: Mapping[str, Any] | None) -> list[str]:
+    if not build:
+        return []
+    sources = ", ".join(terminal_safe(str(source)) for source in build["sources"])
+    return [
+        f"build    {build['build']}, {build['built_at']} by graphkit {build['graphkit']}: "
+        f"{build['records']:,} records from {sources}, {build['files']:,} files",
+    ]
 
 
 def timeline_text(story: StoryCoverage, cut: Sequence[Mapping[str, Any]] = ()) -> str:

@@ -79,6 +79,7 @@ class ReadResult:
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
     files_reused: int = 0  # of files_read, those taken unchanged from a read cache
+    skipped_folders: list[str] = field(default_factory=list)  # graphkit output folders
 
     @property
     def rejected(self) -> list[Problem]:

@@ -9,9 +9,9 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from ..util import process_context
+from ..util import OUTPUT_MARK, process_context
 from .cache import ReadCache, stamp_of
-from .fields import FieldError, to_record
+from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, Severity, display_path
 
@@ -31,26 +31,35 @@ class StrictModeError(Exception):
         self.problem = problem
 
 
-def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem]]:
-    """Record files named directly or found below folders (recursively, in sorted order)."""
+def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem], list[str]]:
+    """Record files named directly or found below folders (recursively, in sorted order),
+    the problems met, and the graphkit output folders skipped below them (never records).
+    Hidden files and folders are skipped too."""
     files: list[Path] = []
     problems: list[Problem] = []
+    skipped: list[str] = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.suffix.lower() in SUFFIXES
-                    and p.is_file()
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
+            files.extend(sorted(_files_below(path, skipped)))
         elif path.is_file():
             files.append(path)
         else:
             problems.append(Problem(str(path), "no such file or folder"))
-    return list(dict.fromkeys(files)), problems
+    return list(dict.fromkeys(files)), problems, skipped
+
+
+def _files_below(folder: Path, skipped: list[str]) -> Iterator[Path]:
+    for root, folders, names in os.walk(folder):
+        here = Path(root)
+        if (here / OUTPUT_MARK / "builds").is_dir():
+            skipped.append(str(here))
+            folders.clear()
+            continue
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            file = here / name
+            if not name.startswith(".") and file.suffix.lower() in SUFFIXES and file.is_file():
+                yield file
 
 
 def read_file(path: Path) -> tuple[list[Record], list[Problem]]:
@@ -95,8 +104,8 @@ def read_records(
     >>> len(result.records), result.rejected
     (1, [])
     """
-    files, problems = find_files(paths)
-    result = ReadResult(problems=problems)
+    files, problems, skipped = find_files(paths)
+    result = ReadResult(problems=problems, skipped_folders=skipped)
     _stop_if_strict(strict, problems)
     known = [cache.get(file) if cache else None for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
@@ -167,9 +176,15 @@ def _read_text(path: Path) -> str:
 
 
 def _from_json(text: str, source: str, jsonl: bool) -> tuple[list[Record], list[Problem]]:
+    documents = list(load_json_documents(text, jsonl))
+    if len(documents) > 1 and not any(_looks_like_record(d) for d, _ in documents):
+        # One line for a file that is not records at all (another tool's JSON), not one per item.
+        fields = ", ".join(URL_FIELDS)
+        reason = f"not records: none of its {len(documents)} items has a URL field ({fields})"
+        return [], [Problem(source, reason)]
     records: list[Record] = []
     problems: list[Problem] = []
-    for document, line in load_json_documents(text, jsonl):
+    for document, line in documents:
         try:
             if isinstance(document, LoadError):
                 raise document
@@ -180,6 +195,10 @@ def _from_json(text: str, source: str, jsonl: bool) -> tuple[list[Record], list[
             reason = error.reason if isinstance(error, LoadError) else str(error)
             problems.append(Problem(source, reason, line=line))
     return records, problems
+
+
+def _looks_like_record(document: object) -> bool:
+    return isinstance(document, dict) and any(name in document for name in URL_FIELDS)
 
 
 def key_locator(yaml_text: str, first_line: int) -> Callable[[str], int | None]:
