@@ -23,7 +23,7 @@ from .outputs.folder import (
     OutputAmongSourcesError,
     OutputConflictError,
     describe,
-    published_build,
+    pin_build,
 )
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
@@ -459,7 +459,7 @@ def query_command(
 def _build_of(data: Path) -> Path:
     """The build published in `data`, pinned: a rebuild meanwhile does not mix two builds."""
     try:
-        return published_build(data)
+        return pin_build(data)
     except NoBuildError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from graphkit.outputs.folder import BUILDS, INFO, published_build
@@ -41,12 +42,15 @@ def run(*args: str, **options: Any) -> tuple[int, str, str]:
     return process.returncode, stdout, stderr
 
 
-def what_readers_see(out: Path) -> tuple[int, int, int, int]:
-    """The build as each reader sees it: `graphkit stats` (build.json), report.json, the
-    N-Triples file and the store through `graphkit query`."""
+def what_readers_see(out: Path) -> tuple[int, int, int, int, int]:
+    """The build as each reader sees it: `graphkit stats` (build.json), report.json, a
+    table (stories.csv: a row per article in a story), the N-Triples file, and the store
+    through `graphkit query`."""
     code, stats, err = run("stats", "--data", str(out), "--json")
     assert code == 0, err
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    with (out / "stories.csv").open("rb") as lines:
+        table_rows = sum(1 for line in lines if line.strip()) - 1
     with (out / "graph.nt").open("rb") as lines:
         triples = sum(1 for line in lines if line.strip())
     code, counted, err = run("query", "--data", str(out), COUNT, "--format", "csv")
@@ -54,6 +58,7 @@ def what_readers_see(out: Path) -> tuple[int, int, int, int]:
     return (
         json.loads(stats)["build"]["records"],
         report["summary"]["records"],
+        table_rows,
         triples,
         int(counted.splitlines()[1]),
     )
@@ -120,6 +125,7 @@ def test_a_second_build_stops_at_once_or_waits(
 ) -> None:
     out = tmp_path / "out"
     old_build(out)
+    (out / "my notes.txt").write_text("mine", encoding="utf-8")
     first = graphkit("build", str(bigger), "-o", str(out), "-q", quiet=True)
     deadline = time.monotonic() + 60
     while not [p for p in (out / BUILDS).iterdir() if p.name.endswith(".partial")]:
@@ -133,6 +139,7 @@ def test_a_second_build_stops_at_once_or_waits(
     assert first.wait(timeout=120) == 0
     assert waiting.wait(timeout=120) == 0  # ran after the first one, not beside it
     assert what_readers_see(out) == expected["old"]
+    assert (out / "my notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def limit_file_size(size: int) -> None:
@@ -214,3 +221,23 @@ def test_a_folder_built_by_an_older_graphkit_is_taken_over(tmp_path: Path) -> No
     assert (flat / "report.json").is_symlink() and not (flat / "graph.ttl").exists()
     assert (flat / "README.md").read_text(encoding="utf-8") == "mine"
     assert run("first", "--data", str(flat))[0] == 0
+
+
+def test_a_running_reader_keeps_its_build_across_rebuilds(tmp_path: Path, bigger: Path) -> None:
+    out = tmp_path / "out"
+    old_build(out)
+    served = published_build(out)
+    server = graphkit("serve", "--data", str(out), "-p", "0")
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split(" at ")[1].split(" ")[0]
+        for _ in range(3):  # two builds are kept; the served one is kept while it is served
+            assert run("build", str(bigger), "-o", str(out), "-q")[0] == 0
+        assert published_build(out) != served and served.is_dir()
+        answer = httpx.get(f"{url}sparql", params={"query": COUNT}, headers={"Accept": "text/csv"})
+        assert answer.status_code == 200 and answer.text.splitlines()[1] == "1440"  # the seeds'
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=60)
+    assert run("build", str(bigger), "-o", str(out), "-q")[0] == 0
+    assert not served.exists()  # no longer in use: removed by the next build

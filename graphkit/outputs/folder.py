@@ -12,7 +12,8 @@ A build writes a new `builds/<id>.partial/` (starting from hard links to the pub
 build's files, so unchanged files cost nothing), renames it to `builds/<id>/`, and publishes
 it by renaming a new link over `current`: one atomic step. Killed before that step, it leaves
 the previous build published and a `.partial` folder that the next build removes. The
-previous build stays on disk, so a reader that pinned it (`published_build`) keeps working.
+previous build stays on disk, so a reader that resolved it (`published_build`) keeps
+working, and so does any older one a running reader holds (`pin_build`).
 
 >>> published_build(Path("no-such-folder"))
 Traceback (most recent call last):
@@ -94,6 +95,34 @@ def refuse_output_among_sources(out: Path, sources: Iterable[str | Path]) -> Non
                 f"the output folder {out} is inside the source folder {source}, so its outputs "
                 "would be read as records: choose an output folder outside the sources"
             )
+
+
+_PINS: list[Any] = []  # open build.json files whose shared locks keep builds in use on disk
+
+
+def pin_build(out: Path) -> Path:
+    """`published_build`, and keep that build on disk while this process lives: it holds a
+    shared lock on its build.json, and a build removing old builds skips locked ones. For
+    readers that run long (`graphkit serve`) across rebuilds."""
+    folder = published_build(out)
+    handle = open(folder / INFO, "rb")  # noqa: SIM115 - held open on purpose, for the lock
+    fcntl.lockf(handle, fcntl.LOCK_SH)
+    _PINS.append(handle)
+    return folder
+
+
+def _in_use(build: Path) -> bool:
+    """Whether another process holds the build (an exclusive lock is refused)."""
+    try:
+        handle = open(build / INFO, "r+b")  # noqa: SIM115 - an exclusive lock needs write
+    except OSError:
+        return False
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+    return False
 
 
 def is_output_folder(folder: Path) -> bool:
@@ -275,7 +304,8 @@ def _remove_old(out: Path, published: Path) -> None:
         key=lambda p: (p == published, p.stat().st_mtime),
     )
     for old in builds[:-KEEP]:
-        shutil.rmtree(old, ignore_errors=True)
+        if not _in_use(old):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def describe(info: BuildInfo) -> dict[str, Any]:
