@@ -19,11 +19,11 @@ class UnsafePathError(ValueError):
 def inside(out: Path, name: str) -> Path:
     """The path of `name` within `out`; refuses names that climb out of it.
 
-    >>> inside(Path("output"), "views/story.html").relative_to(Path("output").resolve())
+    >>> inside(Path("out"), "views/story.html").relative_to(Path("out").resolve())
     PosixPath('views/story.html')
-    >>> inside(Path("output"), "../etc/passwd")
+    >>> inside(Path("out"), "../etc/passwd")
     Traceback (most recent call last):
-    graphkit.outputs.files.UnsafePathError: '../etc/passwd' is outside the output folder output
+    graphkit.outputs.files.UnsafePathError: '../etc/passwd' is outside the output folder out
     """
     root = out.resolve()
     target = (root / name).resolve()
