@@ -187,7 +187,8 @@ def build_command(
 
     Exit status: 0 when every record and related entry was used, 1 when some input was
     rejected (outputs still written; see OUT/report.json), 2 on a usage error, 3 when
-    --strict stopped at a problem (nothing written).
+    --strict stopped at a problem, 5 when another build is writing OUT (see --wait), 6 when
+    OUT could not be written (out of space). Only a whole build is ever published in OUT.
     """
     try:
         result = build(
@@ -202,7 +203,7 @@ def build_command(
             wait=wait,
         )
     except StrictModeError as error:
-        click.echo(f"error: {error} (--strict: stopped, nothing written)", err=True)
+        click.echo(f"error: {error} (--strict: stopped, nothing published)", err=True)
         sys.exit(EXIT_STRICT)
     except BuildBusyError as error:
         click.echo(f"error: {error}", err=True)

@@ -331,3 +331,10 @@ def test_strict_mode_stops_at_the_same_problem_with_an_executor(tmp_path: Path) 
     with pytest.raises(StrictModeError) as pooled:
         read_records([folder], strict=True, jobs=2)
     assert str(pooled.value) == str(alone.value)
+
+
+def test_a_file_that_cannot_be_read_is_one_problem_not_an_error(tmp_path: Path) -> None:
+    # Listed, then gone before it was read (or unreadable): its own problem, nothing more.
+    records, problems = read_file(tmp_path / "gone.txt")
+    assert records == [] and len(problems) == 1
+    assert problems[0].reason == "cannot read the file: No such file or directory"

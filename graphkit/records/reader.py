@@ -165,9 +165,12 @@ def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
 
 
 def _read_text(path: Path) -> str:
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise LoadError(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
-    data = path.read_bytes()
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise LoadError(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
+        data = path.read_bytes()
+    except OSError as error:  # gone since it was listed, no permission: this file only
+        raise LoadError(f"cannot read the file: {error.strerror or error}") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
