@@ -188,6 +188,38 @@ def test_filters_by_topic_category_and_time_range() -> None:
     ]
 
 
+def test_time_bounds_are_inclusive_to_the_second_each_on_its_own() -> None:
+    # Story 1 starts at START, story 2 at START + 5000 min: each bound alone changes the answer.
+    stories = two_stories()
+
+    def firsts(where: CoverageFilter) -> list[tuple[str, float]]:
+        return [(row.provider, row.first) for row in leaderboard(stories, where)]
+
+    second = timedelta(seconds=1)
+    only_one = [("a.example", 1.0), ("b.example", 0.0), ("c.example", 0.0)]
+    only_two = [("b.example", 1.0), ("a.example", 0.0)]
+    assert firsts(CoverageFilter(until=START)) == only_one
+    assert firsts(CoverageFilter(until=START - second)) == []
+    assert firsts(CoverageFilter(since=START + second)) == only_two
+    assert firsts(CoverageFilter(since=START)) == firsts(CoverageFilter())
+    assert len(firsts(CoverageFilter())) == 3
+
+
+def test_a_story_without_a_usable_time_is_left_out_only_by_a_time_bound() -> None:
+    untimed = coverage_of(
+        one_story(
+            mention("https://a.example/7", "Undated", None, "a.example"),
+            mention("https://b.example/7", "Undated", None, "b.example"),
+        )
+    )
+    [story] = untimed
+    assert story.first_time is None
+    assert CoverageFilter().admits(story)
+    assert CoverageFilter(topic=None, category=None).admits(story)
+    assert not CoverageFilter(until=START).admits(story)
+    assert not CoverageFilter(since=START).admits(story)
+
+
 def test_min_outlets_leaves_out_stories_only_one_outlet_covered() -> None:
     lone = one_story(mention("https://a.example/9", "Scoop", at(0), "a.example"))
     [story] = coverage_of(lone)
