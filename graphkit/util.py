@@ -11,9 +11,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
+from pathlib import Path
 
 _UMASK_LOCK = threading.Lock()
-OUTPUT_MARK = ".graphkit"  # an output folder's own folder; with builds/ in it, marks one
+OUTPUT_MARK = ".graphkit"  # an output folder's own folder (graphkit.outputs.folder)
+
+
+def is_output_folder(folder: Path) -> bool:
+    """A folder graphkit publishes builds in: the reading stage never reads records below it."""
+    return (folder / OUTPUT_MARK / "builds").is_dir()
 
 
 @contextmanager

@@ -125,11 +125,6 @@ def _in_use(build: Path) -> bool:
     return False
 
 
-def is_output_folder(folder: Path) -> bool:
-    """A folder graphkit writes builds into (sources found below it are never read)."""
-    return (folder / BUILDS).is_dir() or (folder / CURRENT).is_symlink()
-
-
 def published_build(out: Path) -> Path:
     """The folder of the build published in `out`, resolved once so that a reader reads one
     build even if another is published meanwhile. Raises NoBuildError with a one-line reason.

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from ..util import OUTPUT_MARK, process_context
+from ..util import is_output_folder, process_context
 from .cache import ReadCache, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
@@ -51,7 +51,7 @@ def find_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[Problem], 
 def _files_below(folder: Path, skipped: list[str]) -> Iterator[Path]:
     for root, folders, names in os.walk(folder):
         here = Path(root)
-        if (here / OUTPUT_MARK / "builds").is_dir():
+        if is_output_folder(here):
             skipped.append(str(here))
             folders.clear()
             continue
