@@ -8,6 +8,11 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# Mutation testing (scripts/mutate) runs each test once per mutant: fewer examples, and the
+# same ones every time, so that a mutant's result does not depend on the draw.
+settings.register_profile("mutation", max_examples=10, derandomize=True, database=None)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -368,4 +368,174 @@ def test_list_cells_with_formula_looking_values_stay_safe_and_exact() -> None:
         assert cell.startswith("[") and not cell.startswith("'")
     assert json.loads(row["one"]) == ["=cmd|' /C calc'!A0"]
     assert json.loads(row["many"]) == values
-    assert len(text.splitlines()) == 2 and "\r" not in text  # JSON escapes control characters
+    # JSON escapes control characters: the only line breaks are the two rows' CRLF ends
+    assert text.count("\r") == text.count("\n") == 2 and text.endswith("\r\n")
+
+
+# ---------------------------------------------------------------- rules the README states
+
+
+def timelines(*stories: list[tuple[str, int | None]]) -> list[StoryCoverage]:
+    """One story per list of (outlet, minutes after the story's start; None: no time), the
+    stories a week apart with headlines that share no rare word, so each stays whole."""
+    records = []
+    for n, story in enumerate(stories):
+        title = f"Ranking{n} kestrel{n} harbour{n} decision"
+        start = n * 7 * 24 * 60
+        items = [
+            mention(
+                f"https://{outlet}/story{n}", title, None if m is None else at(start + m), outlet
+            )
+            for outlet, m in story
+        ]
+        records += one_story(*items)
+    coverage = coverage_of(records)
+    assert len(coverage) == len(stories)
+    return coverage
+
+
+def test_a_tie_among_k_outlets_gives_each_one_kth_of_a_first() -> None:
+    for k in (2, 3, 4):
+        tied = [(f"o{i}.example", 0) for i in range(k)]
+        [story] = timelines([*tied, ("late.example", 30)])
+        rows = {row.provider: row for row in leaderboard([story])}
+        for outlet, _ in tied:
+            assert rows[outlet].first == 1 / k and rows[outlet].tied_first == 1
+            assert rows[outlet].share_first == 1 / k
+        assert (rows["late.example"].first, rows["late.example"].tied_first) == (0, 0)
+        assert sum(row.first for row in rows.values()) == pytest.approx(1)
+
+
+def test_a_lone_first_is_a_whole_first_and_not_a_tie() -> None:
+    [story] = timelines([("a.example", 0), ("b.example", 1), ("c.example", 1)])
+    rows = {row.provider: row for row in leaderboard([story])}
+    assert (rows["a.example"].first, rows["a.example"].tied_first) == (1, 0)
+    assert (rows["b.example"].tied_first, rows["c.example"].tied_first) == (0, 0)
+
+
+def test_the_leaderboard_lag_is_the_median_and_the_mean_of_the_earliest_article() -> None:
+    # m is 1, 2 and 10 minutes behind; in the last story it also has a later article.
+    stories = timelines(
+        [("f.example", 0), ("m.example", 1)],
+        [("f.example", 0), ("m.example", 2)],
+        [("f.example", 0), ("m.example", 10), ("m.example", 50)],
+    )
+    rows = {row.provider: row for row in leaderboard(stories)}
+    assert rows["m.example"].median_lag_seconds == 120
+    assert rows["m.example"].mean_lag_seconds == (60 + 120 + 600) / 3
+    assert rows["m.example"].stories == 3
+    assert rows["f.example"].median_lag_seconds is None  # always first: no lag
+
+
+def test_the_leaderboard_ranks_by_times_first_then_share_then_median_lag() -> None:
+    late = ("slow.example", 1000)
+    stories = timelines(
+        # a: 2 firsts in 4 stories; b: 1 first in 1 story. More firsts beat a higher share.
+        [("a.example", 0), late],
+        [("a.example", 0), late],
+        [("quick.example", 0), ("a.example", 5), late],
+        [("quick.example", 0), ("a.example", 5), late],
+        [("b.example", 0), late],
+        # c, e, f: 1 first in 2 stories, behind by 10 min, 1 min, and untimed; d: 1 in 3.
+        [("c.example", 0), late],
+        [("quick.example", 0), ("c.example", 10), late],
+        [("e.example", 0), late],
+        [("quick.example", 0), ("e.example", 1), late],
+        [("f.example", 0), late],
+        [("quick.example", 0), ("f.example", None), late],
+        [("d.example", 0), late],
+        [("quick.example", 0), ("d.example", 1), late],
+        [("quick.example", 0), ("d.example", 1), late],
+    )
+    rows = leaderboard(stories)
+    summary = {row.provider: (row.first, row.stories, row.median_lag_seconds) for row in rows}
+    assert summary["a.example"] == (2, 4, 300)
+    assert summary["b.example"] == (1, 1, None)
+    assert summary["e.example"] == (1, 2, 60) and summary["c.example"] == (1, 2, 600)
+    assert summary["f.example"] == (1, 2, None) and summary["d.example"] == (1, 3, 60)
+    assert [row.provider for row in rows] == [
+        "quick.example",  # 7 firsts
+        "a.example",  # 2 firsts
+        "b.example",  # 1 first, share 1
+        "e.example",  # 1 first, share 1/2, median lag 1 min
+        "c.example",  # 1 first, share 1/2, median lag 10 min
+        "f.example",  # 1 first, share 1/2, no lag known
+        "d.example",  # 1 first, share 1/3
+        "slow.example",  # no first
+    ]
+
+
+def test_outlets_level_on_every_key_are_ranked_by_stories_then_name() -> None:
+    stories = timelines(
+        [("first.example", 0), ("zeta.example", 5), ("alpha.example", 5)],
+        [("first.example", 0), ("zeta.example", 5), ("alpha.example", 5), ("beta.example", 5)],
+        [("first.example", 0), ("zeta.example", 5)],
+    )
+    order = [row.provider for row in leaderboard(stories)]
+    assert order == ["first.example", "zeta.example", "alpha.example", "beta.example"]
+
+
+def test_head_to_head_counts_equal_times_as_ties_whichever_outlet_sorts_first() -> None:
+    stories = timelines(
+        [("a.example", 0), ("b.example", 0)],  # a tie
+        [("b.example", 0), ("a.example", 0)],  # a tie, b listed first
+        [("b.example", 0), ("a.example", 3)],  # b earlier
+        [("a.example", 0), ("b.example", 3), ("b.example", None)],  # a earlier
+    )
+    [pair] = head_to_head(stories)
+    assert (pair.a, pair.b) == ("a.example", "b.example")
+    assert (pair.stories, pair.a_earlier, pair.b_earlier, pair.ties) == (4, 1, 1, 2)
+
+
+def test_head_to_head_compares_earliest_usable_times_and_skips_untimed_outlets() -> None:
+    stories = timelines(
+        # b's untimed article does not count; its later timed one does
+        [("b.example", None), ("a.example", 0), ("b.example", 20)],
+        # c has no usable time in this story: no pair with c
+        [("a.example", 0), ("b.example", 1), ("c.example", None)],
+    )
+    pairs = {
+        (p.a, p.b): (p.stories, p.a_earlier, p.b_earlier, p.ties) for p in head_to_head(stories)
+    }
+    assert pairs == {("a.example", "b.example"): (2, 2, 0, 0)}
+    assert head_to_head(stories, min_stories=3) == []
+    assert head_to_head(stories, min_stories=2) != []
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_each_character_that_starts_a_formula_gets_a_quote(start: str) -> None:
+    text = csv_text([{"label": f"{start}SUM(A1)", "note": f"x{start}1"}], ["label", "note"])
+    [row] = csv.DictReader(io.StringIO(text, newline=""))
+    assert row == {"label": f"'{start}SUM(A1)", "note": f"x{start}1"}
+
+
+@pytest.mark.parametrize("text", ["SUM(A1)", " =1", "#1", "'=1", "(1)", "1+1", "", "%1"])
+def test_text_that_does_not_start_a_formula_is_left_as_it_is(text: str) -> None:
+    [row] = csv.DictReader(io.StringIO(csv_text([{"label": text, "n": 1}], ["label", "n"])))
+    assert row["label"] == text
+
+
+def test_numbers_and_booleans_are_never_quoted() -> None:
+    [row] = csv.DictReader(
+        io.StringIO(csv_text([{"lag": -5.5, "n": -3, "ok": False}], ["lag", "n", "ok"]))
+    )
+    assert row == {"lag": "-5.5", "n": "-3", "ok": "false"}
+
+
+def test_line_breaks_inside_a_headline_stay_inside_its_csv_cell(tmp_path: Path) -> None:
+    # Records keep \r and \n inside text; a bare \r left unquoted would end the row early.
+    headlines = ["Storm\rhits coast", "Storm\nhits coast", "Storm\r\nhits coast"]
+    text = csv_text([{"label": h, "n": i} for i, h in enumerate(headlines)], ["label", "n"])
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert [(row["label"], row["n"]) for row in rows] == [
+        (h, str(i)) for i, h in enumerate(headlines)
+    ]
+    folder = tmp_path / "records"
+    folder.mkdir()
+    a = mention("https://a.example/x", "Flood\rwarning issued", at(0), "a.example")
+    b = mention("https://b.example/x", "Flood warning issued", at(5), "b.example")
+    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
+    build(folder, tmp_path / "out")
+    with (tmp_path / "out" / "first_coverage.csv").open(encoding="utf-8", newline="") as table:
+        [row] = csv.DictReader(table)
+    assert row["label"] == "Flood\rwarning issued"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -13,7 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from graphkit import build
+from graphkit.analysis import StoryCoverage, leaderboard
 from graphkit.cli import main
+from graphkit.outputs import tables
 
 from .conftest import ROOT, SEED_RECORD, SEEDS
 
@@ -82,13 +86,34 @@ def test_filters_narrow_the_leaderboard(built: Path) -> None:
 
     assert len(outlets("--topic", "computer vision")) == 3
     assert outlets("--topic", "sport") == []
-    assert outlets("--category", "NEWS") != []
     assert len(outlets("--since", "2021-02-17", "--until", "2021-02-17")) == 3
     assert outlets("--since", "2021-02-17T23:22:00Z") == []
     assert outlets("--until", "2021-02-16") == []
     assert outlets("--min-outlets", "4") == []
     code, out, _ = run("first", "--data", str(built), "--topic", "sport")
     assert code == 0 and "no stories" in out
+
+
+@functools.cache
+def seeds_coverage() -> list[StoryCoverage]:
+    return build(SEEDS).coverage
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [("--topic", "Climate  CHANGE"), ("--category", "SCIENCE"), ("--category", "technology")],
+)
+def test_topic_and_category_pick_their_stories_out_of_the_seeds(option: str, value: str) -> None:
+    # On the seeds each value picks some stories and leaves others out, so the answer changes.
+    coverage = seeds_coverage()
+    key = " ".join(value.lower().split())
+    picked = [s for s in coverage if key in (s.topics if option == "--topic" else s.categories)]
+    assert 0 < len(picked) < len(coverage)
+    code, out, err = run("first", str(SEEDS), "--format", "json", option, value)
+    assert code == 0, err
+    rows = json.loads(out)
+    assert rows == json.loads(json.dumps(tables.outlet_rows(leaderboard(picked))))
+    assert rows != json.loads(run("first", str(SEEDS), "--format", "json")[1])
 
 
 def test_head_to_head_table(built: Path) -> None:
@@ -101,6 +126,8 @@ def test_head_to_head_table(built: Path) -> None:
 def test_usage_errors_exit_2(built: Path, tmp_path: Path) -> None:
     code, _, err = run("first", "--data", str(built), "--story", "s-000000000000")
     assert code == 2 and "no story" in err
+    code, _, err = run("first", str(SEEDS), "--story", "s-")  # a prefix of every story's id
+    assert code == 2 and "no story" in err
     code, _, err = run("first", "--data", str(built), "--since", "last week")
     assert code == 2 and "ISO date" in err
     code, _, err = run("first", "--data", str(tmp_path / "nothing"))
@@ -109,6 +136,7 @@ def test_usage_errors_exit_2(built: Path, tmp_path: Path) -> None:
     assert code == 2
 
 
+@pytest.mark.processes
 def test_the_command_runs_as_a_real_process_on_the_seeds(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     command = [sys.executable, "-m", "graphkit"]

@@ -311,6 +311,7 @@ def many_files(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.processes
 def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
     tmp_path: Path,
 ) -> None:
@@ -324,6 +325,7 @@ def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
     assert read_records([folder], jobs=2) == alone  # graphkit's own pool
 
 
+@pytest.mark.processes
 def test_strict_mode_stops_at_the_same_problem_with_an_executor(tmp_path: Path) -> None:
     folder = many_files(tmp_path)
     with pytest.raises(StrictModeError) as alone:
@@ -338,3 +340,90 @@ def test_a_file_that_cannot_be_read_is_one_problem_not_an_error(tmp_path: Path) 
     records, problems = read_file(tmp_path / "gone.txt")
     assert records == [] and len(problems) == 1
     assert problems[0].reason == "cannot read the file: No such file or directory"
+
+
+# ---------------------------------------------------------------- warnings, rejections, limits
+
+
+@pytest.mark.parametrize(
+    ("fields", "warning"),
+    [
+        ({"ampWebUrl": "not a url"}, "ignored ampWebUrl 'not a url' is not an http(s) URL"),
+        ({"originalUrl": 42}, "ignored originalUrl 42 is not an http(s) URL"),
+        ({"updatedDateTime": "soon"}, "ignored updatedDateTime: not an ISO 8601"),
+    ],
+)
+def test_a_bad_extra_field_is_a_warning_and_the_record_is_kept(
+    write_record: WriteRecord, fields: dict[str, object], warning: str
+) -> None:
+    (record,), (problem,) = read_file(
+        write_record("x.txt", {**article("https://example.com/x"), **fields})
+    )
+    assert record.article.urls == ("https://example.com/x",)
+    assert problem.severity is Severity.WARNING and problem.reason.startswith(warning)
+
+
+def test_a_bad_url_field_rejects_the_record_when_no_other_url_is_good(
+    write_record: WriteRecord,
+) -> None:
+    records, (problem,) = read_file(
+        write_record("x.txt", {"title": "t", "webUrl": "ftp://e.com/x", "ampWebUrl": "no"})
+    )
+    assert records == [] and problem.severity is Severity.REJECTED
+    assert problem.reason == (
+        "webUrl 'ftp://e.com/x' is not an http(s) URL; ampWebUrl 'no' is not an http(s) URL"
+    )
+
+
+def test_a_bad_jsonl_line_rejects_that_line_only(write_record: WriteRecord) -> None:
+    lines = [
+        json.dumps(article("https://e.com/1")),
+        "{not json",
+        json.dumps({**article("https://e.com/3"), "quality": "high"}),
+        json.dumps(article("https://e.com/4")),
+    ]
+    records, problems = read_file(write_record("r.jsonl", "\n".join(lines) + "\n"))
+    assert [r.article.urls[0] for r in records] == ["https://e.com/1", "https://e.com/4"]
+    assert [(p.line, p.severity) for p in problems] == [
+        (2, Severity.REJECTED),
+        (3, Severity.REJECTED),
+    ]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".json", ".jsonl"])
+def test_nesting_is_allowed_to_64_levels_and_refused_at_65(
+    write_record: WriteRecord, suffix: str
+) -> None:
+    def nested(levels: int) -> str:  # the record mapping itself is one level
+        value = "[" * (levels - 1) + "1" + "]" * (levels - 1)
+        if suffix == ".txt":
+            return f"---\n{{webUrl: 'https://e.com/{levels}', heat: 1, t: {value}}}\n---\n"
+        return f'{{"webUrl": "https://e.com/{levels}", "t": {value}}}\n'
+
+    records, problems = read_file(write_record(f"ok{suffix}", nested(64)))
+    assert len(records) == 1 and problems == []
+    records, (problem,) = read_file(write_record(f"deep{suffix}", nested(65)))
+    assert records == [] and problem.reason == "nested deeper than 64 levels"
+
+
+def test_a_file_is_read_up_to_64_mib_and_refused_beyond(write_record: WriteRecord) -> None:
+    head = "---\nwebUrl: https://e.com/big\n---\n"
+    limit = 64 * 2**20
+    path = write_record("big.md", head + "x" * (limit - len(head)))  # the body is ignored
+    assert path.stat().st_size == limit
+    (record,), problems = read_file(path)
+    assert problems == [] and record.article.urls == ("https://e.com/big",)
+    with path.open("a", encoding="utf-8") as grow:
+        grow.write("x")
+    records, (problem,) = read_file(path)
+    assert records == [] and problem.reason == "file larger than 64 MiB"
+
+
+def test_text_is_kept_up_to_10000_characters_and_cut_beyond(write_record: WriteRecord) -> None:
+    fields = {"title": "t" * 10_000, "excerpt": "e" * 10_001, "topics": ["x" * 10_001]}
+    (record,), problems = read_file(
+        write_record("long.txt", {**article("https://e.com/long"), **fields})
+    )
+    assert problems == []
+    assert record.article.title == "t" * 10_000
+    assert record.article.excerpt == "e" * 10_000 and record.topics == ("x" * 10_000,)

@@ -209,3 +209,89 @@ def test_a_second_record_of_one_article_is_a_warning_and_the_first_wins(
     (only,) = corpus.articles.values()
     assert only.title == "First"
     assert any("second record" in p.reason for p in corpus.problems)
+
+
+# ---------------------------------------------------------------- precedence, edges of the rules
+
+
+@pytest.mark.parametrize("a_says", ["early", "late"])
+def test_among_related_mentions_the_first_file_in_path_order_wins(
+    write_record: WriteRecord, tmp_path: Path, a_says: str
+) -> None:
+    # Two records mention one article with another time and title. The file that sorts first
+    # by path (a/, before b.txt) gives the kept values, whichever it holds; the other's are
+    # conflicts.
+    mentions = {
+        "early": article("https://x.com/story", title="Early", when="2023-05-01T08:00:00Z"),
+        "late": article("https://www.x.com/story/", title="Late", when="2023-05-01T09:30:00Z"),
+    }
+    b_says = "late" if a_says == "early" else "early"
+    write_record("a/z.txt", {**article("https://one.org/1"), "related": [mentions[a_says]]})
+    write_record("b.txt", {**article("https://two.org/2"), "related": [mentions[b_says]]})
+    target = corpus_of(tmp_path / "records").articles["https://x.com/story"]
+    kept, other = mentions[a_says], mentions[b_says]
+    assert target.title == kept["title"]
+    assert target.published == datetime.fromisoformat(kept["publishedDateTime"])
+    assert {(c.field, c.kept, c.other) for c in target.conflicts} == {
+        ("title", kept["title"], other["title"]),
+        ("published", kept["publishedDateTime"], other["publishedDateTime"]),
+    }
+    assert not target.has_record
+
+
+@pytest.mark.parametrize("own_file", ["a_own.txt", "z_own.txt"])
+def test_an_own_record_wins_over_related_mentions_before_and_after_it(
+    write_record: WriteRecord, tmp_path: Path, own_file: str
+) -> None:
+    own = article("https://x.com/story", title="Own", when="2023-05-01T10:00:00Z")
+    own["provider"] = {"name": "X", "domain": "x.com"}
+    seen = article("https://x.com/story", title="Seen", when="2023-05-01T09:00:00Z")
+    seen["provider"] = {"name": "Y", "domain": "y.com"}
+    write_record("m_mention.txt", {**article("https://other.org/o"), "related": [seen]})
+    write_record(own_file, own)
+    target = corpus_of(tmp_path / "records").articles["https://x.com/story"]
+    assert (target.title, target.provider) == ("Own", "x.com")
+    assert target.published == datetime(2023, 5, 1, 10, tzinfo=UTC)
+
+
+def test_every_kind_of_disagreement_is_kept_and_reported(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    own = article("https://x.com/story", title="Own", when="2023-05-01T10:00:00Z")
+    own["provider"] = {"domain": "x.com"}
+    other = article("https://x.com/story", title="Other", when="2023-05-01T11:00:00Z")
+    other["provider"] = {"domain": "elsewhere.com"}
+    same = article("https://x.com/story", title="Own", when="2023-05-01T10:00:00Z")
+    same["provider"] = {"domain": "x.com"}
+    write_record("a.txt", own)
+    write_record("b.txt", {**article("https://b.org/1"), "related": [other, same]})
+    report = build(tmp_path / "records", tmp_path / "out", now=NOW).report
+    kept = {(c["field"], c["kept"], c["other"]) for c in report["conflicts"]}
+    assert kept == {
+        ("title", "Own", "Other"),
+        ("published", "2023-05-01T10:00:00Z", "2023-05-01T11:00:00Z"),
+        ("provider", "x.com", "elsewhere.com"),
+    }  # and an agreeing mention adds none
+    assert report["summary"]["conflicts"] == 3
+
+
+@pytest.mark.parametrize(
+    ("written", "status"),
+    [
+        ("1989-12-31T23:59:59Z", TimeStatus.IMPLAUSIBLE),
+        ("1990-01-01T00:00:00Z", TimeStatus.OK),
+        ("1990-01-01T00:59:59+01:00", TimeStatus.IMPLAUSIBLE),  # 1989 in UTC
+        ("2026-01-02T00:00:00Z", TimeStatus.OK),  # a day after the build, to the second
+        ("2026-01-02T00:00:01Z", TimeStatus.IMPLAUSIBLE),
+        ("2026-01-02T01:00:00+01:00", TimeStatus.OK),
+    ],
+)
+def test_the_plausible_time_window_runs_from_1990_to_a_day_after_the_build(
+    write_record: WriteRecord, tmp_path: Path, written: str, status: TimeStatus
+) -> None:
+    write_record("t.txt", article("https://a.com/t", when=written))
+    corpus = corpus_of(tmp_path / "records")  # built at NOW, 2026-01-01T00:00:00Z
+    (only,) = corpus.articles.values()
+    assert only.time_status is status
+    warned = [p for p in corpus.problems if p.reason.startswith("implausible publish time")]
+    assert len(warned) == (status is TimeStatus.IMPLAUSIBLE)

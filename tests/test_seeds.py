@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
+from graphkit.analysis import head_to_head, leaderboard
 from graphkit.records import read_records
 from graphkit.resolve import TimeStatus, resolve
 
@@ -125,3 +126,16 @@ def test_record_order_changes_nothing(rnd: random.Random) -> None:
     assert again.articles == CORPUS.articles
     assert sorted(again.related, key=str) == sorted(CORPUS.related, key=str)
     assert again.topics == CORPUS.topics and again.providers == CORPUS.providers
+
+
+def test_the_seeds_tie_for_first_is_shared_credit_and_a_head_to_head_tie() -> None:
+    # TechCrunch and The Verge published GPT-4's launch at the same minute.
+    [gpt4] = [s for s in BUILT.coverage if "GPT-4" in s.label]
+    assert gpt4.first_providers == ("techcrunch.com", "theverge.com")
+    assert len({e.published for e in gpt4.first}) == 1
+    rows = {row.provider: row for row in leaderboard(BUILT.coverage)}
+    for outlet in gpt4.first_providers:
+        assert rows[outlet].tied_first >= 1
+    pairs = {(p.a, p.b): p for p in head_to_head(BUILT.coverage)}
+    pair = pairs[("techcrunch.com", "theverge.com")]
+    assert (pair.stories, pair.a_earlier, pair.b_earlier, pair.ties) == (1, 0, 0, 1)

@@ -130,10 +130,10 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     A list cell is compact JSON (`[]` when empty): `json.loads(cell)` gives the list back, even
     when values hold `;`, `,` or quotes. It always starts with `[`, so a spreadsheet never runs
     it; its values are kept as they are. A text cell that a spreadsheet would run as a formula
-    gets a leading `'`.
+    gets a leading `'`. Rows end in CRLF (RFC 4180), so that a `\\r` inside a cell is quoted.
 
     >>> rows = [{"a": ["x;1", "y,2"], "b": [], "c": None, "d": True, "e": "=1+1"}]
-    >>> print(text := csv_text(rows, "abcde"), end="")
+    >>> print(*(text := csv_text(rows, "abcde")).splitlines(), sep="\\n")
     a,b,c,d,e
     "[""x;1"",""y,2""]",[],,true,'=1+1
     >>> [row] = csv.DictReader(io.StringIO(text))
@@ -141,7 +141,7 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     (['x;1', 'y,2'], [])
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(column)) for column in columns])
