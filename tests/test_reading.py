@@ -318,11 +318,19 @@ def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
     folder = many_files(tmp_path)
     alone = read_records([folder])
     assert len(alone.records) > 600 and alone.rejected  # good and bad files both
-    with ThreadPoolExecutor(3) as threads:
-        assert read_records([folder], executor=threads) == alone
     with ProcessPoolExecutor(2, mp_context=process_context()) as processes:
         assert read_records([folder], executor=processes) == alone
     assert read_records([folder], jobs=2) == alone  # graphkit's own pool
+
+
+def test_a_thread_executor_reads_in_batches_the_same_records_and_problems(
+    tmp_path: Path,
+) -> None:
+    # Executors other than a process pool get the files in batches (graphkit.records.reader).
+    folder = many_files(tmp_path)
+    alone = read_records([folder])
+    with ThreadPoolExecutor(3) as threads:
+        assert read_records([folder], executor=threads) == alone
 
 
 @pytest.mark.processes

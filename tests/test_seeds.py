@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.analysis import head_to_head, leaderboard
-from graphkit.records import read_records
+from graphkit.analysis import graph_stats, head_to_head, leaderboard
+from graphkit.outputs import read_graph_json
+from graphkit.records import iso_utc, read_records
 from graphkit.resolve import TimeStatus, resolve
 
 from .conftest import SEEDS
@@ -139,3 +142,32 @@ def test_the_seeds_tie_for_first_is_shared_credit_and_a_head_to_head_tie() -> No
     pairs = {(p.a, p.b): p for p in head_to_head(BUILT.coverage)}
     pair = pairs[("techcrunch.com", "theverge.com")]
     assert (pair.stories, pair.a_earlier, pair.b_earlier, pair.ties) == (1, 0, 0, 1)
+
+
+def test_graph_stats_count_what_the_corpus_holds_on_a_built_and_a_loaded_graph(
+    tmp_path: Path,
+) -> None:
+    articles = CORPUS.articles.values()
+    by_outlet = Counter(a.provider for a in articles if a.provider)
+    by_topic = Counter(topic for a in articles for topic in a.topics)
+    times = sorted(a.usable_time for a in articles if a.usable_time)
+    built = build(SEEDS, tmp_path)
+    for graph in (built.graph, read_graph_json(tmp_path / "graph.json")):
+        stats = graph_stats(graph, top=3)
+        assert (stats["articles"], stats["outlets"]) == (len(CORPUS.articles), len(by_outlet))
+        assert (stats["topics"], stats["categories"]) == (24, 3)
+        assert stats["edges"]["published_by"] == sum(by_outlet.values())
+        assert stats["edges"]["about"] == sum(by_topic.values())
+        assert stats["edges"]["related"] == len(CORPUS.related)
+        assert (stats["first_published_utc"], stats["last_published_utc"]) == (
+            iso_utc(times[0]),
+            iso_utc(times[-1]),
+        )
+        busiest = sorted(by_outlet.items(), key=lambda item: (-item[1], item[0]))[:3]
+        assert [(o["id"], o["articles"]) for o in stats["top_outlets"]] == [
+            (f"provider:{domain}", count) for domain, count in busiest
+        ]
+        assert stats["top_outlets"][0]["label"] == CORPUS.providers[busiest[0][0]].name
+        top_topic = min(by_topic.items(), key=lambda item: (-item[1], item[0]))
+        assert stats["top_topics"][0]["articles"] == top_topic[1]
+        assert len(stats["top_topics"]) == 3
