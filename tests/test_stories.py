@@ -200,6 +200,7 @@ def labelled(
     return corpora
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("noise", sorted(FLOORS))
 def test_grouping_holds_its_floors_on_labelled_corpora(
     labelled: dict[float, tuple[Corpus, dict[str, str]]], noise: float
@@ -211,6 +212,7 @@ def test_grouping_holds_its_floors_on_labelled_corpora(
     assert adjusted_rand_index(predicted, truth) >= ari_floor
 
 
+@pytest.mark.slow
 def test_grouping_beats_plain_connected_components_when_links_are_noisy(
     labelled: dict[float, tuple[Corpus, dict[str, str]]],
 ) -> None:
