@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,18 @@ def test_parse_when_reads_dates_and_date_times_as_utc(
     text: str, end: bool, expected: datetime
 ) -> None:
     assert parse_when(text, end=end) == expected
+
+
+def test_parse_when_gives_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        bound = parse_when("2021-02-18T00:21+01:00")
+        assert bound.isoformat() == "2021-02-17T23:21:00+00:00"
+        assert parse_when("2021-02-17T23:21").isoformat() == "2021-02-17T23:21:00+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
 
 
 def test_parse_when_refuses_other_text() -> None:

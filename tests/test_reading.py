@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.records import Severity, StrictModeError, read_file, read_records
+from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
 
@@ -246,6 +246,17 @@ def test_strict_mode_stops_at_the_first_problem() -> None:
     with pytest.raises(StrictModeError) as caught:
         read_records([MIXED], strict=True)
     assert caught.value.problem.path.endswith("bad_alias_bomb.yaml")
+    assert str(caught.value) == str(caught.value.problem)
+    assert str(caught.value).endswith(
+        "bad_alias_bomb.yaml: rejected: YAML aliases are not allowed in records (possible alias"
+        " bomb)"
+    )
+
+
+def test_a_problem_reads_as_path_line_severity_and_reason() -> None:
+    assert str(Problem("a/b.txt", "no URL", Severity.REJECTED, 3)) == "a/b.txt:3: rejected: no URL"
+    assert str(Problem("a/b.txt", "odd", Severity.WARNING)) == "a/b.txt: warning: odd"
+    assert str(Problem("c.md", "entry 2", Severity.DROPPED, 1)) == "c.md:1: dropped: entry 2"
 
 
 def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:

@@ -12,12 +12,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.analysis import graph_stats, head_to_head, leaderboard
+from graphkit.analysis import coverage_graph, graph_stats, head_to_head, leaderboard
 from graphkit.outputs import read_graph_json
 from graphkit.records import iso_utc, read_records
 from graphkit.resolve import TimeStatus, resolve
 
 from .conftest import SEEDS
+from .corpora import corpus_of, mention, record
 
 BUILT = build(SEEDS)
 CORPUS = BUILT.corpus
@@ -171,3 +172,26 @@ def test_graph_stats_count_what_the_corpus_holds_on_a_built_and_a_loaded_graph(
         top_topic = min(by_topic.items(), key=lambda item: (-item[1], item[0]))
         assert stats["top_topics"][0]["articles"] == top_topic[1]
         assert len(stats["top_topics"]) == 3
+
+
+def test_graph_stats_span_only_usable_times_with_or_without_a_zone() -> None:
+    records = [
+        record(
+            mention("https://a.example/1", "Dam opens", "2023-01-02T09:00:00Z", "a.example"), []
+        ),
+        record(mention("https://b.example/2", "Dam opens", "2023-01-02T11:00:00", "b.example"), []),
+        record(
+            mention("https://c.example/3", "Dam opens", "1970-01-01T00:00:00Z", "c.example"), []
+        ),
+        record(
+            mention("https://d.example/4", "Dam opens", "2999-01-01T00:00:00Z", "d.example"), []
+        ),
+        record(mention("https://e.example/5", "Dam opens", None, "e.example"), []),
+    ]
+    stats = graph_stats(coverage_graph(corpus_of(records)))
+    # the latest usable time has no zone; the implausible ones on either side do not count
+    assert (stats["first_published_utc"], stats["last_published_utc"]) == (
+        "2023-01-02T09:00:00Z",
+        "2023-01-02T11:00:00Z",
+    )
+    assert graph_stats(coverage_graph(corpus_of(records[2:])))["first_published_utc"] is None

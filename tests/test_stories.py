@@ -101,6 +101,44 @@ def test_one_link_does_not_pull_a_small_story_into_a_big_one() -> None:
     assert sorted(len(s.articles) for s in stories) == [2, 6]
 
 
+def test_an_article_only_a_stray_entry_names_moves_to_the_story_its_headline_matches() -> None:
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 6)
+    chess = dense_story("chess", "Carlsen retains world chess title in Oslo", START, 5)
+    stray = mention(
+        "https://other.example/chess-final",
+        "Carlsen retains chess title after Oslo final",
+        stamp(START + timedelta(hours=6)),
+        "other.example",
+    )
+    for item in quake[:3]:  # the entries that name it are all in the wrong story
+        item["related"].append(stray)
+    corpus = corpus_of(quake + chess)
+    grouping = group_stories(corpus)
+    sizes = {s.label.split()[0]: len(s.articles) for s in grouping.stories}
+    assert sizes == {"Earthquake": 6, "Carlsen": 6}
+    assert len(grouping.cut) == 3
+    for cut in grouping.cut:
+        assert cut.reason == "moved" and "https://other.example/chess-final" in (cut.a, cut.b)
+    # The chess words are held by two groups (the quake group holds the stray itself): a move
+    # is decided only by words held by no more than `common_word_groups` groups.
+    assert detect_stories(corpus, StoryParams(common_word_groups=2)) == grouping.stories
+    kept = detect_stories(corpus, StoryParams(common_word_groups=1))
+    assert sorted(len(s.articles) for s in kept) == [5, 7]
+
+
+def test_an_unlike_article_that_matches_no_other_story_stays_where_its_links_put_it() -> None:
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 6)
+    chess = dense_story("chess", "Carlsen retains world chess title in Oslo", START, 5)
+    # Each shares no word with any story, and three links hold it in its own.
+    for story, title in ((quake, "Zebra parade delights"), (chess, "Gardeners plant tulips")):
+        odd = mention(f"https://z.example/{title[0]}", title, stamp(START), "z.example")
+        for item in story[:3]:
+            item["related"].append(odd)
+    grouping = group_stories(corpus_of(quake + chess))
+    assert sorted(len(s.articles) for s in grouping.stories) == [6, 7]
+    assert grouping.cut == []
+
+
 def market_days(count: int) -> list[dict[str, Any]]:
     """Distinct small stories with near-identical headlines: one market report a day."""
     return [

@@ -238,11 +238,9 @@ def head_to_head(
 
 
 def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage | None:
-    """The story with this id, or the only one whose id starts with it."""
+    """The story with this id, or the only one whose id starts with it (ids all have one
+    length, so a whole id is the prefix of no other)."""
     matches = [story for story in coverage if story.id.startswith(story_id)]
-    exact = [story for story in matches if story.id == story_id]
-    if exact:
-        return exact[0]
     return matches[0] if len(matches) == 1 else None
 
 

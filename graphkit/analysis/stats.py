@@ -38,6 +38,6 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
 def _busiest(graph: nx.MultiDiGraph, relation: str, top: int) -> list[dict[str, Any]]:
     counts = Counter(target for _, target, key in graph.edges(keys=True) if key == relation)
     return [
-        {"id": node, "label": graph.nodes[node].get("label", node), "articles": count}
+        {"id": node, "label": graph.nodes[node]["label"], "articles": count}
         for node, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
     ]

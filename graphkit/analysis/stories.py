@@ -74,11 +74,11 @@ class StoryParams:
     join_specificity: float = 0.3  # ... sharing a word whose articles are this much in the two
     cohesion: float = 0.5  # a linked set of unlike articles this alike among themselves ...
     split_similarity: float = 0.15  # ... and less like the rest of their group than this, leaves
+    common_word_groups: int = 500  # a move is never decided by a word more groups than this hold
     seed: int = 1  # of Leiden's random generator
 
 
 DEFAULT_PARAMS = StoryParams()
-COMMON_TERM_GROUPS = 500  # a move is never decided by a word this many groups share
 
 
 @dataclass(frozen=True)
@@ -304,7 +304,9 @@ def _moves(
             own = _unlike_rest(vectors[article], total, norm, params.own_similarity)
             if own is None:
                 continue
-            best, j = _best_match(vectors[article], centroids, holding, i)
+            best, j = _best_match(
+                vectors[article], centroids, holding, i, params.common_word_groups
+            )
             if best >= params.move_similarity and best >= own + params.move_margin:
                 moves.append((article, i, j))
                 similarities[article] = (round(own, 3), round(best, 3))
@@ -316,18 +318,22 @@ def _moves(
 
 
 def _best_match(
-    vector: Vector, centroids: list[Vector], holding: Mapping[str, list[int]], own: int
+    vector: Vector,
+    centroids: list[Vector],
+    holding: Mapping[str, list[int]],
+    own: int,
+    common: int,
 ) -> tuple[float, int]:
     """The group (not `own`) whose centroid is most like `vector`, and the cosine.
 
     Cosines are summed term by term over the groups holding each term: the exact cosine for
     every group sharing a word, without a full product per group; words held by more than
-    COMMON_TERM_GROUPS groups are left out of the sum.
+    `common` groups are left out of the sum.
     """
     scores: dict[int, float] = defaultdict(float)
     for term, weight in vector.items():
-        groups = holding.get(term, ())
-        if len(groups) > COMMON_TERM_GROUPS:
+        groups = holding[term]  # the article's own group holds each of its words
+        if len(groups) > common:
             continue  # a word of hundreds of stories says nothing about which one
         for j in groups:
             scores[j] += weight * centroids[j][term]
