@@ -15,10 +15,10 @@ from pyoxigraph import Store
 
 import graphkit
 from graphkit.pipeline import READ_CACHE
-from graphkit.records import ReadCache, read_records
+from graphkit.records import ReadCache, read_file, read_records
 from graphkit.records.cache import decode_result, encode_result
 
-from .conftest import MIXED, SEEDS
+from .conftest import MIXED, SEED_RECORD, SEEDS
 
 NOW = datetime(2025, 6, 1, tzinfo=UTC)
 AN_HOUR_AGO = time.time() - 3600
@@ -193,3 +193,41 @@ def test_a_rebuild_rewrites_only_the_files_that_change(tmp_path: Path) -> None:
     rewritten = {name for name, inode in inodes().items() if before.get(name) != inode}
     assert {"report.json", "first_coverage.csv", "index.html"} <= rewritten
     assert not {"assets/vis-network.min.js", "views/outlet/nrk-no-43001c5b34.html"} & rewritten
+
+
+def leaves(data: object, path: tuple[int, ...] = ()) -> list[tuple[tuple[int, ...], object]]:
+    """Every value in a nested list, with the indexes that lead to it."""
+    if isinstance(data, list):
+        return [found for i, item in enumerate(data) for found in leaves(item, (*path, i))]
+    return [(path, data)]
+
+
+def wrong_types(value: object) -> list[object]:
+    """Values of other JSON types than `value`'s, the ones a damaged cache could hold."""
+    if isinstance(value, bool):
+        return [1, "true", None]
+    if isinstance(value, int):
+        return [True, 1.5, "1", []]
+    if isinstance(value, float):
+        return [True, "1.5", []]
+    if isinstance(value, str):
+        return [5, [], {}]
+    return [[], {}] if value is None else []  # null stands for text or a number: no scalar
+
+
+def test_a_cache_entry_with_any_value_of_the_wrong_type_is_refused() -> None:
+    # One refused entry is read again from its file; one accepted would put a wrong type in
+    # a record. The seed record's entry has every kind of field, with and without a value.
+    encoded = encode_result(read_file(SEED_RECORD))
+    checked = 0
+    for path, value in leaves(encoded):
+        for wrong in wrong_types(value):
+            damaged = json.loads(json.dumps(encoded))
+            target = damaged
+            for index in path[:-1]:
+                target = target[index]
+            target[path[-1]] = wrong
+            with pytest.raises((TypeError, ValueError)):
+                decode_result(damaged)
+            checked += 1
+    assert checked > 100

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graphkit import build
-from graphkit.records import read_records
+from graphkit.records import Severity, read_records
 from graphkit.resolve import TimeStatus, resolve
 
 from .conftest import SEED_RECORD, WriteRecord, article
@@ -295,3 +295,15 @@ def test_the_plausible_time_window_runs_from_1990_to_a_day_after_the_build(
     assert only.time_status is status
     warned = [p for p in corpus.problems if p.reason.startswith("implausible publish time")]
     assert len(warned) == (status is TimeStatus.IMPLAUSIBLE)
+
+
+def test_resolver_warnings_name_their_file_and_fit_one_line_of_200_characters(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    long_url = "https://a.com/" + "very-long-slug-" * 40
+    write_record("a.txt", article(long_url, title="First"))
+    write_record("b.txt", article(long_url, title="Second"))
+    [warning] = corpus_of(tmp_path / "records").problems
+    assert warning.path.endswith("b.txt") and warning.severity is Severity.WARNING
+    assert warning.reason.startswith("second record of an article already read: https://a.com/")
+    assert len(warning.reason) == 200 and warning.reason.endswith("…")

@@ -189,7 +189,7 @@ def _to_time(value: Any) -> datetime | None:
 
 def _str(value: Any) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__}")
+        raise TypeError  # the entry is read again; no one sees a message
     return value
 
 
@@ -203,13 +203,13 @@ def _strings(values: Any) -> tuple[str, ...]:
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {type(value).__name__}")
+        raise TypeError  # the entry is read again; no one sees a message
     return value
 
 
 def _int_or_none(value: Any) -> int | None:
     if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise TypeError(f"expected a whole number, got {type(value).__name__}")
+        raise TypeError  # the entry is read again; no one sees a message
     return value
 
 
@@ -217,5 +217,5 @@ def _float_or_none(value: Any) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"expected a number, got {type(value).__name__}")
+        raise TypeError  # the entry is read again; no one sees a message
     return value
