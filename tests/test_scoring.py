@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from graphkit.analysis import adjusted_rand_index, bcubed
-from graphkit.analysis.scoring import contingency
+from graphkit.analysis.scoring import BCubed, contingency
 
 
 def labels(*clusters: str) -> dict[str, str]:
@@ -42,7 +42,10 @@ def test_scores_count_only_labelled_items_and_refuse_unpredicted_ones() -> None:
         bcubed(labels("ab"), truth)
     with pytest.raises(ValueError, match="no predicted cluster"):
         adjusted_rand_index(labels("ab"), truth)
-    assert bcubed({}, {}).f1 == 1.0
+    assert bcubed({}, {}) == BCubed(1.0, 1.0, 1.0)
+    with pytest.raises(ValueError) as caught:
+        contingency({}, labels("abcd"))
+    assert str(caught.value) == "4 labelled items have no predicted cluster: ['a', 'b', 'c']"
 
 
 @pytest.mark.parametrize(

@@ -104,26 +104,47 @@ def test_one_link_does_not_pull_a_small_story_into_a_big_one() -> None:
 def test_an_article_only_a_stray_entry_names_moves_to_the_story_its_headline_matches() -> None:
     quake = dense_story("quake", "Earthquake strikes coastal city", START, 6)
     chess = dense_story("chess", "Carlsen retains world chess title in Oslo", START, 5)
+    marathon = dense_story("run", "Oslo marathon draws record crowd", START, 5)  # shares "Oslo"
+    vote = dense_story("vote", "Parliament passes budget vote", START, 5)
     stray = mention(
         "https://other.example/chess-final",
-        "Carlsen retains chess title after Oslo final",
+        "Oslo: Carlsen retains chess title after final",
         stamp(START + timedelta(hours=6)),
         "other.example",
     )
     for item in quake[:3]:  # the entries that name it are all in the wrong story
         item["related"].append(stray)
-    corpus = corpus_of(quake + chess)
+    corpus = corpus_of(quake + chess + marathon + vote)
     grouping = group_stories(corpus)
     sizes = {s.label.split()[0]: len(s.articles) for s in grouping.stories}
-    assert sizes == {"Earthquake": 6, "Carlsen": 6}
+    assert sizes == {"Earthquake": 6, "Carlsen": 6, "Oslo": 5, "Parliament": 5}
     assert len(grouping.cut) == 3
     for cut in grouping.cut:
         assert cut.reason == "moved" and "https://other.example/chess-final" in (cut.a, cut.b)
-    # The chess words are held by two groups (the quake group holds the stray itself): a move
-    # is decided only by words held by no more than `common_word_groups` groups.
+    # "Oslo" is in three stories (the quake story holds the stray), the
+    # chess words in two: a move is decided only by words that no more than
+    # `common_word_groups` groups hold, wherever they come in the headline.
     assert detect_stories(corpus, StoryParams(common_word_groups=2)) == grouping.stories
     kept = detect_stories(corpus, StoryParams(common_word_groups=1))
-    assert sorted(len(s.articles) for s in kept) == [5, 7]
+    assert sorted(len(s.articles) for s in kept) == [5, 5, 5, 7]
+
+
+def test_a_moving_article_goes_to_the_story_most_like_it_never_its_own() -> None:
+    # The stray sits in a group of three, so its own group is most like it; of the others, the
+    # chess story matches it on every headline and the sponsors story on one only.
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 2)
+    chess = dense_story("chess", "Carlsen retains world chess title in Oslo", START, 5)
+    sponsors = dense_story("biz", "Sponsors pull funding from tournament", START, 5)
+    retitled = sponsors[0]["title"] + " Carlsen title"
+    for item in [sponsors[0], *(m for r in sponsors for m in r["related"])]:
+        if item["webUrl"] == sponsors[0]["webUrl"]:
+            item["title"] = retitled
+    stray = mention("https://other.example/x", "Carlsen title", stamp(START), "other.example")
+    for item in quake:
+        item["related"].append(stray)
+    stories = detect_stories(corpus_of(quake + chess + sponsors))
+    sizes = {s.label.split()[0]: len(s.articles) for s in stories}
+    assert sizes == {"Earthquake": 2, "Carlsen": 6, "Sponsors": 5}
 
 
 def test_an_unlike_article_that_matches_no_other_story_stays_where_its_links_put_it() -> None:

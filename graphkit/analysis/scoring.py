@@ -14,6 +14,7 @@ BCubed(precision=1.0, recall=1.0, f1=1.0)
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
@@ -104,4 +105,4 @@ def adjusted_rand_index(
 
 
 def _pairs(count: int) -> int:
-    return count * (count - 1) // 2
+    return math.comb(count, 2)
