@@ -245,6 +245,27 @@ def test_parse_when_reads_dates_and_date_times_as_utc(
     assert parse_when(text, end=end) == expected
 
 
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (None, "-"),
+        (0, "first"),
+        (59, "59 s"),
+        (60, "1 min"),
+        (61, "1 min 1 s"),
+        (3599, "59 min 59 s"),
+        (3600, "1 h"),
+        (3660, "1 h 1 min"),
+        (86399, "23 h 59 min"),
+        (86400, "1 d"),
+        (90000, "1 d 1 h"),
+        (90059.6, "1 d 1 h"),
+    ],
+)
+def test_format_lag_shows_the_two_largest_units(seconds: float | None, shown: str) -> None:
+    assert format_lag(seconds) == shown
+
+
 def test_parse_when_gives_utc_whatever_the_machines_zone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TZ", "Asia/Tokyo")
     time.tzset()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from graphkit.analysis import adjusted_rand_index, bcubed
@@ -43,9 +45,9 @@ def test_scores_count_only_labelled_items_and_refuse_unpredicted_ones() -> None:
     with pytest.raises(ValueError, match="no predicted cluster"):
         adjusted_rand_index(labels("ab"), truth)
     assert bcubed({}, {}) == BCubed(1.0, 1.0, 1.0)
-    with pytest.raises(ValueError) as caught:
+    message = "4 labelled items have no predicted cluster: ['a', 'b', 'c']"  # the first three
+    with pytest.raises(ValueError, match=re.escape(message) + "$"):
         contingency({}, labels("abcd"))
-    assert str(caught.value) == "4 labelled items have no predicted cluster: ['a', 'b', 'c']"
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,7 @@ def test_graph_stats_count_what_the_corpus_holds_on_a_built_and_a_loaded_graph(
         top_topic = min(by_topic.items(), key=lambda item: (-item[1], item[0]))
         assert stats["top_topics"][0]["articles"] == top_topic[1]
         assert len(stats["top_topics"]) == 3
+    assert len(graph_stats(built.graph)["top_outlets"]) == 10  # ten by default, of 21
 
 
 def test_graph_stats_span_only_usable_times_with_or_without_a_zone() -> None:
