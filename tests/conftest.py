@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,13 @@ from hypothesis import settings
 # Mutation testing (scripts/mutate) runs each test once per mutant: fewer examples, and the
 # same ones every time, so that a mutant's result does not depend on the draw.
 settings.register_profile("mutation", max_examples=10, derandomize=True, database=None)
+
+
+def examples(default: int) -> int:
+    """How many examples a property test draws: `default`, or GRAPHKIT_EXAMPLES when set
+    (higher for a deeper search; scripts/mutate sets 10)."""
+    return int(os.environ.get("GRAPHKIT_EXAMPLES", default))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -33,7 +33,7 @@ from graphkit.rdf.mapping import web_iri
 from graphkit.rdf.store import Engine
 from graphkit.synthetic import generate_corpus
 
-from .conftest import ROOT
+from .conftest import ROOT, examples
 from .corpora import corpus_of, story_records
 from .rdf_support import engines_for, ntriples, records, rows, select
 
@@ -333,7 +333,7 @@ def test_story_timeline_agrees_with_graphkit_first_story(tmp_path: Path) -> None
     ]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(story_records())
 def test_first_coverage_in_sparql_matches_the_library_on_random_corpora(raw: list[Any]) -> None:
     """Ties, missing, implausible, offset and zone-less times: the SPARQL answer, recomputed

@@ -18,7 +18,7 @@ from graphkit.records import Problem, Severity, StrictModeError, read_file, read
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
 
-from .conftest import MIXED, SEED_RECORD, WriteRecord, article
+from .conftest import MIXED, SEED_RECORD, WriteRecord, article, examples
 
 
 def test_seed_record_reads_every_field() -> None:
@@ -289,7 +289,7 @@ FIELDS = [
 ]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8))
 def test_any_json_shape_builds_or_is_rejected_never_an_exception(fields: dict[str, object]) -> None:
     """The whole build, every output written, on records of any shape."""
@@ -303,7 +303,7 @@ def test_any_json_shape_builds_or_is_rejected_never_an_exception(fields: dict[st
         assert len(result.read.records) + len(rejected) == 1
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(max_size=300))
 def test_any_front_matter_text_gives_records_or_problems_never_an_exception(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
@@ -315,10 +315,10 @@ def test_any_front_matter_text_gives_records_or_problems_never_an_exception(text
         assert records or problems
 
 
-def many_files(folder: Path) -> Path:
-    """The mixed fixture (good and bad files) plus 600 generated records: enough to parallelise."""
+def many_files(folder: Path, records: int = 600) -> Path:
+    """The mixed fixture (good and bad files) plus generated records: enough to parallelise."""
     shutil.copytree(MIXED, folder / "mixed")
-    generate_corpus(folder / "generated", 600, seed=4)
+    generate_corpus(folder / "generated", records, seed=4)
     return folder
 
 
@@ -337,8 +337,8 @@ def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
 def test_a_thread_executor_reads_in_batches_the_same_records_and_problems(
     tmp_path: Path,
 ) -> None:
-    # Executors other than a process pool get the files in batches (graphkit.records.reader).
-    folder = many_files(tmp_path)
+    # Executors other than a process pool get the files in batches of 64 (records/reader.py).
+    folder = many_files(tmp_path, records=150)
     alone = read_records([folder])
     with ThreadPoolExecutor(3) as threads:
         assert read_records([folder], executor=threads) == alone

@@ -17,7 +17,7 @@ from graphkit.outputs import read_graph_json
 from graphkit.records import iso_utc, read_records
 from graphkit.resolve import TimeStatus, resolve
 
-from .conftest import SEEDS
+from .conftest import SEEDS, examples
 from .corpora import corpus_of, mention, record
 
 BUILT = build(SEEDS)
@@ -121,7 +121,7 @@ def test_topic_no_is_norway_not_false() -> None:
 RECORDS = read_records([SEEDS]).records
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=examples(25), deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_record_order_changes_nothing(rnd: random.Random) -> None:
     shuffled = RECORDS[:]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import random
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,10 +24,10 @@ from graphkit.records import read_records
 from graphkit.resolve import Corpus, resolve
 from graphkit.synthetic import generate_corpus
 
-from .conftest import SEED_RECORD
+from .conftest import SEED_RECORD, examples
 from .corpora import NOW, START, corpus_of, mention, record, stamp, story_records
 
-EXAMPLES = int(os.environ.get("GRAPHKIT_EXAMPLES", "60"))  # raise it for a deeper search
+EXAMPLES = examples(60)
 PROPERTY = settings(
     max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
