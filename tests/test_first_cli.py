@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit import build
-from graphkit.analysis import StoryCoverage, leaderboard
+from graphkit.analysis import StoryCoverage, head_to_head, leaderboard
 from graphkit.cli import main
 from graphkit.outputs import tables
 
@@ -114,6 +114,11 @@ def test_topic_and_category_pick_their_stories_out_of_the_seeds(option: str, val
     rows = json.loads(out)
     assert rows == json.loads(json.dumps(tables.outlet_rows(leaderboard(picked))))
     assert rows != json.loads(run("first", str(SEEDS), "--format", "json")[1])
+    code, out, err = run("first", str(SEEDS), "--format", "json", "--head-to-head", option, value)
+    assert code == 0, err
+    pairs = json.loads(out)
+    assert pairs == json.loads(json.dumps(tables.head_to_head_rows(head_to_head(picked))))
+    assert len(pairs) < len(head_to_head(coverage))
 
 
 def test_head_to_head_table(built: Path) -> None:
