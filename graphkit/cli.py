@@ -305,6 +305,9 @@ def first_command(
     if story_id is not None:
         story = find_story(coverage, story_id)
         if story is None:
+            starting = sum(1 for s in coverage if s.id.startswith(story_id))
+            if starting:
+                raise click.BadParameter(f"{starting} story ids start with {story_id!r}: give more")
             raise click.BadParameter(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
         cut = [link for link in strays if story.id in (link["story_a"], link["story_b"])]
         _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))

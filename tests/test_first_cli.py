@@ -132,7 +132,7 @@ def test_usage_errors_exit_2(built: Path, tmp_path: Path) -> None:
     code, _, err = run("first", "--data", str(built), "--story", "s-000000000000")
     assert code == 2 and "no story" in err
     code, _, err = run("first", str(SEEDS), "--story", "s-")  # a prefix of every story's id
-    assert code == 2 and "no story" in err
+    assert code == 2 and "10 story ids start with 's-': give more" in err
     code, _, err = run("first", "--data", str(built), "--since", "last week")
     assert code == 2 and "ISO date" in err
     code, _, err = run("first", "--data", str(tmp_path / "nothing"))
