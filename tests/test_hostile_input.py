@@ -7,11 +7,14 @@ from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
+import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import main
 from graphkit.outputs import read_graph_json
 from graphkit.outputs.folder import published_build
+
+pytestmark = pytest.mark.slow  # whole builds with every export
 
 SCRIPT = "<script>alert(1)</script>"
 TITLE = f'Evil "title" {SCRIPT} """ \'\'\' \\ }}]}} @prefix x: <y> .'

@@ -81,6 +81,7 @@ def first_outlets(build: graphkit.Build) -> tuple[str, ...]:
     return story.first_providers
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("edit", "reused"), [(change, -1), (add, 0), (remove, -1)])
 def test_a_rebuild_writes_what_a_clean_build_writes(tmp_path: Path, edit, reused: int) -> None:
     records = corpus(tmp_path)
@@ -100,6 +101,7 @@ def test_a_rebuild_writes_what_a_clean_build_writes(tmp_path: Path, edit, reused
     assert contents(tmp_path / "out") != before  # the edit shows
 
 
+@pytest.mark.slow
 def test_the_first_coverage_follows_a_changed_file(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     before = graphkit.build(records, tmp_path / "out", now=NOW)
@@ -111,6 +113,7 @@ def test_the_first_coverage_follows_a_changed_file(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.slow
 def test_a_damaged_cache_is_read_around(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
@@ -127,6 +130,7 @@ def test_a_damaged_cache_is_read_around(tmp_path: Path) -> None:
     assert again.read.problems == clean.read.problems
 
 
+@pytest.mark.slow
 def test_a_cache_from_other_reading_code_is_not_used(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
@@ -138,6 +142,7 @@ def test_a_cache_from_other_reading_code_is_not_used(tmp_path: Path) -> None:
     assert graphkit.build(records, tmp_path / "out", now=NOW).read.files_reused == 0
 
 
+@pytest.mark.slow
 def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     (records / SEED).touch()  # modified now: its time may not tell
@@ -146,6 +151,7 @@ def test_a_file_changed_just_before_the_build_is_read_again(tmp_path: Path) -> N
     assert again.read.files_read - again.read.files_reused == 1
 
 
+@pytest.mark.slow
 def test_a_file_replaced_with_the_same_size_and_time_is_read_again(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
@@ -161,6 +167,47 @@ def test_a_file_replaced_with_the_same_size_and_time_is_read_again(tmp_path: Pat
     assert "The Daily Dog" in again.corpus.providers["dailydot.com"].names
 
 
+def test_the_read_cache_gives_back_what_was_read_until_a_file_changes(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    first = ReadCache()
+    read = read_records([records], cache=first)
+    first.save(tmp_path / "cache.jsonl")
+    loaded = ReadCache.load(tmp_path / "cache.jsonl")
+    again = read_records([records], cache=loaded)
+    assert (again.records, again.problems) == (read.records, read.problems)
+    assert again.files_reused == again.files_read == read.files_read
+    change(records)  # same size, same inode: its modification time tells
+    edited = read_records([records], cache=ReadCache.load(tmp_path / "cache.jsonl"))
+    assert edited.files_reused == read.files_read - 1
+    assert edited.records != read.records
+
+
+def test_a_read_cache_from_elsewhere_or_damaged_is_empty(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    cache = ReadCache()
+    read_records([records], cache=cache)
+    path = tmp_path / "cache.jsonl"
+    cache.save(path)
+    header, *entries = path.read_text(encoding="utf-8").splitlines()
+    assert len(ReadCache.load(path).entries) == len(entries) > 30
+    foreign = json.dumps({**json.loads(header), "reader": "0" * 16})
+    for lines in ([foreign, *entries], [header, *entries[:5], "{not json", *entries[5:]], []):
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        assert ReadCache.load(path).entries == {}
+    assert ReadCache.load(tmp_path / "missing.jsonl").entries == {}
+
+
+def test_a_file_changed_within_two_seconds_of_saving_is_not_kept(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    (records / SEED).touch()
+    cache = ReadCache()
+    read = read_records([records], cache=cache)
+    cache.save(tmp_path / "cache.jsonl")
+    loaded = ReadCache.load(tmp_path / "cache.jsonl")
+    assert len(loaded.entries) == read.files_read - 1
+    assert not any(key.endswith(SEED) for key in loaded.entries)
+
+
 def test_encoding_keeps_every_field_of_every_record_and_problem(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     cache = ReadCache()
@@ -174,6 +221,7 @@ def test_encoding_keeps_every_field_of_every_record_and_problem(tmp_path: Path) 
     assert [p for _, problems in decoded for p in problems] == read.problems
 
 
+@pytest.mark.slow
 def test_a_rebuild_rewrites_only_the_files_that_change(tmp_path: Path) -> None:
     records, out = corpus(tmp_path), tmp_path / "out"
 

@@ -289,6 +289,7 @@ FIELDS = [
 ]
 
 
+@pytest.mark.slow  # a whole build per example
 @settings(max_examples=examples(100), deadline=None)
 @given(st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=8))
 def test_any_json_shape_builds_or_is_rejected_never_an_exception(fields: dict[str, object]) -> None:
