@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from graphkit import build
 from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records
+from graphkit.records.frontmatter import LoadError
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
 
@@ -251,6 +252,11 @@ def test_strict_mode_stops_at_the_first_problem() -> None:
         "bad_alias_bomb.yaml: rejected: YAML aliases are not allowed in records (possible alias"
         " bomb)"
     )
+
+
+def test_a_load_error_reads_as_its_reason() -> None:
+    error = LoadError("nested deeper than 64 levels", 3)
+    assert (str(error), error.reason, error.line) == ("nested deeper than 64 levels",) * 2 + (3,)
 
 
 def test_a_problem_reads_as_path_line_severity_and_reason() -> None:

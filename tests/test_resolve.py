@@ -307,3 +307,17 @@ def test_resolver_warnings_name_their_file_and_fit_one_line_of_200_characters(
     assert warning.path.endswith("b.txt") and warning.severity is Severity.WARNING
     assert warning.reason.startswith("second record of an article already read: https://a.com/")
     assert len(warning.reason) == 200 and warning.reason.endswith("…")
+
+
+def test_a_disagreement_shows_each_value_on_one_line_of_at_most_120_characters(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    own, seen = "Own " + "word " * 40, "Seen\nacross two lines"
+    write_record("a.txt", article("https://x.com/s", title=own))
+    write_record(
+        "b.txt", {**article("https://b.org/1"), "related": [article("https://x.com/s", title=seen)]}
+    )
+    [conflict] = corpus_of(tmp_path / "records").articles["https://x.com/s"].conflicts
+    assert len(conflict.kept) == 120 and conflict.kept.endswith("…")
+    assert conflict.kept.startswith("Own word word")
+    assert conflict.other == "Seen across two lines"

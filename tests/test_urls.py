@@ -106,3 +106,16 @@ def test_canonical_form_is_a_fixed_point(url: str) -> None:
     once = canonical_url(url)
     assert once is not None
     assert canonical_url(once) == once
+
+
+def test_an_amp_address_on_another_host_teaches_no_host_rule() -> None:
+    rules = AmpRules.from_pairs([("https://www.site.com/x", "https://mobile.site.com/x/amp")])
+    assert rules.hosts == {}
+    assert canonical_url("https://mobile.site.com/y", rules) == "https://mobile.site.com/y"
+
+
+def test_a_pair_with_an_unreadable_address_teaches_nothing() -> None:
+    rules = AmpRules.from_pairs(
+        [("https://site.com/x", "https://[bad/x/amp"), ("https://[bad/x", "https://amp.site.com/x")]
+    )
+    assert (rules.hosts, rules.leading, rules.trailing) == ({}, set(), set())

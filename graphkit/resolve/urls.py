@@ -45,7 +45,7 @@ class AmpRules:
         if web is None or amp is None:
             return
         web_host, amp_host = _bare_host(web.hostname), _bare_host(amp.hostname)
-        if amp_host != web_host and amp_host == f"amp.{web_host}":
+        if amp_host == f"amp.{web_host}":
             self.hosts[amp_host] = web_host
         web_parts, amp_parts = _segments(web.path), _segments(amp.path)
         if amp_parts == ["amp", *web_parts]:
