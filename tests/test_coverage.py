@@ -447,6 +447,16 @@ def test_a_lone_first_is_a_whole_first_and_not_a_tie() -> None:
     assert (rows["b.example"].tied_first, rows["c.example"].tied_first) == (0, 0)
 
 
+def test_an_outlet_without_a_name_is_shown_by_its_domain() -> None:
+    named = mention("https://a.example/x", "Dam opens", at(0), "a.example")
+    named["provider"]["name"] = "Alpha News"
+    [story] = coverage_of(
+        one_story(named, mention("https://b.example/x", "Dam opens", at(9), "b.example"))
+    )
+    names = {row.provider: row.name for row in leaderboard([story])}
+    assert names == {"a.example": "Alpha News", "b.example": "b.example"}
+
+
 def test_the_leaderboard_lag_is_the_median_and_the_mean_of_the_earliest_article() -> None:
     # m is 1, 2 and 10 minutes behind; in the last story it also has a later article.
     stories = timelines(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +17,7 @@ from pyoxigraph import Store
 import graphkit
 from graphkit.pipeline import READ_CACHE
 from graphkit.records import ReadCache, read_file, read_records
+from graphkit.records import cache as cache_module
 from graphkit.records.cache import decode_result, encode_result
 
 from .conftest import MIXED, SEED_RECORD, SEEDS
@@ -279,3 +281,59 @@ def test_a_cache_entry_with_any_value_of_the_wrong_type_is_refused() -> None:
                 decode_result(damaged)
             checked += 1
     assert checked > 100
+
+
+def test_a_loaded_cache_saved_again_keeps_the_entries_it_used(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    first = ReadCache()
+    read_records([records], cache=first)
+    first.save(tmp_path / "one" / "two" / "cache.jsonl")  # folders made as needed
+    loaded = ReadCache.load(tmp_path / "one" / "two" / "cache.jsonl")
+    read_records([records / SEED], cache=loaded)  # uses one entry
+    loaded.save(tmp_path / "again.jsonl")
+    again = ReadCache.load(tmp_path / "again.jsonl")
+    assert list(again.entries.values()) == [loaded.entries[key] for key in again.entries]
+    assert len(again.entries) == 1
+
+
+def test_a_cache_is_saved_by_a_rename_inside_its_own_folder(tmp_path: Path) -> None:
+    # A temporary file elsewhere (another file system) could not be renamed into place.
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on another file system than the test's folder")
+    records = corpus(tmp_path)
+    cache = ReadCache()
+    read_records([records], cache=cache)
+    with tempfile.TemporaryDirectory(dir=shm) as folder:
+        cache.save(Path(folder) / "cache.jsonl")
+        assert [p.name for p in Path(folder).iterdir()] == ["cache.jsonl"]
+        assert ReadCache.load(Path(folder) / "cache.jsonl").entries == {
+            key: (stamp, json.loads(json.dumps(encoded)))
+            for key, (stamp, encoded) in cache.kept.items()
+        }
+
+
+def test_a_save_that_fails_leaves_no_file_behind(tmp_path: Path) -> None:
+    cache = ReadCache()
+    cache.kept["x"] = ((1, 1, 1), {"not json": {1, 2}})  # a set: json cannot write it
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        cache.save(tmp_path / "cache.jsonl")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_reader_fingerprint_follows_every_python_file_of_the_reading_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    (tmp_path / "b.py").write_text("y = 2\n", encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("n", encoding="utf-8")
+    monkeypatch.setattr(cache_module.resources, "files", lambda _package: tmp_path)
+    first = cache_module._reader_fingerprint()
+    assert len(first) == 16 and int(first, 16) >= 0
+    (tmp_path / "notes.txt").write_text("changed", encoding="utf-8")
+    assert cache_module._reader_fingerprint() == first  # not code
+    (tmp_path / "b.py").write_text("y = 3\n", encoding="utf-8")
+    second = cache_module._reader_fingerprint()
+    assert second != first
+    (tmp_path / "b.py").rename(tmp_path / "c.py")  # the same code under another name
+    assert cache_module._reader_fingerprint() not in (first, second)

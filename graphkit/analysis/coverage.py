@@ -21,6 +21,7 @@ dailydot.com 16 h 52 min
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
@@ -202,10 +203,11 @@ def leaderboard(
     return sorted(rows, key=_rank)
 
 
-def _rank(row: OutletLead) -> tuple[float, float, bool, float, int, str]:
-    """Most times first, then highest share, then shortest median lag, most stories."""
-    lag = row.median_lag_seconds
-    return (-row.first, -row.share_first, lag is None, lag or 0.0, -row.stories, row.provider)
+def _rank(row: OutletLead) -> tuple[float, float, float, int, str]:
+    """Most times first, then highest share, then shortest median lag (none known: last),
+    most stories, name."""
+    lag = math.inf if row.median_lag_seconds is None else row.median_lag_seconds
+    return (-row.first, -row.share_first, lag, -row.stories, row.provider)
 
 
 def head_to_head(
@@ -305,7 +307,7 @@ class _Tally:
             stories=self.stories,
             first=self.first,
             tied_first=self.tied,
-            share_first=self.first / self.stories if self.stories else 0.0,
+            share_first=self.first / self.stories,  # a tally starts with its first story
             median_lag_seconds=statistics.median(lags) if lags else None,
             mean_lag_seconds=statistics.fmean(lags) if lags else None,
         )
@@ -325,8 +327,8 @@ def _earliest_by_outlet(story: StoryCoverage) -> Mapping[str, Entry]:
     """Each outlet's earliest article in the story (entries are in timeline order)."""
     earliest: dict[str, Entry] = {}
     for entry in story.entries:
-        if entry.provider and entry.provider not in earliest:
-            earliest[entry.provider] = entry
+        if entry.provider:
+            earliest.setdefault(entry.provider, entry)
     return earliest
 
 
