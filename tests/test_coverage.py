@@ -17,6 +17,8 @@ from graphkit import build
 from graphkit.analysis import (
     CoverageFilter,
     StoryCoverage,
+    add_stories,
+    coverage_graph,
     detect_stories,
     first_coverage,
     head_to_head,
@@ -583,3 +585,60 @@ def test_line_breaks_inside_a_headline_stay_inside_its_csv_cell(tmp_path: Path) 
     with (tmp_path / "out" / "first_coverage.csv").open(encoding="utf-8", newline="") as table:
         [row] = csv.DictReader(table)
     assert row["label"] == "Flood\rwarning issued"
+
+
+def test_stories_join_the_graph_as_nodes_with_in_story_and_first_by_edges() -> None:
+    items = [
+        mention("https://a.example/x", "Dam opens", at(0), "a.example"),
+        mention("https://b.example/x", "Dam opens", at(0), "b.example"),
+        mention("https://c.example/x", "Dam opens", at(30), "c.example"),
+        mention("https://d.example/x", "Dam opens", None, "d.example"),
+    ]
+    corpus = corpus_of(one_story(*items))
+    [story] = first_coverage(detect_stories(corpus), corpus)
+    graph = add_stories(coverage_graph(corpus), [story])
+    node = f"story:{story.id}"
+    assert (graph.nodes[node]["kind"], graph.nodes[node]["label"]) == ("story", "Dam opens")
+    into = {u: (k, d) for u, _, k, d in graph.in_edges(node, keys=True, data=True)}
+    assert into == {
+        "article:https://a.example/x": ("in_story", {"is_first": True, "lag_seconds": 0.0}),
+        "article:https://b.example/x": ("in_story", {"is_first": True, "lag_seconds": 0.0}),
+        "article:https://c.example/x": ("in_story", {"is_first": False, "lag_seconds": 1800.0}),
+        "article:https://d.example/x": ("in_story", {"is_first": False}),  # no usable time
+    }
+    out = {(v, k) for _, v, k in graph.out_edges(node, keys=True)}
+    assert out == {("provider:a.example", "first_by"), ("provider:b.example", "first_by")}
+
+
+def test_an_outlet_tied_first_twice_counts_both_ties() -> None:
+    stories = timelines(
+        [("a.example", 0), ("b.example", 0)],
+        [("a.example", 0), ("c.example", 0), ("b.example", 4)],
+        [("a.example", 0), ("b.example", 9)],
+    )
+    rows = {row.provider: row for row in leaderboard(stories)}
+    assert (rows["a.example"].tied_first, rows["a.example"].first) == (2, 0.5 + 0.5 + 1)
+    assert (rows["b.example"].tied_first, rows["c.example"].tied_first) == (1, 1)
+
+
+def test_a_story_left_out_of_the_count_does_not_end_it() -> None:
+    # The earliest story has one outlet (below --min-outlets 2); an untimed one comes last.
+    stories = timelines(
+        [("lone.example", 0)],
+        [("a.example", None), ("b.example", None)],
+        [("a.example", 0), ("b.example", 3)],
+    )
+    assert [row.provider for row in leaderboard(stories)] == ["a.example", "b.example"]
+    assert [(p.a, p.b, p.stories) for p in head_to_head(stories)] == [("a.example", "b.example", 1)]
+
+
+def test_head_to_head_pairs_come_most_shared_stories_first() -> None:
+    stories = timelines(
+        [("a.example", 0), ("z.example", 1)],
+        [("b.example", 0), ("c.example", 1)],
+        [("b.example", 0), ("c.example", 1)],
+    )
+    assert [(p.a, p.b) for p in head_to_head(stories)] == [
+        ("b.example", "c.example"),
+        ("a.example", "z.example"),
+    ]

@@ -19,7 +19,15 @@ from graphkit.analysis import (
     group_stories,
     linked_components,
 )
-from graphkit.analysis.stories import Story, StoryParams, plural_links, story_id, story_index
+from graphkit.analysis.similarity import cosine, normalised, summed
+from graphkit.analysis.stories import (
+    Story,
+    StoryParams,
+    _unlike_rest,
+    plural_links,
+    story_id,
+    story_index,
+)
 from graphkit.records import read_records
 from graphkit.resolve import Corpus, resolve
 from graphkit.synthetic import generate_corpus
@@ -353,3 +361,31 @@ def test_story_ids_do_not_depend_on_the_folder_or_the_run(tmp_path: Path) -> Non
     here = detect_stories(resolve(read_records([tmp_path]).records, now=NOW))
     there = detect_stories(resolve(read_records([SEED_RECORD]).records, now=NOW))
     assert [s.id for s in here] == [s.id for s in there] == ["s-be87dfd58115"]
+
+
+unit_vectors = st.lists(
+    st.dictionaries(st.sampled_from("abcdef"), st.floats(0.1, 5.0), max_size=4),
+    min_size=3,
+    max_size=6,
+)
+
+
+@settings(max_examples=examples(200), deadline=None)
+@given(unit_vectors)
+def test_an_articles_likeness_to_the_rest_of_its_group_is_their_cosine(
+    raw: list[dict[str, float]],
+) -> None:
+    # stories.py works it out from the group's sum without a copy; here, the long way.
+    vectors = [normalised(weights) for weights in raw]
+    total = summed(vectors)
+    norm = sum(w * w for w in total.values())
+    for i, vector in enumerate(vectors):
+        rest = normalised(summed(vectors[:i] + vectors[i + 1 :]))
+        found = _unlike_rest(vector, total, norm, floor=2.0)
+        if not vector:
+            assert found is None  # an article without words is like nothing, unlike nothing
+            continue
+        expected = cosine(vector, rest) if rest else 0.0
+        assert found == pytest.approx(expected, abs=1e-9)
+        assert _unlike_rest(vector, total, norm, floor=expected + 1e-6) == found
+        assert _unlike_rest(vector, total, norm, floor=expected - 1e-6) is None

@@ -351,7 +351,7 @@ def _unlike_rest(
     """
     if not vector:
         return None
-    dot = sum(w * total.get(term, 0.0) for term, w in vector.items())
+    dot = sum(w * total[term] for term, w in vector.items())  # the group holds its words
     rest = norm - 2 * dot + 1
     similarity = (dot - 1) / rest**0.5 if rest > 1e-9 else 0.0
     return similarity if similarity < floor else None
