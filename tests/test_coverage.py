@@ -27,9 +27,11 @@ from graphkit.analysis import (
 from graphkit.analysis.coverage import format_lag, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
+from graphkit.records import read_records
+from graphkit.resolve import Corpus, resolve
 
-from .conftest import SEED_RECORD
-from .corpora import START, corpus_of, mention, record, stamp
+from .conftest import SEED_RECORD, WriteRecord, article
+from .corpora import NOW, START, corpus_of, mention, record, stamp
 
 POST = "https://www.washingtonpost.com/technology/2021/02/17/facial-recognition-biden/"
 NATION = "https://www.nationthailand.com/edandtech/30402761"
@@ -642,3 +644,125 @@ def test_head_to_head_pairs_come_most_shared_stories_first() -> None:
         ("b.example", "c.example"),
         ("a.example", "z.example"),
     ]
+
+
+# ---------------------------------------------------------------- the coverage graph
+
+GRAPH_DOT = "https://dailydot.com/debug/biden-facial-recognition-pressure"
+GRAPH_POST = "https://washingtonpost.com/technology/2021/02/17/facial-recognition-biden"
+GRAPH_NATION = "https://nationthailand.com/edandtech/30402761"
+
+
+def seed_graph() -> tuple[Corpus, nx.MultiDiGraph]:
+    corpus = resolve(read_records([SEED_RECORD]).records, now=NOW)
+    return corpus, add_stories(
+        coverage_graph(corpus), first_coverage(detect_stories(corpus), corpus)
+    )
+
+
+def test_article_nodes_carry_every_resolved_field_and_leave_out_empty_ones() -> None:
+    corpus, graph = seed_graph()
+    dot, post = corpus.articles[GRAPH_DOT], corpus.articles[GRAPH_POST]
+    assert graph.nodes[f"article:{GRAPH_DOT}"] == {
+        "kind": "article",
+        "label": dot.title,
+        "title": dot.title,
+        "excerpt": dot.excerpt,
+        "url": "https://www.dailydot.com/debug/biden-facial-recognition-pressure/",
+        "canonical_url": GRAPH_DOT,
+        "aliases": dot.aliases,
+        "published_utc": "2021-02-18T16:13:00Z",
+        "time_status": "ok",
+        "provider": "dailydot.com",
+        "quality": 59.0,
+        "heat": 79.0,
+        "type": "article",
+        "images": [image.url for image in dot.images],
+        "sources": dot.sources,
+        "has_record": True,
+    }
+    assert len(dot.aliases) > 1 and len(dot.images) == 1 and (dot.title or "").startswith("Civil rights")
+    node = graph.nodes[f"article:{GRAPH_POST}"]
+    assert "heat" not in node and "conflicts" not in node  # none given: no key at all
+    assert (node["has_record"], node["published_utc"]) == (False, "2021-02-17T23:21:00Z")
+    assert node["label"] == post.title
+
+
+def test_an_article_without_a_title_or_time_is_labelled_by_its_url_and_conflicts_listed(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record("a.txt", {"webUrl": "https://x.com/1", "provider": {"domain": "x.com"}})
+    write_record("b.txt", article("https://y.com/2", title="Own"))
+    write_record(
+        "c.txt",
+        {**article("https://z.com/3"), "related": [article("https://y.com/2", title="Other")]},
+    )
+    corpus = resolve(read_records([tmp_path / "records"]).records, now=NOW)
+    graph = coverage_graph(corpus)
+    bare = graph.nodes["article:https://x.com/1"]
+    assert (bare["label"], "title" in bare, "published_utc" in bare) == (
+        "https://x.com/1",
+        False,
+        False,
+    )
+    assert bare["time_status"] == "missing"
+    source = corpus.articles["https://y.com/2"].conflicts[0].source
+    assert graph.nodes["article:https://y.com/2"]["conflicts"] == [
+        f"title: kept 'Own', also 'Other' in {source}"
+    ]
+
+
+def test_outlet_topic_and_category_nodes_and_every_edge() -> None:
+    corpus, graph = seed_graph()
+    assert graph.nodes["provider:dailydot.com"] == {
+        "kind": "provider",
+        "label": "The Daily Dot",
+        "domain": "dailydot.com",
+        "names": ["The Daily Dot"],
+        "url": "https://dailydot.com/",
+    }
+    assert graph.nodes["topic:computer vision"] == {
+        "kind": "topic",
+        "label": "Computer Vision",
+        "variants": ["Computer Vision"],
+    }
+    assert graph.nodes["category:news"] == {
+        "kind": "category",
+        "label": "news",
+        "variants": ["news"],
+    }
+    edges = {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)}
+    dot = f"article:{GRAPH_DOT}"
+    source = corpus.articles[GRAPH_DOT].sources  # the seed record's file, which lists both
+    assert edges[(dot, f"article:{GRAPH_POST}", "related")] == {"sources": source}
+    assert edges[(dot, f"article:{GRAPH_NATION}", "related")] == {"sources": source}
+    assert edges[(dot, "provider:dailydot.com", "published_by")] == {}
+    assert {v for u, v, k in edges if u == dot and k == "about"} == {
+        "topic:ai",
+        "topic:computer vision",
+        "topic:natural language processing",
+    }
+    assert {v for u, v, k in edges if u == dot and k == "in_category"} == {"category:news"}
+    assert (
+        len(edges) == graph.number_of_edges() == 13
+    )  # and one in_story edge per article, first_by
+
+
+def test_story_nodes_carry_the_first_coverage() -> None:
+    _, graph = seed_graph()
+    assert graph.nodes["story:s-be87dfd58115"] == {
+        "kind": "story",
+        "label": graph.nodes[f"article:{GRAPH_POST}"]["title"],
+        "story_id": "s-be87dfd58115",
+        "first_published_utc": "2021-02-17T23:21:00Z",
+        "last_published_utc": "2021-02-18T16:13:00Z",
+        "first_providers": ["washingtonpost.com"],
+        "first_articles": [
+            "https://www.washingtonpost.com/technology/2021/02/17/facial-recognition-biden/"
+        ],
+        "providers": ["washingtonpost.com", "nationthailand.com", "dailydot.com"],
+        "topics": ["ai", "computer vision", "natural language processing"],
+        "categories": ["news"],
+        "articles": 3,
+        "outlets": 3,
+    }
