@@ -681,7 +681,8 @@ def test_article_nodes_carry_every_resolved_field_and_leave_out_empty_ones() -> 
         "sources": dot.sources,
         "has_record": True,
     }
-    assert len(dot.aliases) > 1 and len(dot.images) == 1 and (dot.title or "").startswith("Civil rights")
+    assert len(dot.aliases) > 1 and len(dot.images) == 1
+    assert (dot.title or "").startswith("Civil rights")
     node = graph.nodes[f"article:{GRAPH_POST}"]
     assert "heat" not in node and "conflicts" not in node  # none given: no key at all
     assert (node["has_record"], node["published_utc"]) == (False, "2021-02-17T23:21:00Z")
