@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from graphkit.analysis import (
 )
 from graphkit.analysis.similarity import cosine, normalised, summed
 from graphkit.analysis.stories import (
+    CutLink,
     Story,
     StoryParams,
     _unlike_rest,
@@ -165,6 +167,84 @@ def test_an_unlike_article_that_matches_no_other_story_stays_where_its_links_put
     grouping = group_stories(corpus_of(quake + chess))
     assert sorted(len(s.articles) for s in grouping.stories) == [6, 7]
     assert grouping.cut == []
+
+
+def test_each_cut_link_names_both_stories_and_its_evidence() -> None:
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 5)
+    vote = dense_story("vote", "Parliament passes budget vote", START + timedelta(hours=3), 5)
+    quake[0]["related"].append(without_related(vote[3]))
+    [bridge] = group_stories(corpus_of(quake + vote)).cut
+    quake_id, vote_id = (
+        story_id("https://news.example/quake/0"),
+        story_id("https://news.example/vote/0"),
+    )
+    assert bridge == CutLink(
+        "https://news.example/quake/0",
+        "https://news.example/vote/3",
+        quake_id,
+        vote_id,
+        "bridge",
+        # five articles each relating to the other four: 10 links inside each story
+        "1 link between the two stories against 10 and 10 inside them; headline similarity 0.00",
+    )
+
+
+def test_a_linked_pair_unlike_its_big_story_leaves_it_together() -> None:
+    # Three of ten quake records list a museum story's two articles, which relate to each
+    # other: a small story that a big one's stray entries point into.
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 10)
+    museum = dense_story(
+        "museum",
+        "Museum reopens after long renovation",
+        START + timedelta(hours=2),
+        2,
+        "art.example",
+    )
+    for item in quake[:3]:
+        item["related"] += [without_related(m) for m in museum]
+    grouping = group_stories(corpus_of(quake + museum))
+    assert sorted(len(s.articles) for s in grouping.stories) == [2, 10]
+    museum_id = story_id("https://art.example/museum/0")
+    assert {
+        (c.reason, c.story_b if c.story_a != museum_id else c.story_a) for c in grouping.cut
+    } == {("unlike", museum_id)}
+    assert len(grouping.cut) == 6  # three records, two entries each
+    assert grouping.cut[0].detail == (
+        "https://art.example/museum/0 belongs to a group of articles alike among themselves "
+        "and unlike the story it was linked into (headline similarity 0.00 between the two stories)"
+    )
+    # Fewer than five times the pair (a piece is at most a quarter of its group): it stays.
+    small = dense_story("quake", "Earthquake strikes coastal city", START, 5)
+    for item in small[:3]:
+        item["related"] += [without_related(m) for m in museum]
+    assert [len(s.articles) for s in detect_stories(corpus_of(small + museum))] == [7]
+
+
+def test_a_moved_article_says_how_unlike_and_how_like_it_was() -> None:
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 6)
+    chess = dense_story("chess", "Carlsen retains world chess title in Oslo", START, 5)
+    stray = mention(
+        "https://other.example/chess-final",
+        "Carlsen retains chess title after final",
+        stamp(START + timedelta(hours=6)),
+        "other.example",
+    )
+    for item in quake[:3]:
+        item["related"].append(stray)
+    cut = group_stories(corpus_of(quake + chess)).cut
+    assert [(c.a, c.reason) for c in cut] == [
+        (f"https://news.example/quake/{n}", "moved") for n in range(3)
+    ]
+    chess_id = story_id("https://news.example/chess/0")
+    assert {(c.story_a, c.story_b) for c in cut} == {
+        (story_id("https://news.example/quake/0"), chess_id)
+    }
+    found = re.fullmatch(
+        r"https://other\.example/chess-final is unlike the articles it is linked with \(headline "
+        rf"similarity 0\.00\) and matches story {chess_id} \((\d\.\d\d)\)",
+        cut[0].detail,
+    )
+    assert found and 0.4 <= float(found[1]) <= 1  # past the 0.3 bar and the 0.1 margin
 
 
 def market_days(count: int) -> list[dict[str, Any]]:
