@@ -27,7 +27,7 @@ from graphkit.analysis import (
 from graphkit.analysis.coverage import format_lag, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
-from graphkit.records import read_records
+from graphkit.records import is_plausible, iso_utc, read_records
 from graphkit.resolve import Corpus, resolve
 
 from .conftest import SEED_RECORD, WriteRecord, article
@@ -277,6 +277,20 @@ def test_parse_when_gives_utc_whatever_the_machines_zone(monkeypatch: pytest.Mon
         bound = parse_when("2021-02-18T00:21+01:00")
         assert bound.isoformat() == "2021-02-17T23:21:00+00:00"
         assert parse_when("2021-02-17T23:21").isoformat() == "2021-02-17T23:21:00+00:00"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+
+def test_times_are_written_in_utc_whatever_the_machines_zone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    try:
+        assert iso_utc(datetime(2021, 2, 17, 23, 21, tzinfo=UTC)) == "2021-02-17T23:21:00Z"
+        assert is_plausible(datetime.now(UTC) + timedelta(hours=23))  # `now` is the clock's
+        assert not is_plausible(datetime.now(UTC) + timedelta(hours=25))
     finally:
         monkeypatch.undo()
         time.tzset()

@@ -439,6 +439,9 @@ def test_nesting_is_allowed_to_64_levels_and_refused_at_65(
     assert len(records) == 1 and problems == []
     records, (problem,) = read_file(write_record(f"deep{suffix}", nested(65)))
     assert records == [] and problem.reason == "nested deeper than 64 levels"
+    if suffix == ".jsonl":  # a line of JSON Lines is named by its number
+        records, (problem,) = read_file(write_record("two.jsonl", nested(2) + nested(65)))
+        assert (len(records), problem.line) == (1, 2)
 
 
 def test_a_file_is_read_up_to_64_mib_and_refused_beyond(write_record: WriteRecord) -> None:
@@ -462,3 +465,19 @@ def test_text_is_kept_up_to_10000_characters_and_cut_beyond(write_record: WriteR
     assert problems == []
     assert record.article.title == "t" * 10_000
     assert record.article.excerpt == "e" * 10_000 and record.topics == ("x" * 10_000,)
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        [{"outlet_a": "a.com", "ties": 1}, {"outlet_a": "b.com", "ties": 0}],
+        ["webUrl", "https://e.com/a"],
+        [[1], [2]],
+    ],
+)
+def test_a_json_list_none_of_whose_items_is_a_record_is_one_problem(
+    write_record: WriteRecord, items: list[object]
+) -> None:
+    records, (problem,) = read_file(write_record("other.json", json.dumps(items)))
+    assert records == []
+    assert problem.reason.startswith("not records: none of its 2 items has a URL field")

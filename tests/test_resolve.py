@@ -76,6 +76,8 @@ def test_an_article_with_its_own_record_and_related_mentions_is_one_node(
         ("published", "2023-05-01T10:00:00Z", "2023-05-01T09:00:00Z"),
     }
     assert corpus.providers["outlet.com"].names == ["The Outlet", "Outlet"]
+    # the AMP form this site's own record showed leads back to the article
+    assert corpus.article_for("https://outlet.com/2023/05/01/story/amp") is story
 
 
 def test_disagreements_are_reported(write_record: WriteRecord, tmp_path: Path) -> None:
@@ -249,8 +251,10 @@ def test_an_own_record_wins_over_related_mentions_before_and_after_it(
     seen["provider"] = {"name": "Y", "domain": "y.com"}
     write_record("m_mention.txt", {**article("https://other.org/o"), "related": [seen]})
     write_record(own_file, own)
-    target = corpus_of(tmp_path / "records").articles["https://x.com/story"]
+    corpus = corpus_of(tmp_path / "records")
+    target = corpus.articles["https://x.com/story"]
     assert (target.title, target.provider) == ("Own", "x.com")
+    assert corpus.problems == []  # a mention of an article with a record is no second record
     assert target.published == datetime(2023, 5, 1, 10, tzinfo=UTC)
 
 
@@ -273,6 +277,7 @@ def test_every_kind_of_disagreement_is_kept_and_reported(
         ("provider", "x.com", "elsewhere.com"),
     }  # and an agreeing mention adds none
     assert report["summary"]["conflicts"] == 3
+    assert {Path(c["source"]).name for c in report["conflicts"]} == {"b.txt"}
 
 
 @pytest.mark.parametrize(
@@ -321,3 +326,42 @@ def test_a_disagreement_shows_each_value_on_one_line_of_at_most_120_characters(
     assert len(conflict.kept) == 120 and conflict.kept.endswith("…")
     assert conflict.kept.startswith("Own word word")
     assert conflict.other == "Seen across two lines"
+
+
+def test_a_url_host_maps_to_a_declared_outlet_but_never_to_a_bare_suffix(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    # One record declares the junk domain "uk", another "bbc.co.uk"; an entry without a
+    # domain on a third host keeps its host.
+    write_record("a.txt", {**article("https://x.uk/1"), "provider": {"domain": "uk"}})
+    write_record(
+        "b.txt", {**article("https://www.bbc.co.uk/2"), "provider": {"domain": "bbc.co.uk"}}
+    )
+    write_record("c.txt", article("https://news.itv.co.uk/3"))
+    write_record("d.txt", article("https://sport.bbc.co.uk/4"))
+    corpus = corpus_of(tmp_path / "records")
+    assert corpus.articles["https://news.itv.co.uk/3"].provider == "news.itv.co.uk"
+    assert corpus.articles["https://sport.bbc.co.uk/4"].provider == "bbc.co.uk"
+    assert corpus.records == 4
+
+
+def test_an_address_with_an_unusable_port_is_its_own_key(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    write_record("p.txt", article("https://e.com:99999/x"))
+    (only,) = corpus_of(tmp_path / "records").articles.values()
+    assert only.id == only.url == "https://e.com:99999/x"
+
+
+def test_a_record_listing_itself_is_a_warning_not_a_link(
+    write_record: WriteRecord, tmp_path: Path
+) -> None:
+    own = article("https://a.com/1")
+    write_record("self.txt", {**own, "related": [own, article("https://b.com/2")]})
+    corpus = corpus_of(tmp_path / "records")
+    [warning] = corpus.problems
+    assert warning.path.endswith("self.txt") and warning.severity is Severity.WARNING
+    assert warning.reason == "related entry is the record's own article https://a.com/1"
+    assert [(link.source, link.target) for link in corpus.related] == [
+        ("https://a.com/1", "https://b.com/2")
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import re
 from datetime import UTC, datetime, timedelta
@@ -20,7 +21,7 @@ from graphkit.analysis import (
     group_stories,
     linked_components,
 )
-from graphkit.analysis.similarity import cosine, normalised, summed
+from graphkit.analysis.similarity import cosine, normalised, summed, terms, tfidf_vectors
 from graphkit.analysis.stories import (
     CutLink,
     Story,
@@ -469,3 +470,55 @@ def test_an_articles_likeness_to_the_rest_of_its_group_is_their_cosine(
         assert found == pytest.approx(expected, abs=1e-9)
         assert _unlike_rest(vector, total, norm, floor=expected + 1e-6) == found
         assert _unlike_rest(vector, total, norm, floor=expected - 1e-6) is None
+
+
+def test_words_of_no_text_are_none() -> None:
+    assert terms(None) == [] and terms("") == [] and terms("a I") == []
+
+
+def test_word_weights_are_log_counts_times_idf_of_words_in_two_texts_or_more() -> None:
+    texts = {
+        "a": "kestrel kestrel harbour",  # kestrel twice in one text
+        "b": "kestrel lighthouse",
+        "c": "harbour lighthouse beacon",  # beacon in one text only: left out
+        "d": "quarry",
+    }
+    vectors = tfidf_vectors(texts)
+    idf = math.log(4 / 2)  # kestrel, harbour and lighthouse are each in two of four texts
+    raw = {"kestrel": (1 + math.log(2)) * idf, "harbour": idf}
+    norm = math.hypot(*raw.values())
+    assert vectors["a"] == pytest.approx({term: w / norm for term, w in raw.items()})
+    assert vectors["b"] == pytest.approx({"kestrel": 2**-0.5, "lighthouse": 2**-0.5})
+    assert set(vectors["c"]) == {"harbour", "lighthouse"}
+    assert vectors["d"] == {}
+
+
+def test_a_storys_topics_and_categories_come_most_used_first_then_by_name() -> None:
+    a = mention("https://a.example/x", "Dam opens", stamp(START), "a.example")
+    b = mention("https://b.example/x", "Dam opens", stamp(START), "b.example")
+    records = [
+        record(a, [b], topics=["Zoning", "Water"], categories=["local"]),
+        record(b, [a], topics=["Water", "Energy"], categories=["news", "local"]),
+    ]
+    [story] = detect_stories(corpus_of(records))
+    assert story.topics == ("water", "energy", "zoning")
+    assert story.categories == ("local", "news")
+
+
+def test_stories_come_earliest_first_whatever_their_ids() -> None:
+    records = [
+        record(
+            mention(
+                f"https://o{n}.example/s",
+                f"Story{n} kestrel{n}",
+                stamp(START + timedelta(days=d)),
+                "o.example",
+            ),
+            [],
+        )
+        for n, d in enumerate([5, 1, 9, 3, 7, 0])
+    ]
+    stories = detect_stories(corpus_of(records))
+    starts = [s.start for s in stories]
+    assert starts == sorted(starts) and len(starts) == 6
+    assert [s.id for s in stories] != sorted(s.id for s in stories)  # ids alone would not do

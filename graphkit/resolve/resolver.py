@@ -37,10 +37,12 @@ class _Resolver:
         self.links: dict[tuple[str, str], list[str]] = {}
 
     def run(self) -> Corpus:
-        for record in self.records:
-            for mention in (record.article, *record.related):
-                if mention.provider_domain:
-                    self.declared_domains.add(domain_key(mention.provider_domain) or "")
+        self.declared_domains = {
+            key
+            for record in self.records
+            for mention in (record.article, *record.related)
+            if mention.provider_domain and (key := domain_key(mention.provider_domain))
+        }
         # Own records first, so that they win over related-list mentions in any file order.
         own = [self._merge(r.article, r) for r in self.records]
         for record, article in zip(self.records, own, strict=True):
