@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
@@ -14,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records
+from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records, reader
 from graphkit.records.frontmatter import LoadError
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
@@ -275,8 +277,9 @@ def test_a_problem_reads_as_path_line_severity_and_reason() -> None:
 
 
 def test_missing_path_is_a_problem_not_a_crash(tmp_path: Path) -> None:
-    result = read_records([tmp_path / "nope"])
-    assert result.records == [] and "no such file" in result.problems[0].reason
+    result = read_records([tmp_path / "nope", SEED_RECORD])
+    assert len(result.records) == 1
+    assert result.problems == [Problem(str(tmp_path / "nope"), "no such file or folder")]
 
 
 json_values = st.recursive(
@@ -481,3 +484,46 @@ def test_a_json_list_none_of_whose_items_is_a_record_is_one_problem(
     records, (problem,) = read_file(write_record("other.json", json.dumps(items)))
     assert records == []
     assert problem.reason.startswith("not records: none of its 2 items has a URL field")
+
+
+def test_an_output_folder_among_the_sources_is_skipped_and_named(tmp_path: Path) -> None:
+    shutil.copy(SEED_RECORD, tmp_path / "a.txt")
+    for name in ("old-build", "z-build"):  # two, so that the walk goes on after the first
+        (tmp_path / name / ".graphkit" / "builds").mkdir(parents=True)
+        shutil.copy(SEED_RECORD, tmp_path / name / "copy.txt")
+    shutil.copy(SEED_RECORD, tmp_path / "zz.txt")
+    shutil.copy(SEED_RECORD, tmp_path / ".hidden.txt")  # hidden files are not read either
+    result = read_records([tmp_path])
+    assert sorted(result.skipped_folders) == [str(tmp_path / n) for n in ("old-build", "z-build")]
+    assert result.files_read == 2
+
+
+def test_malformed_json_is_named_by_its_line_and_column(write_record: WriteRecord) -> None:
+    records, (problem,) = read_file(
+        write_record("bad.json", '[\n  {"webUrl": "https://e.com"},\n  oops\n]')
+    )
+    assert records == [] and (problem.line, problem.reason) == (
+        3,
+        "malformed JSON: Expecting value (column 3)",
+    )
+
+
+def test_records_of_json_lines_carry_their_line(write_record: WriteRecord) -> None:
+    lines = [json.dumps(article(f"https://e.com/{n}")) for n in range(3)]
+    records, _ = read_file(write_record("r.jsonl", "\n".join(["", *lines]) + "\n"))
+    assert [record.line for record in records] == [2, 3, 4]
+
+
+def test_graphkits_own_pool_is_used_only_when_it_pays() -> None:
+    with ThreadPoolExecutor(1) as given:
+        assert isinstance(reader._own_pool(given, 4, 10_000), contextlib.nullcontext)
+    assert isinstance(reader._own_pool(None, 1, 10_000), contextlib.nullcontext)
+    assert isinstance(reader._own_pool(None, 4, reader.PARALLEL_FROM - 1), contextlib.nullcontext)
+    pool = reader._own_pool(None, 4, reader.PARALLEL_FROM)
+    assert isinstance(pool, ProcessPoolExecutor)
+    assert pool._max_workers == min(4, reader.PARALLEL_FROM // reader.READ_CHUNK + 1)
+    pool.shutdown()
+    every_core = reader._own_pool(None, 0, 100_000)  # 0: one per core
+    assert isinstance(every_core, ProcessPoolExecutor)
+    assert every_core._max_workers == (os.cpu_count() or 1)
+    every_core.shutdown()

@@ -119,3 +119,23 @@ def test_a_pair_with_an_unreadable_address_teaches_nothing() -> None:
         [("https://site.com/x", "https://[bad/x/amp"), ("https://[bad/x", "https://amp.site.com/x")]
     )
     assert (rules.hosts, rules.leading, rules.trailing) == ({}, set(), set())
+
+
+@pytest.mark.parametrize(
+    ("url", "canonical"),
+    [
+        # a tracking parameter before an identifying one drops only itself
+        ("https://e.com/a?utm_source=x&id=5", "https://e.com/a?id=5"),
+        ("https://e.com/a?amp=true&p=2", "https://e.com/a?p=2"),
+        ("https://e.com/a?output=amp&id=3", "https://e.com/a?id=3"),
+        # only the AMP switches go: other parameters with the same names or values stay
+        ("https://e.com/a?page=1", "https://e.com/a?page=1"),
+        ("https://e.com/a?output=html", "https://e.com/a?output=html"),
+        ("https://e.com/a?x=amp", "https://e.com/a?x=amp"),
+        ("https://e.com/a?q=&id=1", "https://e.com/a?id=1&q="),  # a blank value stays
+        ("https://www.example.com./a", "https://example.com/a"),  # the root's dot
+        ("https://x-com.cdn.ampproject.org/", "https://x-com.cdn.ampproject.org/"),
+    ],
+)
+def test_query_parameters_and_hosts_at_the_edges_of_the_rules(url: str, canonical: str) -> None:
+    assert canonical_url(url) == canonical
