@@ -7,6 +7,7 @@ are left out of the score; every other survivor, and every mutant no test reache
 against it.
 
     python scripts/mutation_score.py [package-or-module]
+    python scripts/mutation_score.py --names    # only the names of the mutants not caught
 """
 
 from __future__ import annotations
@@ -66,6 +67,12 @@ def package_of(name: str) -> str:
 
 
 def main(only: str = "") -> int:
+    if only == "--names":
+        same = equivalents()
+        for name, result in results("graphkit.").items():
+            if result in ("survived", "no tests") and name not in same:
+                print(name)
+        return 0
     found = results("graphkit." + only)
     if not found:
         print("no results: run scripts/mutate first", file=sys.stderr)
