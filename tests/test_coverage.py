@@ -27,7 +27,7 @@ from graphkit.analysis import (
 from graphkit.analysis.coverage import format_lag, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
-from graphkit.records import is_plausible, iso_utc, read_records
+from graphkit.records import is_plausible, iso_utc, parse_time, read_records
 from graphkit.resolve import Corpus, resolve
 
 from .conftest import SEED_RECORD, WriteRecord, article
@@ -289,6 +289,9 @@ def test_times_are_written_in_utc_whatever_the_machines_zone(
     time.tzset()
     try:
         assert iso_utc(datetime(2021, 2, 17, 23, 21, tzinfo=UTC)) == "2021-02-17T23:21:00Z"
+        assert (
+            parse_time("2021-02-18T17:13:00+01:00").value.isoformat() == "2021-02-18T16:13:00+00:00"
+        )
         assert is_plausible(datetime.now(UTC) + timedelta(hours=23))  # `now` is the clock's
         assert not is_plausible(datetime.now(UTC) + timedelta(hours=25))
     finally:

@@ -179,6 +179,12 @@ def test_a_bad_related_entry_is_dropped_not_the_record() -> None:
         ({"publishedDateTime": "yesterday"}, "publishedDateTime: not an ISO 8601"),
         ({"publishedDateTime": "9999-12-31T23:59:59-14:00"}, "publishedDateTime: out of range"),
         ({"publishedDateTime": "2021-02-18T25:00:00Z"}, "publishedDateTime: not an ISO 8601"),
+        ({"publishedDateTime": " "}, "publishedDateTime: empty date-time"),
+        ({"publishedDateTime": 20210218}, "publishedDateTime: expected a date-time, got int"),
+        (
+            {"publishedDateTime": "x" * 50},
+            f"publishedDateTime: not an ISO 8601 date-time: {'x' * 40!r}",
+        ),
         ({"quality": "high"}, "quality: expected a number, got text 'high'"),
         ({"quality": [1]}, "quality: expected a number, got a list [1]"),
         ({"images": {"url": "x"}}, "images: expected a list, got a mapping {'url': 'x'}"),

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from graphkit import build
-from graphkit.records import Severity, read_records
+from graphkit.records import Severity, iso_utc, read_records
 from graphkit.resolve import TimeStatus, resolve
 
 from .conftest import SEED_RECORD, WriteRecord, article
@@ -175,6 +175,7 @@ def test_topics_and_categories_ignore_case_and_spacing(
         ('"2021-02-18T16:13:00"', datetime(2021, 2, 18, 16, 13, tzinfo=UTC), TimeStatus.NO_ZONE),
         ('"1970-01-01T00:00:00Z"', datetime(1970, 1, 1, tzinfo=UTC), TimeStatus.IMPLAUSIBLE),
         ('"2031-01-01T00:00:00Z"', datetime(2031, 1, 1, tzinfo=UTC), TimeStatus.IMPLAUSIBLE),
+        ("2021-02-18", datetime(2021, 2, 18, tzinfo=UTC), TimeStatus.NO_ZONE),  # a YAML date
     ],
 )
 def test_publish_times_become_utc(
@@ -298,8 +299,10 @@ def test_the_plausible_time_window_runs_from_1990_to_a_day_after_the_build(
     corpus = corpus_of(tmp_path / "records")  # built at NOW, 2026-01-01T00:00:00Z
     (only,) = corpus.articles.values()
     assert only.time_status is status
-    warned = [p for p in corpus.problems if p.reason.startswith("implausible publish time")]
-    assert len(warned) == (status is TimeStatus.IMPLAUSIBLE)
+    warned = [p.reason for p in corpus.problems]
+    when = iso_utc(only.published) if only.published else ""
+    reason = f"implausible publish time {when} for {only.url} (kept, ignored by analyses)"
+    assert warned == ([reason] if status is TimeStatus.IMPLAUSIBLE else [])
 
 
 def test_resolver_warnings_name_their_file_and_fit_one_line_of_200_characters(

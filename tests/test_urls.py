@@ -139,3 +139,8 @@ def test_a_pair_with_an_unreadable_address_teaches_nothing() -> None:
 )
 def test_query_parameters_and_hosts_at_the_edges_of_the_rules(url: str, canonical: str) -> None:
     assert canonical_url(url) == canonical
+
+
+def test_an_unreadable_address_has_no_host() -> None:
+    assert host_of("https://[bad/x") is None
+    assert canonical_url("https://[bad/x") is None
