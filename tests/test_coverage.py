@@ -24,7 +24,7 @@ from graphkit.analysis import (
     head_to_head,
     leaderboard,
 )
-from graphkit.analysis.coverage import format_lag, parse_when
+from graphkit.analysis.coverage import find_story, format_lag, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
 from graphkit.records import is_plausible, iso_utc, parse_time, read_records
@@ -299,6 +299,18 @@ def test_times_are_written_in_utc_whatever_the_machines_zone(
         time.tzset()
 
 
+def test_a_story_is_found_by_its_id_or_a_prefix_of_only_its_id() -> None:
+    stories = timelines([("a.example", 0), ("b.example", 1)], [("a.example", 0), ("c.example", 1)])
+    one, two = stories
+    assert find_story(stories, one.id) is one and find_story(stories, two.id) is two
+    common = 2 + next(
+        i for i, (x, y) in enumerate(zip(one.id[2:], two.id[2:], strict=True)) if x != y
+    )
+    assert find_story(stories, one.id[: common + 1]) is one  # unique from here on
+    assert find_story(stories, one.id[:common]) is None  # a prefix of both ids
+    assert find_story(stories, "s-") is None and find_story(stories, "s-000000000000") is None
+
+
 def test_parse_when_refuses_other_text() -> None:
     with pytest.raises(ValueError, match="Invalid isoformat"):
         parse_when("yesterday")
@@ -311,6 +323,7 @@ def rows_of(path: Path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
 
 
+@pytest.mark.slow  # a whole build
 def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
     build(SEED_RECORD, tmp_path)
     stories = rows_of(tmp_path / "stories.csv")
@@ -344,6 +357,7 @@ def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "outlets.json").read_text(encoding="utf-8"))[0]["stories"] == 1
 
 
+@pytest.mark.slow  # a whole build
 def test_ties_are_json_arrays_in_csv_and_lists_in_json(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
@@ -358,6 +372,7 @@ def test_ties_are_json_arrays_in_csv_and_lists_in_json(tmp_path: Path) -> None:
     assert row["first_provider_domains"] == ["a.example", "b.example"]
 
 
+@pytest.mark.slow  # a whole build
 def test_list_cells_split_back_even_when_urls_hold_separators_and_quotes(
     tmp_path: Path,
 ) -> None:
@@ -377,6 +392,7 @@ def test_list_cells_split_back_even_when_urls_hold_separators_and_quotes(
     assert json.loads(first["first_article_urls"]) == row["first_article_urls"]
 
 
+@pytest.mark.slow  # a whole build
 def test_an_empty_list_cell_is_an_empty_json_array(tmp_path: Path) -> None:
     folder = tmp_path / "records"
     folder.mkdir()
@@ -391,11 +407,13 @@ def test_an_empty_list_cell_is_an_empty_json_array(tmp_path: Path) -> None:
     assert (json.loads(row["a"]), json.loads(row["b"])) == ([], [""])
 
 
+@pytest.mark.slow  # a whole build
 def test_written_tables_read_back_into_the_same_timelines(tmp_path: Path) -> None:
     result = build(SEED_RECORD, tmp_path)
     assert read_coverage(tmp_path) == result.coverage
 
 
+@pytest.mark.slow  # a whole build
 def test_story_nodes_join_the_graph_files(tmp_path: Path) -> None:
     build(SEED_RECORD, tmp_path, formats=("graphml", "gexf"))
     story = "story:s-be87dfd58115"
@@ -587,6 +605,7 @@ def test_numbers_and_booleans_are_never_quoted() -> None:
     assert row == {"lag": "-5.5", "n": "-3", "ok": "false"}
 
 
+@pytest.mark.slow  # a whole build
 def test_line_breaks_inside_a_headline_stay_inside_its_csv_cell(tmp_path: Path) -> None:
     # Records keep \r and \n inside text; a bare \r left unquoted would end the row early.
     headlines = ["Storm\rhits coast", "Storm\nhits coast", "Storm\r\nhits coast"]

@@ -37,6 +37,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_story_timeline_shows_who_was_first_and_how_far_behind_the_others_were(
     built: Path,
 ) -> None:
@@ -52,6 +53,7 @@ def test_story_timeline_shows_who_was_first_and_how_far_behind_the_others_were(
     assert len(timeline) == 3
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_leaderboard_from_sources_equals_the_one_from_a_built_folder(built: Path) -> None:
     code, from_sources, _ = run("first", str(SEED_RECORD), "--format", "json")
     assert code == 0
@@ -66,6 +68,7 @@ def test_leaderboard_from_sources_equals_the_one_from_a_built_folder(built: Path
     assert rows[1]["median_lag_seconds"] == 5640
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_story_as_csv_and_json(built: Path) -> None:
     _, text, _ = run("first", "--data", str(built), "--story", STORY, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -78,6 +81,7 @@ def test_story_as_csv_and_json(built: Path) -> None:
     assert json.loads(text)[0]["published_utc"] == "2021-02-17T23:21:00Z"
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_filters_narrow_the_leaderboard(built: Path) -> None:
     def outlets(*options: str) -> list[str]:
         code, out, err = run("first", "--data", str(built), "--format", "json", *options)
@@ -121,6 +125,7 @@ def test_topic_and_category_pick_their_stories_out_of_the_seeds(option: str, val
     assert len(pairs) < len(head_to_head(coverage))
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_head_to_head_table(built: Path) -> None:
     code, out, _ = run("first", "--data", str(built), "--head-to-head", "--format", "json")
     assert code == 0
@@ -128,6 +133,7 @@ def test_head_to_head_table(built: Path) -> None:
     assert pairs[("dailydot.com", "washingtonpost.com")]["b_earlier"] == 1
 
 
+@pytest.mark.slow  # a whole build (the module's `built` folder)
 def test_usage_errors_exit_2(built: Path, tmp_path: Path) -> None:
     code, _, err = run("first", "--data", str(built), "--story", "s-000000000000")
     assert code == 2 and "no story" in err
