@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from graphkit import build
 from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records, reader
 from graphkit.records.frontmatter import LoadError
+from graphkit.records.model import Image, Mention, Record
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
 
@@ -533,3 +534,80 @@ def test_graphkits_own_pool_is_used_only_when_it_pays() -> None:
     assert isinstance(every_core, ProcessPoolExecutor)
     assert every_core._max_workers == (os.cpu_count() or 1)
     every_core.shutdown()
+
+
+def test_a_record_with_every_field_reads_to_exactly_these_values(write_record: WriteRecord) -> None:
+    fields = {
+        "title": " Dam opens ",
+        "excerpt": "Water flows again",
+        "publishedDateTime": "2023-05-01T12:00:00+02:00",
+        "webUrl": "https://www.e.com/dam",
+        "ampWebUrl": "https://www.e.com/dam/amp",
+        "type": "article",
+        "quality": 71,
+        "heat": "12.5",
+        "provider": {"name": "E News", "domain": "e.com"},
+        "topics": ["Water", None, " "],
+        "category": "news",
+        "categories": ["local"],
+        "tags": ["dam", "river"],
+        "locale": "en-gb",
+        "updatedDateTime": "2023-05-02T08:00:00Z",
+        "images": [
+            {"url": "https://img.e.com/1.jpg", "width": 800, "height": "600"},
+            {"url": "no"},
+        ],
+        "related": [{"webUrl": "https://f.com/x", "title": 7, "provider": {"domain": "f.com"}}],
+    }
+    (record,), problems = read_file(write_record("full.txt", fields))
+    assert problems == []
+    assert record == Record(
+        source=record.source,
+        article=Mention(
+            urls=("https://www.e.com/dam", "https://www.e.com/dam/amp"),
+            title="Dam opens",
+            excerpt="Water flows again",
+            published=datetime(2023, 5, 1, 10, tzinfo=UTC),
+            published_raw="2023-05-01T12:00:00+02:00",
+            time_has_zone=True,
+            provider_name="E News",
+            provider_domain="e.com",
+            quality=71.0,
+            heat=12.5,
+            type="article",
+            images=(Image("https://img.e.com/1.jpg", 800, 600),),
+            own_record=True,
+        ),
+        related=(Mention(urls=("https://f.com/x",), title="7", provider_domain="f.com"),),
+        topics=("Water",),
+        categories=("local", "news"),  # the list, then the single `category`
+        tags=("dam", "river"),
+        locale="en-gb",
+        updated=datetime(2023, 5, 2, 8, tzinfo=UTC),
+        line=None,
+    )
+    assert record.source.endswith("full.txt")
+
+
+@pytest.mark.parametrize(
+    ("provider", "reason"),
+    [
+        ({"name": ["a"]}, "provider.name: expected text, got a list"),
+        ({"domain": {"x": 1}}, "provider.domain: expected text, got a mapping"),
+    ],
+)
+def test_a_bad_provider_field_is_named_with_its_path(
+    write_record: WriteRecord, provider: dict[str, object], reason: str
+) -> None:
+    records, (problem,) = read_file(
+        write_record("p.txt", {**article("https://e.com/p"), "provider": provider})
+    )
+    assert records == [] and problem.reason == reason
+
+
+def test_a_dropped_related_entry_is_located_at_the_related_field(write_record: WriteRecord) -> None:
+    text = "---\nwebUrl: https://e.com/a\ntitle: t\nrelated:\n  - 5\n  - webUrl: https://f.com/b\n---\n"
+    (record,), (problem,) = read_file(write_record("r.md", text))
+    assert [m.urls for m in record.related] == [("https://f.com/b",)]
+    assert (problem.line, problem.severity) == (4, Severity.DROPPED)
+    assert problem.reason == "related entry 1 dropped: expected a mapping, got int"
