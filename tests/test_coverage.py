@@ -48,6 +48,14 @@ def one_story(*items: dict[str, Any], **extra: Any) -> list[dict[str, Any]]:
     return [record(items[0], list(items[1:]), **extra)]
 
 
+def build_one_story(tmp_path: Path, *items: dict[str, Any]) -> None:
+    """Write one record relating the items (see `one_story`) and build it into tmp_path/out."""
+    folder = tmp_path / "records"
+    folder.mkdir()
+    (folder / "r.json").write_text(json.dumps(one_story(*items)[0]), encoding="utf-8")
+    build(folder, tmp_path / "out")
+
+
 def at(minutes: int, form: str = "z") -> str | None:
     return stamp(START + timedelta(minutes=minutes), form)
 
@@ -359,12 +367,9 @@ def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
 
 @pytest.mark.slow  # a whole build
 def test_ties_are_json_arrays_in_csv_and_lists_in_json(tmp_path: Path) -> None:
-    folder = tmp_path / "records"
-    folder.mkdir()
     a = mention("https://a.example/x", "Rocket launch today", at(0), "a.example")
     b = mention("https://b.example/x", "Rocket launch today", at(0), "b.example")
-    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
-    build(folder, tmp_path / "out")
+    build_one_story(tmp_path, a, b)
     [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
     assert first["first_provider_domains"] == '["a.example","b.example"]'
     assert first["first_article_urls"] == '["https://a.example/x","https://b.example/x"]'
@@ -379,12 +384,9 @@ def test_list_cells_split_back_even_when_urls_hold_separators_and_quotes(
     # As real feeds write them: `&amp;` puts a `;` in the URL; `,` and `"` can follow.
     tricky = 'https://a.example/x?feed=OBR&amp;date=20140310&amp;id=17418699&q="a,b"'
     plain = "https://b.example/y;v=1,2"
-    folder = tmp_path / "records"
-    folder.mkdir()
     a = mention(tricky, "Rocket launch today", at(0), "a.example")
     b = mention(plain, "Rocket launch today", at(0), "b.example")
-    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
-    build(folder, tmp_path / "out")
+    build_one_story(tmp_path, a, b)
     [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
     assert json.loads(first["first_article_urls"]) == [tricky, plain]
     assert json.loads(first["first_provider_domains"]) == ["a.example", "b.example"]
@@ -394,12 +396,9 @@ def test_list_cells_split_back_even_when_urls_hold_separators_and_quotes(
 
 @pytest.mark.slow  # a whole build
 def test_an_empty_list_cell_is_an_empty_json_array(tmp_path: Path) -> None:
-    folder = tmp_path / "records"
-    folder.mkdir()
     a = mention("https://a.example/x", "Rocket launch today", None, "a.example")
     b = mention("https://b.example/x", "Rocket launch today", None, "b.example")
-    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
-    build(folder, tmp_path / "out")
+    build_one_story(tmp_path, a, b)
     [first] = rows_of(tmp_path / "out" / "first_coverage.csv")
     assert (first["first_provider_domains"], first["first_article_urls"]) == ("[]", "[]")
     assert first["first_published_utc"] == ""
@@ -614,12 +613,9 @@ def test_line_breaks_inside_a_headline_stay_inside_its_csv_cell(tmp_path: Path) 
     assert [(row["label"], row["n"]) for row in rows] == [
         (h, str(i)) for i, h in enumerate(headlines)
     ]
-    folder = tmp_path / "records"
-    folder.mkdir()
     a = mention("https://a.example/x", "Flood\rwarning issued", at(0), "a.example")
     b = mention("https://b.example/x", "Flood warning issued", at(5), "b.example")
-    (folder / "r.json").write_text(json.dumps(one_story(a, b)[0]), encoding="utf-8")
-    build(folder, tmp_path / "out")
+    build_one_story(tmp_path, a, b)
     with (tmp_path / "out" / "first_coverage.csv").open(encoding="utf-8", newline="") as table:
         [row] = csv.DictReader(table)
     assert row["label"] == "Flood\rwarning issued"
