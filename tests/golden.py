@@ -3,8 +3,8 @@
 Three corpora: `seeds/`, the real labelled slice (`tests/fixtures/uci-news-slice.csv` written
 as records at 10 % stray links), and a generated corpus of 2,000 records. For each, a snapshot
 holds the tables (CSV and JSON; the seeds' CSV in full) and, as a digest with a count, the
-*set* of N-Triples lines, the graph's nodes and edges, and the report without its build time. The rewrite may
-change how and in what order things are written, not what they say.
+*set* of N-Triples lines, the graph's nodes and edges, and the report without its build time.
+The rewrite may change how and in what order things are written, not what they say.
 
     python -m tests.golden            # writes tests/golden/*.json from this checkout
 """
