@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import resource
+import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -50,6 +53,31 @@ def process_context() -> BaseContext:
     """
     method = "fork" if threading.active_count() == 1 else "forkserver"
     return multiprocessing.get_context(method)
+
+
+_PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent ends
+
+
+def end_with_parent(main_pid: int) -> None:
+    """Start-up of a worker process: end it when the process that started it ends, however
+    that ends (`kill -9`, the OOM killer), so that no worker outlives its build or server.
+
+    Linux sends the worker SIGKILL when its parent dies (a fork server's workers, when the
+    fork server does, which ends with the main process). A parent that died before this
+    call is caught by looking for `main_pid`. Elsewhere the workers end as before: when the
+    pool sees that its parent has gone.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    try:
+        os.kill(main_pid, 0)  # still there? (signal 0 only checks)
+    except ProcessLookupError:
+        os._exit(1)
+    if os.getppid() != parent:  # the parent died between the two looks
+        os._exit(1)
 
 
 class Stopwatch:

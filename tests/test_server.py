@@ -39,6 +39,7 @@ from graphkit.rdf import QuerySyntaxError, Result, Term, canned_queries, query_d
 from graphkit.rdf.results import as_json
 
 from .conftest import ROOT, SEEDS
+from .processes import alive, descendants, stat
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 SPARQL_RESULTS = {"r": "http://www.w3.org/2005/sparql-results#"}
@@ -139,38 +140,6 @@ def _env() -> dict[str, str]:
     }
 
 
-def _stat(pid: int) -> list[str] | None:
-    """The fields of /proc/PID/stat after the command name (state first), or None."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-
-
-def _descendants(pid: int) -> dict[int, str]:
-    """Every process under `pid`, with its start time (Linux /proc; empty elsewhere)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        fields = _stat(int(stat.parent.name))
-        if fields:
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found: dict[int, str] = {}
-    todo = [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            fields = _stat(child)
-            if child not in found and fields:
-                found[child] = fields[19]
-                todo.append(child)
-    return found
-
-
-def _alive(pid: int, started: str) -> bool:
-    """Whether the process `pid` that started at `started` still runs (a reused pid does not)."""
-    fields = _stat(pid)
-    return bool(fields) and fields[0] != "Z" and fields[19] == started
-
-
 def _start(out: Path, folder: Path, *options: str) -> Iterator[Server]:
     """`python -m graphkit serve --data OUT -p 0 ...`; yields once it printed where it listens."""
     errors = folder / "stderr.txt"
@@ -208,7 +177,7 @@ def _start(out: Path, folder: Path, *options: str) -> Iterator[Server]:
         assert int(match.group(3)) > 0  # -p 0 picked a free port, and says which
         assert match.group(4) == match.group(2) + "sparql"
         yield Server(match.group(2), text, process, errors)
-        family = _descendants(process.pid)
+        family = descendants(process.pid)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)  # what Ctrl-C sends
@@ -226,9 +195,9 @@ def _start(out: Path, folder: Path, *options: str) -> Iterator[Server]:
     assert code == 0 or (code == 1 and said[-1:] == ["Aborted!"]), (code, said[-20:])
     # Ctrl-C ends the query workers too: nothing of the server is left running.
     deadline = time.monotonic() + 10
-    while any(_alive(*process) for process in family.items()) and time.monotonic() < deadline:
+    while any(alive(*process) for process in family.items()) and time.monotonic() < deadline:
         time.sleep(0.1)
-    left = sorted(pid for pid, started in family.items() if _alive(pid, started))
+    left = sorted(pid for pid, started in family.items() if alive(pid, started))
     for pid in left:  # only the server's own workers, by id
         os.kill(pid, signal.SIGKILL)
     assert not left, f"worker processes outlived the server: {left}"
@@ -878,7 +847,7 @@ def test_a_worker_killed_mid_query_is_a_server_error_and_is_replaced(limited: Se
         with limited.client() as client:
             return ask(client, SLOW)
 
-    before = {pid: _cpu_seconds(pid) for pid in _descendants(limited.process.pid)}
+    before = {pid: _cpu_seconds(pid) for pid in descendants(limited.process.pid)}
     with ThreadPoolExecutor(1) as pool:
         pending = pool.submit(slow)
         time.sleep(0.6)
@@ -896,7 +865,7 @@ def test_a_worker_killed_mid_query_is_a_server_error_and_is_replaced(limited: Se
 
 
 def _cpu_seconds(pid: int) -> float:
-    fields = _stat(pid)
+    fields = stat(pid)
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 

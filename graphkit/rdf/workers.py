@@ -16,6 +16,7 @@ read (`Result.truncated` says the result was cut).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from collections.abc import Mapping
@@ -26,7 +27,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
-from ..util import process_context
+from ..util import end_with_parent, process_context
 from .query import QuerySource, find_query
 from .results import Result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
@@ -72,7 +73,10 @@ class _Worker:
     def __init__(self, context: BaseContext, source: tuple[Path, str, str | None]) -> None:
         self.connection, child = context.Pipe()
         self.process: BaseProcess = context.Process(  # type: ignore[attr-defined]
-            target=_serve, args=(child, *source), daemon=True, name="graphkit-query"
+            target=_serve,
+            args=(child, os.getpid(), *source),
+            daemon=True,
+            name="graphkit-query",
         )
         self.process.start()
         child.close()
@@ -215,8 +219,12 @@ def query_data(
         return workers.run(query, params), workers.base
 
 
-def _serve(connection: Connection, data: Path, engine: str, base: str | None) -> None:
-    """A worker's life: open the store once, then answer queries until the pipe closes."""
+def _serve(
+    connection: Connection, main_pid: int, data: Path, engine: str, base: str | None
+) -> None:
+    """A worker's life: open the store once, then answer queries until the pipe closes (or
+    the process that started it ends)."""
+    end_with_parent(main_pid)
     try:
         store = open_store(data, engine, base)
     except QueryError as error:

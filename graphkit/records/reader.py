@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from ..util import is_output_folder, process_context
+from ..util import end_with_parent, is_output_folder, process_context
 from .cache import ReadCache, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
@@ -128,7 +128,10 @@ def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractConte
     workers = jobs or os.cpu_count() or 1
     if executor is not None or workers == 1 or files < PARALLEL_FROM:
         return nullcontext()
-    return ProcessPoolExecutor(min(workers, files // READ_CHUNK + 1), mp_context=process_context())
+    return ProcessPoolExecutor(
+        min(workers, files // READ_CHUNK + 1), mp_context=process_context(),
+        initializer=end_with_parent, initargs=(os.getpid(),),
+    )  # fmt: skip
 
 
 def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: bool) -> None:

@@ -1,0 +1,75 @@
+"""No graphkit worker process outlives the process that started it, however that one ends.
+
+Killing the main process alone (`kill -9 PID`, as the OOM killer does; not its process group)
+used to leave a build's read workers behind, stuck for an hour or more.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from graphkit.pipeline import build
+from graphkit.synthetic import generate_corpus
+
+from .conftest import ROOT, SEEDS
+from .processes import alive, descendants
+
+pytestmark = [
+    pytest.mark.processes,
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads Linux's /proc"),
+]
+
+
+def start(*args: str) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "graphkit", *args],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def wait_for_workers(process: subprocess.Popen[bytes], least: int) -> dict[int, str]:
+    """The processes below `process` once there are `least` of them (within 60 s)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        family = descendants(process.pid)
+        if len(family) >= least:
+            return family
+        time.sleep(0.02)
+    pytest.fail(f"graphkit never had {least} worker processes (exit {process.poll()})")
+
+
+def kill_alone_and_count_survivors(
+    process: subprocess.Popen[bytes], family: dict[int, str]
+) -> list[int]:
+    """Kill the main process only, then give its workers 10 s to end; those left."""
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(alive(*member) for member in family.items()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = sorted(pid for pid, started in family.items() if alive(pid, started))
+    for pid in left:  # clean up after a failure: only these workers, by id
+        os.kill(pid, signal.SIGKILL)
+    return left
+
+
+def test_a_killed_build_leaves_no_read_worker(tmp_path: Path) -> None:
+    generate_corpus(tmp_path / "records", records=4000, seed=2)  # read by a pool of two
+    process = start("build", str(tmp_path / "records"), "-o", str(tmp_path / "out"), "-j", "2")
+    family = wait_for_workers(process, 2)
+    assert kill_alone_and_count_survivors(process, family) == []
+
+
+def test_a_killed_server_leaves_no_query_worker(tmp_path: Path) -> None:
+    build(SEEDS, tmp_path / "out")
+    process = start("serve", "--data", str(tmp_path / "out"), "-p", "0", "--workers", "2")
+    family = wait_for_workers(process, 2)
+    assert kill_alone_and_count_survivors(process, family) == []
