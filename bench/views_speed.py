@@ -30,8 +30,8 @@ from typing import Any, TypeVar
 
 from playwright.sync_api import Page, ViewportSize
 
-from graphkit.analysis import add_stories, coverage_graph, first_coverage, group_stories
-from graphkit.outputs import build_report, write_coverage_tables, write_graph_files, write_json
+from graphkit.analysis import first_coverage, graph_size, group_stories
+from graphkit.outputs import build_report, write_coverage_tables, write_json
 from graphkit.rdf import write_rdf
 from graphkit.records import read_records
 from graphkit.resolve import resolve
@@ -84,16 +84,13 @@ def build_stages(src: Path, out: Path) -> tuple[Stages, list[Path], Any]:
         corpus = stages.run("resolve", lambda: resolve(read.records))
         grouping = stages.run("group stories", lambda: group_stories(corpus))
         coverage = stages.run("first coverage", lambda: first_coverage(grouping.stories, corpus))
-        graph = stages.run(
-            "coverage graph + stories", lambda: add_stories(coverage_graph(corpus), coverage)
-        )
+        size = graph_size(corpus, coverage)
         out.mkdir(parents=True, exist_ok=True)
         written = [
-            *stages.run("graph files", lambda: write_graph_files(graph, out)),
             stages.run(
                 "report.json",
                 lambda: write_json(
-                    out, "report.json", build_report([str(src)], read, corpus, graph, grouping)
+                    out, "report.json", build_report([str(src)], read, corpus, size, grouping)
                 ),
             ),
             *stages.run("coverage tables", lambda: write_coverage_tables(coverage, out)),

@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .analysis import CoverageFilter, StoryCoverage, graph_stats, head_to_head, leaderboard
+from .analysis import CoverageFilter, StoryCoverage, coverage_stats, head_to_head, leaderboard
 from .analysis.coverage import find_story, parse_when
-from .outputs import read_coverage, read_graph_json, read_stray_links
+from .outputs import read_coverage, read_stats, read_stray_links
 from .outputs.exports import parse_formats
 from .outputs.folder import (
     BuildBusyError,
@@ -149,7 +149,8 @@ def main() -> None:
     metavar="LIST",
     default="",
     callback=lambda _ctx, _param, value: _formats(value),
-    help="Heavy exports to write as well, comma-separated: graphml, gexf, ttl, jsonld, or all.",
+    help="Exports to write as well, comma-separated: json (the networkx graph), graphml, gexf, "
+    "ttl, jsonld, or all.",
 )
 @click.option(
     "-j",
@@ -182,8 +183,8 @@ def build_command(
 ) -> None:
     """Build the coverage graph from record files or folders (default: seeds/).
 
-    Writes the coverage tables, report.json, graph.json, graph.nt, the Oxigraph store and
-    the pages; --formats adds GraphML, GEXF, Turtle or JSON-LD.
+    Writes the coverage tables, report.json, stats.json, graph.nt, the Oxigraph store and
+    the pages; --formats adds the graph as node-link JSON, GraphML or GEXF, Turtle or JSON-LD.
 
     Exit status: 0 when every record and related entry was used, 1 when some input was
     rejected (outputs still written; see OUT/report.json), 2 on a usage error, 3 when
@@ -235,11 +236,11 @@ def build_command(
 def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
     """Counts, time span and the busiest outlets and topics of a built graph or of SOURCES."""
     if sources:
-        graph = build(sources).graph
+        result = build(sources)
+        stats = coverage_stats(result.corpus, result.coverage)
     else:
         folder = _build_of(data)
-        graph = read_graph_json(folder / "graph.json")
-    stats = graph_stats(graph)
+        stats = read_stats(folder)
     if not sources:
         stats = {"build": describe(BuildInfo.read(folder)), **stats}
     click.echo(json.dumps(stats, indent=2, ensure_ascii=False) if as_json else stats_text(stats))

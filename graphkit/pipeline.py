@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,13 @@ from .analysis import (
     StoryGrouping,
     add_stories,
     coverage_graph,
+    coverage_stats,
     first_coverage,
+    graph_size,
     group_stories,
 )
 from .outputs import (
+    STATS_FILE,
     build_report,
     build_summary,
     keep_only,
@@ -30,6 +34,7 @@ from .outputs import (
     write_graph_files,
     write_json,
 )
+from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
 from .rdf import write_rdf
 from .records import Problem, ReadCache, ReadResult, Severity, read_records
@@ -44,12 +49,12 @@ READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read 
 
 @dataclass
 class Build:
-    """The result of a build: the records read, the resolved corpus, the graph, the files."""
+    """The result of a build: the records read, the resolved corpus, the stories and their
+    first coverage, the files written; `graph`, the networkx graph of it all, when asked for."""
 
     sources: list[str]
     read: ReadResult
     corpus: Corpus
-    graph: nx.MultiDiGraph
     written: list[Path] = field(default_factory=list)
     stories: list[Story] = field(default_factory=list)
     coverage: list[StoryCoverage] = field(default_factory=list)  # one timeline per story
@@ -65,13 +70,20 @@ class Build:
         """Problems that cost data: rejected files or records and dropped related entries."""
         return [p for p in self.problems if p.severity is not Severity.WARNING]
 
-    @property
-    def summary(self) -> dict[str, Any]:
-        return build_summary(self.read, self.corpus, self.graph, self.grouping)
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The coverage graph (networkx), made on first use: builds need it only to export it."""
+        return add_stories(coverage_graph(self.corpus), self.coverage)
 
-    @property
+    @cached_property
+    def summary(self) -> dict[str, Any]:
+        size = graph_size(self.corpus, self.coverage)
+        return build_summary(self.read, self.corpus, size, self.grouping)
+
+    @cached_property
     def report(self) -> dict[str, Any]:
-        return build_report(self.sources, self.read, self.corpus, self.graph, self.grouping)
+        size = graph_size(self.corpus, self.coverage)
+        return build_report(self.sources, self.read, self.corpus, size, self.grouping)
 
 
 def build(
@@ -115,11 +127,8 @@ def build(
         with timed("stories"):
             grouping = group_stories(corpus)
             coverage = first_coverage(grouping.stories, corpus)
-        stage("building the graph")
-        with timed("graph"):
-            graph = add_stories(coverage_graph(corpus), coverage)
         result = Build(
-            [str(p) for p in paths], read, corpus, graph, stories=grouping.stories,
+            [str(p) for p in paths], read, corpus, stories=grouping.stories,
             coverage=coverage, grouping=grouping, timings=timed,
         )  # fmt: skip
         if out_folder is not None and folder is not None:
@@ -167,10 +176,12 @@ def _write_files(
     """Write a build's files into its (staging) folder, drop those of the previous build it
     did not write again, and record what it is."""
     timed, written = result.timings, []
-    with timed("graph files"):
-        written += write_graph_files(result.graph, folder, formats)
+    if set(formats) & GRAPH_FORMATS:
+        with timed("graph files"):
+            written += write_graph_files(result.graph, folder, formats)
     with timed("report and tables"):
         written += [write_json(folder, "report.json", result.report)]
+        written += [write_json(folder, STATS_FILE, coverage_stats(result.corpus, result.coverage))]
         written += write_coverage_tables(result.coverage, folder)
     with timed("rdf and store"):
         written += write_rdf(result.corpus, result.coverage, folder, base, formats)
@@ -188,7 +199,7 @@ def _cut_links(result: Build) -> list[dict[str, Any]]:
 class _StageBar:
     """After reading (which has its own bar), name the stage that is running."""
 
-    STAGES = 4
+    STAGES = 3
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled

@@ -17,8 +17,8 @@ from graphkit.outputs import UnsafePathError, inside, read_graph_json
 
 from .conftest import MIXED, ROOT, SEED_RECORD, SEEDS
 
-OUTPUT_FILES = {"graph.json", "graph.nt", "store", "report.json", "stories.csv", "index.html"}
-HEAVY_FILES = {"graph.graphml", "graph.gexf", "graph.ttl", "graph.jsonld"}
+OUTPUT_FILES = {"graph.nt", "store", "report.json", "stats.json", "stories.csv", "index.html"}
+HEAVY_FILES = {"graph.json", "graph.graphml", "graph.gexf", "graph.ttl", "graph.jsonld"}
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -51,7 +51,7 @@ def test_heavy_exports_are_written_on_request_and_removed_when_not(tmp_path: Pat
 
 
 def test_graph_files_read_back_with_the_same_nodes_and_edges(tmp_path: Path) -> None:
-    run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "graphml,gexf")
+    run("build", str(SEED_RECORD), "-o", str(tmp_path), "--formats", "json,graphml,gexf")
     from_json = read_graph_json(tmp_path / "graph.json")
     from_graphml = nx.read_graphml(tmp_path / "graph.graphml", force_multigraph=True)
     from_gexf = nx.read_gexf(tmp_path / "graph.gexf")

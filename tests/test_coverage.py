@@ -414,7 +414,7 @@ def test_written_tables_read_back_into_the_same_timelines(tmp_path: Path) -> Non
 
 @pytest.mark.slow  # a whole build
 def test_story_nodes_join_the_graph_files(tmp_path: Path) -> None:
-    build(SEED_RECORD, tmp_path, formats=("graphml", "gexf"))
+    build(SEED_RECORD, tmp_path, formats=("json", "graphml", "gexf"))
     story = "story:s-be87dfd58115"
     for graph in (
         read_graph_json(tmp_path / "graph.json"),

@@ -12,8 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.analysis import coverage_graph, graph_stats, head_to_head, leaderboard
-from graphkit.outputs import read_graph_json
+from graphkit.analysis import (
+    coverage_graph,
+    coverage_stats,
+    graph_stats,
+    head_to_head,
+    leaderboard,
+)
+from graphkit.outputs import read_graph_json, read_stats
 from graphkit.records import iso_utc, read_records
 from graphkit.resolve import TimeStatus, resolve
 
@@ -145,16 +151,19 @@ def test_the_seeds_tie_for_first_is_shared_credit_and_a_head_to_head_tie() -> No
     assert (pair.stories, pair.a_earlier, pair.b_earlier, pair.ties) == (1, 0, 0, 1)
 
 
-def test_graph_stats_count_what_the_corpus_holds_on_a_built_and_a_loaded_graph(
+def test_graph_stats_count_what_the_corpus_holds_on_a_built_a_loaded_and_no_graph(
     tmp_path: Path,
 ) -> None:
     articles = CORPUS.articles.values()
     by_outlet = Counter(a.provider for a in articles if a.provider)
     by_topic = Counter(topic for a in articles for topic in a.topics)
     times = sorted(a.usable_time for a in articles if a.usable_time)
-    built = build(SEEDS, tmp_path)
-    for graph in (built.graph, read_graph_json(tmp_path / "graph.json")):
-        stats = graph_stats(graph, top=3)
+    built = build(SEEDS, tmp_path, formats=("json",))
+    for stats in (
+        graph_stats(built.graph, top=3),
+        graph_stats(read_graph_json(tmp_path / "graph.json"), top=3),
+        coverage_stats(built.corpus, built.coverage, top=3),  # counted without a graph
+    ):
         assert (stats["articles"], stats["outlets"]) == (len(CORPUS.articles), len(by_outlet))
         assert (stats["topics"], stats["categories"]) == (24, 3)
         assert stats["edges"]["published_by"] == sum(by_outlet.values())
@@ -173,6 +182,9 @@ def test_graph_stats_count_what_the_corpus_holds_on_a_built_and_a_loaded_graph(
         assert stats["top_topics"][0]["articles"] == top_topic[1]
         assert len(stats["top_topics"]) == 3
     assert len(graph_stats(built.graph)["top_outlets"]) == 10  # ten by default, of 21
+    # what `graphkit stats --data` prints: counted at build time, the same as of the graph
+    assert read_stats(tmp_path) == coverage_stats(built.corpus, built.coverage)
+    assert read_stats(tmp_path) == graph_stats(built.graph)
 
 
 def test_graph_stats_span_only_usable_times_with_or_without_a_zone() -> None:
@@ -190,9 +202,11 @@ def test_graph_stats_span_only_usable_times_with_or_without_a_zone() -> None:
         record(mention("https://e.example/5", "Dam opens", None, "e.example"), []),
     ]
     stats = graph_stats(coverage_graph(corpus_of(records)))
+    assert stats == coverage_stats(corpus_of(records))
     # the latest usable time has no zone; the implausible ones on either side do not count
     assert (stats["first_published_utc"], stats["last_published_utc"]) == (
         "2023-01-02T09:00:00Z",
         "2023-01-02T11:00:00Z",
     )
     assert graph_stats(coverage_graph(corpus_of(records[2:])))["first_published_utc"] is None
+    assert coverage_stats(corpus_of(records[2:]))["first_published_utc"] is None

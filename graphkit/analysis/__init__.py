@@ -16,12 +16,14 @@ from .graph import (
     PROVIDER,
     STORY,
     TOPIC,
+    GraphSize,
     add_stories,
     coverage_graph,
+    graph_size,
     node_id,
 )
 from .scoring import BCubed, adjusted_rand_index, bcubed
-from .stats import graph_stats
+from .stats import coverage_stats, graph_stats
 from .stories import (
     CutLink,
     JoinedPiece,
@@ -43,6 +45,7 @@ __all__ = [
     "CoverageFilter",
     "CutLink",
     "Entry",
+    "GraphSize",
     "HeadToHead",
     "JoinedPiece",
     "OutletLead",
@@ -54,8 +57,10 @@ __all__ = [
     "adjusted_rand_index",
     "bcubed",
     "coverage_graph",
+    "coverage_stats",
     "detect_stories",
     "first_coverage",
+    "graph_size",
     "graph_stats",
     "group_stories",
     "head_to_head",

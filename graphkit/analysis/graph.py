@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -69,6 +72,45 @@ def coverage_graph(corpus: Corpus) -> nx.MultiDiGraph:
             sources=list(link.files),
         )
     return graph
+
+
+@dataclass(frozen=True)
+class GraphSize:
+    """How many nodes and edges (by relation) the coverage graph has, without building it."""
+
+    nodes: int
+    edges_by_relation: dict[str, int]
+
+    @property
+    def edges(self) -> int:
+        return sum(self.edges_by_relation.values())
+
+
+def graph_size(corpus: Corpus, coverage: Sequence[StoryCoverage] = ()) -> GraphSize:
+    """The size of `add_stories(coverage_graph(corpus), coverage)`, counted from the tables.
+
+    Every edge joins nodes that exist, and no two have the same ends and relation (topics,
+    categories and links are unique per article), so the counts are sums.
+
+    >>> from graphkit.records import read_records
+    >>> from graphkit.resolve import resolve
+    >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
+    >>> size = graph_size(corpus)
+    >>> size.nodes, size.edges, size.edges_by_relation["related"]
+    (10, 9, 2)
+    """
+    articles = corpus.articles.values()
+    relations = Counter(
+        published_by=sum(1 for a in articles if a.provider),
+        about=sum(len(a.topics) for a in articles),
+        in_category=sum(len(a.categories) for a in articles),
+        related=len(corpus.related),
+        in_story=sum(len(story.entries) for story in coverage),
+        first_by=sum(len(story.first_providers) for story in coverage),
+    )
+    nodes = len(corpus.providers) + len(corpus.topics) + len(corpus.categories)
+    nodes += len(corpus.articles) + len(coverage)
+    return GraphSize(nodes, dict(sorted((+relations).items())))
 
 
 def article_attributes(article: Article) -> dict[str, Any]:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 
-from .graph import ARTICLE, CATEGORY, PROVIDER, TOPIC
+from ..records import iso_utc
+from ..resolve import Corpus
+from .coverage import StoryCoverage
+from .graph import ARTICLE, CATEGORY, PROVIDER, TOPIC, graph_size, node_id
 
 
 def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
@@ -35,9 +39,43 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
     }
 
 
+def coverage_stats(
+    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), top: int = 10
+) -> dict[str, Any]:
+    """`graph_stats` of the build's graph, counted from the corpus without building it.
+
+    >>> from graphkit.records import read_records
+    >>> from graphkit.resolve import resolve
+    >>> stats = coverage_stats(resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records))
+    >>> stats["articles"], stats["top_outlets"][0]["id"], stats["first_published_utc"]
+    (3, 'provider:dailydot.com', '2021-02-17T23:21:00Z')
+    """
+    articles = corpus.articles.values()
+    times = sorted(iso_utc(t) for a in articles if (t := a.usable_time) is not None)
+    outlets = Counter(a.provider for a in articles if a.provider)
+    topics = Counter(key for a in articles for key in a.topics)
+    return {
+        "articles": len(corpus.articles),
+        "outlets": len(corpus.providers),
+        "topics": len(corpus.topics),
+        "categories": len(corpus.categories),
+        "edges": graph_size(corpus, coverage).edges_by_relation,
+        "first_published_utc": times[0] if times else None,
+        "last_published_utc": times[-1] if times else None,
+        "top_outlets": _ranked(
+            {node_id(PROVIDER, k): (corpus.providers[k].name, n) for k, n in outlets.items()}, top
+        ),
+        "top_topics": _ranked(
+            {node_id(TOPIC, k): (corpus.topics[k].label, n) for k, n in topics.items()}, top
+        ),
+    }
+
+
+def _ranked(counts: dict[str, tuple[str, int]], top: int) -> list[dict[str, Any]]:
+    ranked = sorted(counts.items(), key=lambda item: (-item[1][1], item[0]))[:top]
+    return [{"id": node, "label": label, "articles": count} for node, (label, count) in ranked]
+
+
 def _busiest(graph: nx.MultiDiGraph, relation: str, top: int) -> list[dict[str, Any]]:
     counts = Counter(target for _, target, key in graph.edges(keys=True) if key == relation)
-    return [
-        {"id": node, "label": graph.nodes[node]["label"], "articles": count}
-        for node, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    ]
+    return _ranked({node: (graph.nodes[node]["label"], n) for node, n in counts.items()}, top)

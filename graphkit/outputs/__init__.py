@@ -2,10 +2,11 @@
 
 from .files import UnsafePathError, inside, keep_only, write_json, write_text
 from .graphfiles import flat_graph, read_graph_json, write_graph_files
-from .report import build_report, build_summary, read_stray_links
+from .report import STATS_FILE, build_report, build_summary, read_stats, read_stray_links
 from .tables import read_coverage, write_coverage_tables
 
 __all__ = [
+    "STATS_FILE",
     "UnsafePathError",
     "build_report",
     "build_summary",
@@ -14,6 +15,7 @@ __all__ = [
     "keep_only",
     "read_coverage",
     "read_graph_json",
+    "read_stats",
     "read_stray_links",
     "write_coverage_tables",
     "write_graph_files",

@@ -14,10 +14,13 @@ from .files import write_json, write_text
 
 
 def write_graph_files(
-    graph: nx.MultiDiGraph, out: Path, extra: Collection[str] = ("graphml", "gexf")
+    graph: nx.MultiDiGraph, out: Path, extra: Collection[str] = ("json", "graphml", "gexf")
 ) -> list[Path]:
-    """Write `graph.json` into `out`, and `graph.graphml`, `graph.gexf` when `extra` asks."""
-    written = [write_json(out, "graph.json", nx.node_link_data(graph, edges="edges"), indent=None)]
+    """Write `graph.json`, `graph.graphml` and `graph.gexf` into `out`, those `extra` asks for."""
+    written = []
+    if "json" in extra:
+        data = nx.node_link_data(graph, edges="edges")
+        written.append(write_json(out, "graph.json", data, indent=None))
     if "graphml" in extra or "gexf" in extra:
         flat = flat_graph(graph)
         if "graphml" in extra:

@@ -8,20 +8,23 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import networkx as nx
-
-from ..analysis import StoryGrouping
+from ..analysis import StoryGrouping, graph_stats
+from ..analysis.graph import GraphSize
 from ..records import Problem, ReadResult, Severity, iso_utc
 from ..resolve import Corpus, TimeStatus
+from .graphfiles import read_graph_json
+
+STATS_FILE = "stats.json"  # what `graphkit stats` prints, counted when the build was made
 
 
 def build_summary(
     read: ReadResult,
     corpus: Corpus,
-    graph: nx.MultiDiGraph,
+    graph: GraphSize,
     grouping: StoryGrouping | None = None,
 ) -> dict[str, Any]:
-    """The figures `graphkit build` prints and `report.json` keeps."""
+    """The figures `graphkit build` prints and `report.json` keeps (`graph`: the size of the
+    coverage graph, which no build makes unless a graph export is asked for)."""
     lost = Counter(p.severity for p in read.problems)
     times = Counter(a.time_status for a in corpus.articles.values())
     return {
@@ -35,9 +38,9 @@ def build_summary(
         "outlets": len(corpus.providers),
         "topics": len(corpus.topics),
         "categories": len(corpus.categories),
-        "nodes": graph.number_of_nodes(),
-        "edges": graph.number_of_edges(),
-        "edges_by_relation": dict(sorted(Counter(k for _, _, k in graph.edges(keys=True)).items())),
+        "nodes": graph.nodes,
+        "edges": graph.edges,
+        "edges_by_relation": graph.edges_by_relation,
         "times_without_zone": times[TimeStatus.NO_ZONE],
         "implausible_times": times[TimeStatus.IMPLAUSIBLE],
         "missing_times": times[TimeStatus.MISSING],
@@ -51,7 +54,7 @@ def build_report(
     sources: list[str],
     read: ReadResult,
     corpus: Corpus,
-    graph: nx.MultiDiGraph,
+    graph: GraphSize,
     grouping: StoryGrouping | None = None,
 ) -> dict[str, Any]:
     """Everything a user needs to trust or question a build, as plain JSON values."""
@@ -85,3 +88,13 @@ def read_stray_links(out: Path) -> list[dict[str, Any]]:
         return []
     links = report.get("stray_links") if isinstance(report, dict) else None
     return links if isinstance(links, list) else []
+
+
+def read_stats(out: Path) -> dict[str, Any]:
+    """What `graphkit stats` prints of the build in `out`: its `stats.json`, or, from a build
+    made before there was one, the figures of its `graph.json`."""
+    path = out / STATS_FILE
+    if not path.exists() and (out / "graph.json").exists():
+        return graph_stats(read_graph_json(out / "graph.json"))
+    stats: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return stats

@@ -26,7 +26,7 @@ from ..outputs import write_text
 from ..outputs.files import write_stream
 from ..resolve import Corpus
 from ..util import collector_paused
-from .mapping import TYPE, coverage_triples, iter_triples
+from .mapping import TYPE, coverage_triples, ntriples_lines
 from .store import write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
@@ -43,13 +43,23 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
     chosen = resolve_base(base)
-    if not set(extra) & set(RDF_EXTRA):  # N-Triples only: streamed, never whole in memory
+    if not set(extra) & set(RDF_EXTRA):  # N-Triples only: lines streamed as they are made
         with collector_paused():
-            nt = write_stream(
-                out, "graph.nt", _ntriples(iter_triples(corpus, coverage, base=chosen))
-            )
+            lines = ntriples_lines(corpus, coverage, base=chosen)
+            nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines))
         return [nt, write_store(out, nt)]
     return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen, extra)
+
+
+def _write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 65536) -> None:
+    """Write text lines as UTF-8, many at a time (one write per line costs more than the line)."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == batch:
+            stream.write("".join(chunk).encode("utf-8"))
+            chunk.clear()
+    stream.write("".join(chunk).encode("utf-8"))
 
 
 def _ntriples(triples: Iterable[Triple]) -> Callable[[BinaryIO], object]:

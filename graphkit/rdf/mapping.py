@@ -3,6 +3,11 @@
 Every node is an IRI minted by `Minter` (no blank nodes), so any triple store takes the data,
 and the same input gives the same triples, in the same order, on every run.
 
+The mapping writes N-Triples text: a term is its N-Triples form (`<iri>`, `"text"`,
+`"59"^^<...#decimal>`) from the start, so the millions of triples of a big build are lines
+written as they are made, never Python objects; `coverage_triples` parses them into
+pyoxigraph triples (in Rust) for the callers that want objects.
+
 >>> from graphkit.records import read_records
 >>> from graphkit.resolve import resolve
 >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
@@ -20,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 
-from pyoxigraph import Literal, NamedNode, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from w3lib.url import safe_url_string
 
 from ..analysis.coverage import StoryCoverage
@@ -29,45 +34,62 @@ from ..resolve import Article, Corpus, Label, Provider
 from ..util import collector_paused
 from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter
 
-TYPE = NamedNode(RDF + "type")
-Term = NamedNode | Literal
-Statement = tuple[str, NamedNode, Term]  # subject IRI, predicate, object
-_XSD_STRING = NamedNode(XSD + "string")
+Term = str  # an N-Triples term: <iri>, "text", "text"^^<datatype>
+Statement = tuple[str, Term, Term]  # subject IRI (bare), predicate, object
+TYPE_IRI = RDF + "type"
+TYPE = NamedNode(TYPE_IRI)
+_TYPE = f"<{TYPE_IRI}>"
+# N-Triples escapes, as Oxigraph writes them: short forms where they exist, \uXXXX for the
+# other control characters, so that a line is the same whoever wrote it.
+_ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
+_ESCAPES.update(
+    {ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
+)
 
 
-def s(name: str) -> NamedNode:
+def iri(value: str) -> Term:
+    return f"<{value}>"
+
+
+def s(name: str) -> Term:
     """A schema.org term."""
-    return NamedNode(SCHEMA + name)
+    return f"<{SCHEMA}{name}>"
 
 
-def gk(name: str) -> NamedNode:
+def gk(name: str) -> Term:
     """A graphkit vocabulary term."""
-    return NamedNode(GK + name)
+    return f"<{GK}{name}>"
 
 
-def text(value: str) -> Literal:
-    return Literal(value)
+def text(value: str) -> Term:
+    """A plain literal.
+
+    >>> print(text('say "hi"\\n'))
+    "say \\"hi\\"\\n"
+    """
+    return '"' + value.translate(_ESCAPES) + '"'
 
 
-def typed(value: str, datatype: str) -> Literal:
-    return Literal(value, datatype=NamedNode(XSD + datatype))
+def typed(value: str, datatype: str) -> Term:
+    return f"{text(value)}^^<{XSD}{datatype}>"
 
 
-def date_time(value: datetime) -> Literal:
+def date_time(value: datetime) -> Term:
     """An `xsd:dateTime` in UTC with `Z`.
 
     >>> from datetime import UTC
-    >>> date_time(datetime(2021, 2, 17, 23, 21, tzinfo=UTC)).value
-    '2021-02-17T23:21:00Z'
+    >>> date_time(datetime(2021, 2, 17, 23, 21, tzinfo=UTC))
+    '"2021-02-17T23:21:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
     """
     return typed(iso_utc(value), "dateTime")
 
 
-def decimal(value: float) -> Literal | None:
+def decimal(value: float) -> Term | None:
     """An `xsd:decimal` for a finite number, None otherwise.
 
-    >>> decimal(59.0).value, decimal(0.1).value, decimal(float("nan"))
-    ('59', '0.1', None)
+    >>> decimal(59.0), decimal(0.1), decimal(float("nan"))  # doctest: +NORMALIZE_WHITESPACE
+    ('"59"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+     '"0.1"^^<http://www.w3.org/2001/XMLSchema#decimal>', None)
     """
     if not math.isfinite(value):
         return None
@@ -86,12 +108,18 @@ def web_iri(url: str) -> NamedNode | None:
     """
     for encode in (False, True):
         try:
-            iri = NamedNode(safe_url_string(url) if encode else url)
+            node = NamedNode(safe_url_string(url) if encode else url)
         except ValueError:
             continue
-        if iri.value.startswith(("http://", "https://")):
-            return iri
+        if node.value.startswith(("http://", "https://")):
+            return node
     return None
+
+
+def web_term(url: str) -> Term | None:
+    """`web_iri` as an N-Triples term."""
+    node = web_iri(url)
+    return None if node is None else iri(node.value)
 
 
 def coverage_triples(
@@ -103,20 +131,31 @@ def coverage_triples(
     stories, each article's story and lag, and each story's first coverage.
     """
     with collector_paused():
-        return list(iter_triples(corpus, coverage, base=base))
+        lines = "".join(ntriples_lines(corpus, coverage, base=base))
+        return list(parse(lines, RdfFormat.N_TRIPLES))
 
 
 def iter_triples(
     corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
 ) -> Iterator[Triple]:
-    """The triples of `coverage_triples` one subject at a time, for writing as a stream."""
-    by_subject: dict[str, set[tuple[NamedNode, Term]]] = defaultdict(set)
+    """The triples of `coverage_triples`, parsed from the lines as they come."""
+    for line in ntriples_lines(corpus, coverage, base=base):
+        yield from parse(line, RdfFormat.N_TRIPLES)
+
+
+def ntriples_lines(
+    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
+) -> Iterator[str]:
+    """The export as N-Triples lines, one subject at a time, subjects in order; within a
+    subject its types first, then by predicate and object; no line twice (shared images,
+    links stated by several records)."""
+    by_subject: dict[str, set[tuple[Term, Term]]] = defaultdict(set)
     for subject, predicate, obj in _statements(corpus, coverage, Minter(base)):
-        by_subject[subject].add((predicate, obj))  # a set: shared images, repeated links
+        by_subject[subject].add((predicate, obj))
     for subject in sorted(by_subject):
-        node = NamedNode(subject)
+        node = iri(subject)
         for predicate, obj in sorted(by_subject.pop(subject), key=_order):
-            yield Triple(node, predicate, obj)
+            yield f"{node} {predicate} {obj} .\n"
 
 
 def _statements(
@@ -131,29 +170,25 @@ def _statements(
         yield from _article(mint, article, corpus)
     related = gk("relatedCoverage")
     for link in corpus.related:
-        yield _triple(mint.article(link.source), related, mint.article(link.target))
+        yield (mint.article(link.source), related, iri(mint.article(link.target)))
     for story in coverage:
         yield from _story(mint, story)
 
 
-def _order(pair: tuple[NamedNode, Term]) -> tuple[bool, str, str]:
+def _order(pair: tuple[Term, Term]) -> tuple[bool, str, str]:
     """Within a subject: its types first, then by predicate and object."""
     predicate, obj = pair
-    return (predicate != TYPE, predicate.value, str(obj))
+    return (predicate != _TYPE, predicate, obj)
 
 
-def _triple(subject: str, predicate: NamedNode, obj: str | Term) -> Statement:
-    return (subject, predicate, NamedNode(obj) if isinstance(obj, str) else obj)
-
-
-def _about(subject: str, pairs: Iterable[tuple[NamedNode, Term | None]]) -> list[Statement]:
+def _about(subject: str, pairs: Iterable[tuple[Term, Term | None]]) -> list[Statement]:
     return [(subject, predicate, obj) for predicate, obj in pairs if obj is not None]
 
 
 def _dataset(mint: Minter) -> list[Statement]:
     return _about(
         mint.dataset(),
-        [(TYPE, NamedNode(VOID + "Dataset")), (NamedNode(VOID + "uriSpace"), text(mint.base))],
+        [(_TYPE, iri(VOID + "Dataset")), (iri(VOID + "uriSpace"), text(mint.base))],
     )
 
 
@@ -162,10 +197,10 @@ def _outlet(mint: Minter, provider: Provider) -> list[Statement]:
     return _about(
         mint.outlet(provider.domain),
         [
-            (TYPE, s("NewsMediaOrganization")),
+            (_TYPE, s("NewsMediaOrganization")),
             (s("name"), text(provider.name)),
             (s("identifier"), text(provider.domain)),
-            (s("url"), web_iri(f"https://{provider.domain}/")),
+            (s("url"), web_term(f"https://{provider.domain}/")),
             *((s("alternateName"), text(name)) for name in others),
         ],
     )
@@ -176,18 +211,18 @@ def _topic(mint: Minter, topic: Label) -> list[Statement]:
     return _about(
         mint.topic(topic.key),
         [
-            (TYPE, NamedNode(SKOS + "Concept")),
-            (NamedNode(SKOS + "prefLabel"), text(topic.label)),
-            *((NamedNode(SKOS + "altLabel"), text(name)) for name in others),
+            (_TYPE, iri(SKOS + "Concept")),
+            (iri(SKOS + "prefLabel"), text(topic.label)),
+            *((iri(SKOS + "altLabel"), text(name)) for name in others),
         ],
     )
 
 
 def _article(mint: Minter, article: Article, corpus: Corpus) -> list[Statement]:
-    iri = mint.article(article.id)
-    pairs: list[tuple[NamedNode, Term | None]] = [
-        (TYPE, s("NewsArticle")),
-        (s("url"), web_iri(article.url) or web_iri(article.id)),
+    subject = mint.article(article.id)
+    pairs: list[tuple[Term, Term | None]] = [
+        (_TYPE, s("NewsArticle")),
+        (s("url"), web_term(article.url) or web_term(article.id)),
         (gk("canonicalUrl"), typed(article.id, "anyURI")),
         (s("headline"), text(article.title) if article.title else None),
         (s("description"), text(article.excerpt) if article.excerpt else None),
@@ -198,28 +233,28 @@ def _article(mint: Minter, article: Article, corpus: Corpus) -> list[Statement]:
         (gk("quality"), decimal(article.quality) if article.quality is not None else None),
     ]
     if article.provider:
-        pairs.append((s("publisher"), NamedNode(mint.outlet(article.provider))))
-    pairs += [(s("about"), NamedNode(mint.topic(key))) for key in article.topics]
+        pairs.append((s("publisher"), iri(mint.outlet(article.provider))))
+    pairs += [(s("about"), iri(mint.topic(key))) for key in article.topics]
     pairs += [
         (s("articleSection"), text(corpus.categories[key].label)) for key in article.categories
     ]
-    triples = _about(iri, pairs)
+    triples = _about(subject, pairs)
     for image in article.images:
         image_triples = _image(mint, image)
         if image_triples:
-            triples.append(_triple(iri, s("image"), mint.image(image.url)))
+            triples.append((subject, s("image"), iri(mint.image(image.url))))
             triples += image_triples
     return triples
 
 
 def _image(mint: Minter, image: Image) -> list[Statement]:
-    content = web_iri(image.url)
+    content = web_term(image.url)
     if content is None:
         return []
     return _about(
         mint.image(image.url),
         [
-            (TYPE, s("ImageObject")),
+            (_TYPE, s("ImageObject")),
             (s("contentUrl"), content),
             (s("width"), typed(str(image.width), "integer") if image.width else None),
             (s("height"), typed(str(image.height), "integer") if image.height else None),
@@ -228,10 +263,10 @@ def _image(mint: Minter, image: Image) -> list[Statement]:
 
 
 def _story(mint: Minter, story: StoryCoverage) -> list[Statement]:
-    iri = mint.story(story.id)
+    subject = mint.story(story.id)
     first, last = story.first_time, story.last_time
-    pairs: list[tuple[NamedNode, Term | None]] = [
-        (TYPE, gk("Story")),
+    pairs: list[tuple[Term, Term | None]] = [
+        (_TYPE, gk("Story")),
         (s("identifier"), text(story.id)),
         (s("name"), text(story.label)),
         (gk("firstPublished"), date_time(first) if first else None),
@@ -241,13 +276,14 @@ def _story(mint: Minter, story: StoryCoverage) -> list[Statement]:
         (gk("articleCount"), typed(str(len(story.entries)), "integer")),
         (gk("outletCount"), typed(str(len(story.outlets)), "integer")),
     ]
-    pairs += [(s("about"), NamedNode(mint.topic(key))) for key in story.topics]
-    pairs += [(gk("firstCoverage"), NamedNode(mint.article(e.article))) for e in story.first]
-    triples = _about(iri, pairs)
+    pairs += [(s("about"), iri(mint.topic(key))) for key in story.topics]
+    pairs += [(gk("firstCoverage"), iri(mint.article(e.article))) for e in story.first]
+    triples = _about(subject, pairs)
+    story_term = iri(subject)
     for entry in story.entries:
         article = mint.article(entry.article)
-        triples.append(_triple(article, gk("story"), iri))
+        triples.append((article, gk("story"), story_term))
         lag = decimal(entry.lag_seconds) if entry.lag_seconds is not None else None
         if lag is not None:
-            triples.append(_triple(article, gk("lagSeconds"), lag))
+            triples.append((article, gk("lagSeconds"), lag))
     return triples
