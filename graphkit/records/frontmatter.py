@@ -1,13 +1,27 @@
-"""Safe loading of YAML front matter and JSON records into plain Python values."""
+"""Safe loading of YAML front matter and JSON records into plain Python values.
+
+YAML goes through yaml-rs (Rust, about eight times faster than libyaml here) when that gives
+exactly what PyYAML's safe loader gives, and through PyYAML otherwise. yaml-rs follows YAML
+1.2, PyYAML 1.1: they differ on a few plain scalars (`012`, `0o17`, `1e3`, `1:30`, unquoted
+times), and yaml-rs accepts tags, control characters and several documents that PyYAML
+refuses. So a file goes to PyYAML when its text has any of those forms (`_only_pyyaml`), when
+yaml-rs refuses it (PyYAML then gives the error, with its line), or when a loaded text could
+have been typed otherwise by PyYAML (`_typed_as_pyyaml`). The records, values and errors are
+PyYAML's in every case; the fast path is only taken where it cannot differ.
+"""
 
 from __future__ import annotations
 
 import json
 import re
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import yaml
+import yaml_rs
+
+from .times import parse_time
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster
 _BOOL = "tag:yaml.org,2002:bool"
@@ -27,6 +41,13 @@ RecordLoader.yaml_implicit_resolvers = {
 RecordLoader.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_RESOLVERS_TIME = next(
+    pattern for _, pairs in RecordLoader.yaml_implicit_resolvers.items()
+    for tag, pattern in pairs if tag == _TIMESTAMP
+)  # fmt: skip
 
 
 class LoadError(ValueError):
@@ -74,9 +95,119 @@ def check_nesting(text: str) -> None:
             raise LoadError(f"nested deeper than {MAX_NESTING} levels")
 
 
+TIME_KEYS = frozenset({"publishedDateTime", "updatedDateTime"})
+# What only PyYAML reads as PyYAML does: characters its reader refuses (yaml-rs takes them),
+# tabs (PyYAML refuses more of them), YAML 1.1's line breaks NEL, LS and PS (1.2 has none);
+# tags, anchors and aliases at the start of a node, merges, complex keys, further documents;
+# and plain numbers that YAML 1.1 and 1.2 read apart (1.1 octal `012`, 1.2's `0o17` and `1e3`).
+_REFUSED_CHARACTERS = re.compile(
+    "[^\x0a\x0d\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_NODE_PROPERTY = re.compile(r"(?:[:\-,\[{?][ \t]*|\n[ \t]*)[!&*]")
+_COMPLEX_KEY_OR_DOCUMENT = re.compile(r"\n(?:[ \t]*\?|---|\.\.\.)(?:[ \t\n]|$)")
+_NUMBER_APART = re.compile(r"[\s\[{,][-+]?(?:0[0-9o]|[0-9][0-9_]*[eE][-+]?[0-9])")
+
+
+def _only_pyyaml(text: str) -> bool:
+    """Whether `text` has a form that yaml-rs might read otherwise than PyYAML.
+
+    >>> _only_pyyaml("title: Johnson & Johnson"), _only_pyyaml("a: &a x"), _only_pyyaml("n: 012")
+    (False, True, True)
+    """
+    head = text.lstrip()[:1]
+    return bool(
+        head in ("!", "&", "*", "?")
+        or "<<" in text
+        or _REFUSED_CHARACTERS.search(text)
+        or (("!" in text or "&" in text or "*" in text) and _NODE_PROPERTY.search(text))
+        or _COMPLEX_KEY_OR_DOCUMENT.search(text)
+        or _NUMBER_APART.search(text)
+    )
+
+
+_RESOLVERS = RecordLoader.yaml_implicit_resolvers
+_RESOLVED_STARTS = frozenset(first for first in _RESOLVERS if first)  # "" is not a plain scalar
+_PYYAML_TIMES = yaml.constructor.SafeConstructor()
+
+
+class _NotTheSame(Exception):
+    """PyYAML might load this text otherwise than yaml-rs did."""
+
+
 def load_yaml(text: str, first_line: int = 1) -> Any:
-    """Load YAML safely; `first_line` is the file line the text starts after."""
+    """Load YAML safely; `first_line` is the file line the text starts after.
+
+    >>> load_yaml("title: NO\\nquality: 59\\npublishedDateTime: 2021-02-18T16:13:00Z")["title"]
+    'NO'
+    """
     check_nesting(text)
+    if not _only_pyyaml(text):
+        try:
+            return _typed_as_pyyaml(yaml_rs.loads(text, parse_datetime=False))
+        except (yaml_rs.YAMLDecodeError, _NotTheSame, ValueError, OverflowError):
+            pass  # PyYAML decides: its value, or its error with a line
+    return _load_with_pyyaml(text, first_line)
+
+
+def _typed_as_pyyaml(data: Any) -> Any:
+    """yaml-rs's values as PyYAML would type them, or _NotTheSame where that is unsure.
+
+    A text that a PyYAML resolver would read as another type (a number, a time, null) may
+    have been plain in the file, or quoted: only PyYAML's own loading can tell. Times are
+    the exception where PyYAML's time and the text read as a time agree: a record's time is
+    the same either way.
+    """
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or _retyped(key):
+                    raise _NotTheSame
+                if isinstance(value, str) and _retyped(value):
+                    if key not in TIME_KEYS or not _same_time(value):
+                        raise _NotTheSame
+                elif isinstance(value, dict | list):
+                    stack.append(value)
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, str) and _retyped(value):
+                    raise _NotTheSame
+                if isinstance(value, dict | list):
+                    stack.append(node[index])
+    return data
+
+
+def _retyped(text: str) -> bool:
+    """Whether a PyYAML resolver (other than text) would read `text`, were it plain."""
+    first = text[:1]
+    if first not in _RESOLVED_STARTS:  # most texts: words and URLs
+        return False
+    return any(pattern.match(text) for _, pattern in _RESOLVERS[first])
+
+
+# ISO 8601 times as feeds write them, which PyYAML and `datetime.fromisoformat` read alike
+# (tests/test_yaml_paths.py checks it on generated times).
+PLAIN_ISO_TIME = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,6})?(?:Z|[+-][0-9]{2}:[0-9]{2})"
+)
+
+
+def _same_time(text: str) -> bool:
+    """Whether PyYAML's time of a plain `text` is the time a quoted one reads as."""
+    if PLAIN_ISO_TIME.fullmatch(text):
+        try:  # an impossible day (02-30) is PyYAML's error to give
+            datetime.fromisoformat(text)
+        except ValueError:
+            return False
+        return True
+    if not _RESOLVERS_TIME.match(text):
+        return False
+    value = _PYYAML_TIMES.construct_yaml_timestamp(yaml.ScalarNode(_TIMESTAMP, text))
+    return parse_time(value) == parse_time(text)
+
+
+def _load_with_pyyaml(text: str, first_line: int) -> Any:
     try:
         data = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a safe loader
     except yaml.MarkedYAMLError as error:

@@ -208,12 +208,12 @@ def _looks_like_record(document: object) -> bool:
 
 
 def key_locator(yaml_text: str, first_line: int) -> Callable[[str], int | None]:
-    """Find the file line of a top-level key in front matter, to point errors at it."""
-    lines = yaml_text.splitlines()
+    """Find the file line of a top-level key in front matter, to point errors at it (the
+    lines are split only when an error asks: most records have none)."""
 
     def locate(key: str) -> int | None:
         prefix = f"{key}:"
-        for number, line in enumerate(lines, start=first_line + 1):
+        for number, line in enumerate(yaml_text.splitlines(), start=first_line + 1):
             if line.startswith(prefix):
                 return number
         return None
