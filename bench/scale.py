@@ -6,7 +6,9 @@ For each size: generates a corpus in the record format (graphkit.synthetic: Zipf
 outlets, power-law story sizes, 0 to 5 related entries, AMP and cdn URL forms, records of
 about 3.3 KB), then in a fresh process (so that peak memory is the build's own) runs the
 default `graphkit build` and prints each stage's seconds, records per second and the peak
-memory so far, the output's size, and the seconds of `graphkit query first-coverage` on it;
+memory so far, the output's size, and the seconds of `graphkit query first-coverage` on it,
+beside the disk's floor: the same files read by `cat` from a cold page cache (as root on
+Linux the cache is dropped before the floor and before the build, so both read cold);
 then changes one record and rebuilds (an incremental build: only that file is read again).
 Up to --naive-up-to records it also runs the pipeline a user would write instead
 (`yaml.safe_load` per file, triples added one by one to an rdflib Graph, Turtle by rdflib)
@@ -35,6 +37,26 @@ from graphkit.util import peak_mib
 
 SCHEMA = rdflib.Namespace("https://schema.org/")
 ID = rdflib.Namespace("https://naive.example/")
+
+
+def drop_page_cache() -> bool:
+    """Drop Linux's page cache (root only), so that the next read comes from the disk."""
+    try:
+        subprocess.run(["sync"], check=True)
+        Path("/proc/sys/vm/drop_caches").write_text("3\n")
+    except OSError:
+        return False
+    return True
+
+
+def disk_floor(corpus: Path) -> tuple[float, bool]:
+    """Seconds for `cat` to read every file of `corpus` (cold when the cache could be dropped)."""
+    cold = drop_page_cache()
+    started = time.perf_counter()
+    subprocess.run(
+        f"find {corpus} -type f -print0 | xargs -0 cat > /dev/null", shell=True, check=True
+    )
+    return time.perf_counter() - started, cold
 
 
 def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
@@ -126,6 +148,8 @@ def report(
     print(f"\n{records:,} records: default build {ours['total']:.1f} s, peak {ours['peak']:,.0f} "
           f"MiB, output {ours['bytes'] / 1e6:,.0f} MB, first-coverage query "
           f"{ours['first_coverage_query']:.2f} s")  # fmt: skip
+    floor, cold = ours["floor"]
+    print(f"  disk floor: cat of every file {floor:.1f} s ({'cold' if cold else 'warm: no root'})")
     print(f"  {'stage':<18} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'rebuild s':>10}")
     for stage, (seconds, peak) in ours["stages"].items():
         rate = records / seconds if seconds else float("inf")
@@ -158,7 +182,10 @@ def main() -> None:
             generate_corpus(folder / "records", records, seed=args.seed)
             print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
             (folder / "out").mkdir()
+            floor = disk_floor(folder / "records")
+            drop_page_cache()
             ours = in_fresh_process("graphkit", folder / "records", folder / "out")
+            ours["floor"] = floor
             ours["first_coverage_query"] = time_query(folder / "out")
             again = in_fresh_process("rebuild", folder / "records", folder / "out")
             naive = None

@@ -37,6 +37,7 @@ from .outputs.tables import (
 from .outputs.text import (
     leaderboard_text,
     pairs_text,
+    stage_table,
     stats_text,
     summary_text,
     timeline_text,
@@ -143,6 +144,10 @@ def main() -> None:
 )
 @click.option("--strict", is_flag=True, help="Stop at the first file or entry that is rejected.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems only, no summary.")
+@click.option(
+    "-v", "--verbose", is_flag=True,
+    help="After the summary, each stage's seconds, records per second and peak memory.",
+)  # fmt: skip
 @base_option("Base under which the RDF export mints IRIs [default: https://graphkit.example/id/].")
 @click.option(
     "--formats",
@@ -175,6 +180,7 @@ def build_command(
     out: Path,
     strict: bool,
     quiet: bool,
+    verbose: bool,
     base: str | None,
     formats: frozenset[str],
     jobs: int,
@@ -226,6 +232,8 @@ def build_command(
             result.summary, result.coverage, warnings, result.written, out, reused, skipped
         )
         click.echo(text)
+    if verbose:
+        click.echo(stage_table(result.timings.steps, len(result.read.records)))
     sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
 
 

@@ -148,3 +148,18 @@ def test_the_installed_command_runs_with_default_paths(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "articles" in done.stdout
     assert {p.name for p in (tmp_path / "output").iterdir()} >= OUTPUT_FILES
+
+
+def test_verbose_prints_every_stage_with_its_figures(tmp_path: Path) -> None:
+    code, out, err = run("build", str(SEEDS), "-o", str(tmp_path), "-v")
+    assert code == 0, err
+    lines = out.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("stage ")))
+    assert lines[start].split() == ["stage", "seconds", "records/s", "peak", "MiB"]
+    stages = [line.rsplit(None, 3) for line in lines[start + 1 :]]
+    names = ["read", "resolve", "stories", "report and tables", "rdf and store", "views"]
+    assert [stage[0] for stage in stages] == names
+    for _, seconds, rate, peak in stages:
+        assert float(seconds) >= 0 and int(peak.replace(",", "")) > 0
+        assert rate == "-" or int(rate.replace(",", "")) > 0
+    assert "stage " not in run("build", str(SEEDS), "-o", str(tmp_path))[1]  # only with -v

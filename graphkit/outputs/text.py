@@ -49,6 +49,28 @@ def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
 
 
+def stage_table(steps: Mapping[str, tuple[float, float]], records: int) -> str:
+    """Each stage's seconds, records per second and the peak memory so far (`Build.timings`),
+    figures right-aligned.
+
+    >>> print(stage_table({"read": (2.0, 180.0), "views": (0.0, 1200.0)}, 10_000))
+    stage  seconds  records/s  peak MiB
+    read       2.0      5,000       180
+    views      0.0          -     1,200
+    """
+    header = ["stage", "seconds", "records/s", "peak MiB"]
+    rows = [
+        [name, f"{seconds:.1f}", f"{records / seconds:,.0f}" if seconds else "-", f"{peak:,.0f}"]
+        for name, (seconds, peak) in steps.items()
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join([row[0].ljust(widths[0]), *(row[i].rjust(widths[i]) for i in range(1, 4))])
+        for row in [header, *rows]
+    ]
+    return "\n".join(line.rstrip() for line in lines)
+
+
 def _unchanged(reused: int) -> str:
     return f" ({reused:,} unchanged since the last build)" if reused else ""
 
