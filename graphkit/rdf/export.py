@@ -14,19 +14,19 @@ it reads like the schema.org JSON-LD web developers know.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from itertools import groupby
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
+from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from ..analysis.coverage import StoryCoverage
 from ..outputs import write_text
 from ..outputs.files import write_stream
 from ..resolve import Corpus
 from ..util import collector_paused
-from .mapping import TYPE, coverage_triples, ntriples_lines
+from .mapping import TYPE, ntriples_lines
 from .store import write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
@@ -43,12 +43,13 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
     chosen = resolve_base(base)
-    if not set(extra) & set(RDF_EXTRA):  # N-Triples only: lines streamed as they are made
-        with collector_paused():
-            lines = ntriples_lines(corpus, coverage, base=chosen)
-            nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines))
+    with collector_paused():  # the N-Triples lines are streamed as they are made
+        lines = ntriples_lines(corpus, coverage, base=chosen)
+        nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines))
+    if not set(extra) & set(RDF_EXTRA):
         return [nt, write_store(out, nt)]
-    return write_rdf_files(coverage_triples(corpus, coverage, base=chosen), out, chosen, extra)
+    triples = list(parse(path=str(nt), format=RdfFormat.N_TRIPLES))  # in order, by Oxigraph
+    return _with_extra_files(triples, nt, out, chosen, extra)
 
 
 def _write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 65536) -> None:
@@ -62,16 +63,21 @@ def _write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 65536) -> 
     stream.write("".join(chunk).encode("utf-8"))
 
 
-def _ntriples(triples: Iterable[Triple]) -> Callable[[BinaryIO], object]:
-    return lambda stream: serialize(triples, stream, RdfFormat.N_TRIPLES)
-
-
 def write_rdf_files(
     triples: Sequence[Triple], out: Path, base: str, extra: Collection[str] = RDF_EXTRA
 ) -> list[Path]:
     """Write `graph.nt` and the Oxigraph store into `out`, and `graph.ttl` and `graph.jsonld`
     when `extra` names `ttl` and `jsonld`; return their paths."""
-    nt = write_stream(out, "graph.nt", _ntriples(triples))
+    nt = write_stream(
+        out, "graph.nt", lambda stream: serialize(triples, stream, RdfFormat.N_TRIPLES)
+    )
+    return _with_extra_files(triples, nt, out, base, extra)
+
+
+def _with_extra_files(
+    triples: Sequence[Triple], nt: Path, out: Path, base: str, extra: Collection[str]
+) -> list[Path]:
+    """Beside `graph.nt`: the Turtle and JSON-LD files `extra` asks for, and the store."""
     written = [nt]
     if "ttl" in extra:
         written.insert(0, write_text(out, "graph.ttl", turtle_text(triples, base)))

@@ -135,14 +135,6 @@ def coverage_triples(
         return list(parse(lines, RdfFormat.N_TRIPLES))
 
 
-def iter_triples(
-    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
-) -> Iterator[Triple]:
-    """The triples of `coverage_triples`, parsed from the lines as they come."""
-    for line in ntriples_lines(corpus, coverage, base=base):
-        yield from parse(line, RdfFormat.N_TRIPLES)
-
-
 def ntriples_lines(
     corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
 ) -> Iterator[str]:

@@ -170,11 +170,11 @@ def _typed_as_pyyaml(data: Any) -> Any:
                 elif isinstance(value, dict | list):
                     stack.append(value)
         elif isinstance(node, list):
-            for index, value in enumerate(node):
+            for value in node:
                 if isinstance(value, str) and _retyped(value):
                     raise _NotTheSame
                 if isinstance(value, dict | list):
-                    stack.append(node[index])
+                    stack.append(value)
     return data
 
 
