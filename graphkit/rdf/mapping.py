@@ -28,7 +28,7 @@ from decimal import Decimal
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from w3lib.url import safe_url_string
 
-from ..analysis.coverage import StoryCoverage
+from ..analysis.coverage import Entry, StoryCoverage
 from ..records import Image, iso_utc
 from ..resolve import Article, Corpus, Label, Provider
 from ..util import collector_paused
@@ -140,31 +140,48 @@ def ntriples_lines(
 ) -> Iterator[str]:
     """The export as N-Triples lines, one subject at a time, subjects in order; within a
     subject its types first, then by predicate and object; no line twice (shared images,
-    links stated by several records)."""
-    by_subject: dict[str, set[tuple[Term, Term]]] = defaultdict(set)
-    for subject, predicate, obj in _statements(corpus, coverage, Minter(base)):
-        by_subject[subject].add((predicate, obj))
-    for subject in sorted(by_subject):
-        node = iri(subject)
-        for predicate, obj in sorted(by_subject.pop(subject), key=_order):
-            yield f"{node} {predicate} {obj} .\n"
+    links stated by several records).
 
-
-def _statements(
-    corpus: Corpus, coverage: Sequence[StoryCoverage], mint: Minter
-) -> Iterator[Statement]:
-    yield from _dataset(mint)
-    for provider in corpus.providers.values():
-        yield from _outlet(mint, provider)
-    for topic in corpus.topics.values():
-        yield from _topic(mint, topic)
-    for article in corpus.articles.values():
-        yield from _article(mint, article, corpus)
-    related = gk("relatedCoverage")
+    Subjects are minted as `BASE`, then `BASE{kind}/...` with the kinds in alphabetical
+    order (article, image, outlet, story, topic): so each kind is written in turn, sorted,
+    and only one subject's statements are held at a time, never the whole export.
+    """
+    mint = Minter(base)
+    yield from _lines(_dataset(mint))
+    targets: dict[str, list[str]] = defaultdict(list)
     for link in corpus.related:
-        yield (mint.article(link.source), related, iri(mint.article(link.target)))
-    for story in coverage:
-        yield from _story(mint, story)
+        targets[link.source].append(link.target)
+    member = {entry.article: (story, entry) for story in coverage for entry in story.entries}
+    images: dict[str, list[Image]] = defaultdict(list)
+    for subject, article in sorted(
+        ((mint.article(a.id), a) for a in corpus.articles.values()), key=lambda pair: pair[0]
+    ):
+        statements = _article(mint, article, corpus)
+        statements += _links(mint, subject, targets.get(article.id, ()))
+        if article.id in member:
+            statements += _membership(mint, subject, *member[article.id])
+        yield from _lines(statements)
+        for image in article.images:
+            images[mint.image(image.url)].append(image)
+    for subject in sorted(images):
+        yield from _lines([t for image in images.pop(subject) for t in _image(mint, image)])
+    kinds: list[Iterable[list[Statement]]] = [
+        (_outlet(mint, provider) for provider in corpus.providers.values()),
+        (_story(mint, story) for story in coverage),
+        (_topic(mint, topic) for topic in corpus.topics.values()),
+    ]
+    for entities in kinds:
+        for statements in sorted(entities, key=lambda statements: statements[0][0]):
+            yield from _lines(statements)
+
+
+def _lines(statements: list[Statement]) -> Iterator[str]:
+    """The N-Triples lines of one subject's statements, in order, each once."""
+    if not statements:
+        return
+    node = iri(statements[0][0])
+    for predicate, obj in sorted({(p, o) for _, p, o in statements}, key=_order):
+        yield f"{node} {predicate} {obj} .\n"
 
 
 def _order(pair: tuple[Term, Term]) -> tuple[bool, str, str]:
@@ -230,13 +247,13 @@ def _article(mint: Minter, article: Article, corpus: Corpus) -> list[Statement]:
     pairs += [
         (s("articleSection"), text(corpus.categories[key].label)) for key in article.categories
     ]
-    triples = _about(subject, pairs)
-    for image in article.images:
-        image_triples = _image(mint, image)
-        if image_triples:
-            triples.append((subject, s("image"), iri(mint.image(image.url))))
-            triples += image_triples
-    return triples
+    pairs += [(s("image"), iri(mint.image(i.url))) for i in article.images if web_term(i.url)]
+    return _about(subject, pairs)
+
+
+def _links(mint: Minter, subject: str, targets: Iterable[str]) -> list[Statement]:
+    related = gk("relatedCoverage")
+    return [(subject, related, iri(mint.article(target))) for target in targets]
 
 
 def _image(mint: Minter, image: Image) -> list[Statement]:
@@ -270,12 +287,10 @@ def _story(mint: Minter, story: StoryCoverage) -> list[Statement]:
     ]
     pairs += [(s("about"), iri(mint.topic(key))) for key in story.topics]
     pairs += [(gk("firstCoverage"), iri(mint.article(e.article))) for e in story.first]
-    triples = _about(subject, pairs)
-    story_term = iri(subject)
-    for entry in story.entries:
-        article = mint.article(entry.article)
-        triples.append((article, gk("story"), story_term))
-        lag = decimal(entry.lag_seconds) if entry.lag_seconds is not None else None
-        if lag is not None:
-            triples.append((article, gk("lagSeconds"), lag))
-    return triples
+    return _about(subject, pairs)
+
+
+def _membership(mint: Minter, subject: str, story: StoryCoverage, entry: Entry) -> list[Statement]:
+    """An article's story and its lag behind the story's first coverage."""
+    lag = decimal(entry.lag_seconds) if entry.lag_seconds is not None else None
+    return _about(subject, [(gk("story"), iri(mint.story(story.id))), (gk("lagSeconds"), lag)])
