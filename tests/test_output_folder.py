@@ -66,9 +66,11 @@ def what_readers_see(out: Path) -> tuple[int, int, int, int, int]:
 
 @pytest.fixture(scope="module")
 def bigger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A corpus whose build takes a few seconds: time to be killed at many points."""
+    """A corpus whose build takes a few seconds: time to be killed at many points, and to
+    outlast the readers a test runs while it writes (600 records built in 2 s, no longer
+    enough once builds got faster)."""
     folder = tmp_path_factory.mktemp("bigger")
-    generate_corpus(folder, records=600, seed=5)
+    generate_corpus(folder, records=2500, seed=5)
     return folder
 
 
