@@ -67,7 +67,7 @@ def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
     build = published_build(out)  # OUT's own names are links into it
     size = sum(path.stat().st_size for path in build.rglob("*") if path.is_file())
     return {
-        "records": len(result.read.records),
+        "records": result.read.record_count,
         "stages": result.timings.steps,
         "total": total,
         "peak": peak_mib(),

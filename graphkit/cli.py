@@ -233,7 +233,7 @@ def build_command(
         )
         click.echo(text)
     if verbose:
-        click.echo(stage_table(result.timings.steps, len(result.read.records)))
+        click.echo(stage_table(result.timings.steps, result.read.record_count))
     sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
 
 

@@ -98,6 +98,7 @@ def build(
     jobs: int = 0,
     reuse: bool = True,
     wait: bool = False,
+    keep_records: bool = False,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
@@ -106,7 +107,9 @@ def build(
     not changed since the last build into `out` is not read again (`OUT/{READ_CACHE}`): the
     result is the same as reading it. The files are published in `out` in one step when all
     are written (`graphkit.outputs.folder`); while another build writes `out`, this one waits
-    (`wait`) or raises BuildBusyError at once.
+    (`wait`) or raises BuildBusyError at once. The records read are let go once resolved
+    (`result.read.record_count` still counts them); `keep_records` keeps them in
+    `result.read.records`.
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -123,6 +126,8 @@ def build(
         stage("resolving entities")
         with timed("resolve"):
             corpus = resolve(read.records, now=now)
+            if not keep_records:
+                read.release()
         stage("finding stories")
         with timed("stories"):
             grouping = group_stories(corpus)
@@ -188,7 +193,7 @@ def _write_files(
     with timed("views"):
         written += write_views(result.corpus, result.coverage, _cut_links(result), folder)
     keep_only(folder, written)
-    write_build_info(folder, result.sources, len(result.read.records))
+    write_build_info(folder, result.sources, result.read.record_count)
     return written
 
 

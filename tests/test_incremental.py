@@ -126,8 +126,8 @@ def test_a_damaged_cache_is_read_around(tmp_path: Path) -> None:
     lines[1] = json.dumps(entry)
     lines[2] = "{not json"
     cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    again = graphkit.build(records, tmp_path / "out", now=NOW)
-    clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False)
+    again = graphkit.build(records, tmp_path / "out", now=NOW, keep_records=True)
+    clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False, keep_records=True)
     assert again.read.records == clean.read.records
     assert again.read.problems == clean.read.problems
 

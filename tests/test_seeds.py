@@ -210,3 +210,15 @@ def test_graph_stats_span_only_usable_times_with_or_without_a_zone() -> None:
     )
     assert graph_stats(coverage_graph(corpus_of(records[2:])))["first_published_utc"] is None
     assert coverage_stats(corpus_of(records[2:]))["first_published_utc"] is None
+
+
+def test_a_build_lets_the_records_go_once_resolved_unless_asked_to_keep_them(
+    tmp_path: Path,
+) -> None:
+    records = read_records([SEEDS]).records
+    let_go = build(SEEDS, tmp_path / "a")
+    kept = build(SEEDS, tmp_path / "b", keep_records=True)
+    assert let_go.read.records == [] and kept.read.records == records
+    assert let_go.read.record_count == kept.read.record_count == len(records) == 39
+    assert let_go.summary == kept.summary and let_go.summary["records"] == 39
+    assert let_go.corpus.articles == kept.corpus.articles  # the corpus holds what they said

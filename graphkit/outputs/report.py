@@ -30,7 +30,7 @@ def build_summary(
     return {
         "files_read": read.files_read,
         "files_rejected": len({p.path for p in read.problems if p.severity is Severity.REJECTED}),
-        "records": len(read.records),
+        "records": read.record_count,
         "records_rejected": lost[Severity.REJECTED],
         "related_entries_dropped": lost[Severity.DROPPED],
         "articles": len(corpus.articles),

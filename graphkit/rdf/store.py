@@ -39,6 +39,9 @@ OXIGRAPH, RDFLIB = "oxigraph", "rdflib"
 ENGINES = (OXIGRAPH, RDFLIB)
 STORE_DIR = "store"
 NT_FILE = "graph.nt"
+# Oxigraph's bulk loader holds what it loads in memory until it writes its files: 4 million
+# triples at once took 1.65 GB; in runs of 250,000, 0.38 GB and a quarter more time.
+BULK_LOAD_TRIPLES = 250_000
 _BASE_QUERY = f"SELECT ?base WHERE {{ ?d a <{VOID}Dataset> ; <{VOID}uriSpace> ?base }} LIMIT 1"
 
 
@@ -181,7 +184,9 @@ def write_store(out: Path, ntriples: bytes | Path) -> Path:
         shutil.rmtree(leftover, ignore_errors=True)
     store = ox.Store(str(fresh))
     if isinstance(ntriples, Path):
-        store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
+        with ntriples.open("rb") as lines:  # N-Triples: one triple a line, so runs of lines
+            while run := list(islice(lines, BULK_LOAD_TRIPLES)):
+                store.bulk_load(b"".join(run), ox.RdfFormat.N_TRIPLES)
     else:
         store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
     store.flush()
