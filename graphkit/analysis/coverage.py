@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property
 from itertools import combinations
 
 from ..resolve import Article, Corpus, label_key
@@ -58,7 +59,7 @@ class StoryCoverage:
     categories: tuple[str, ...]
     entries: tuple[Entry, ...]
 
-    @property
+    @cached_property  # asked for often (every page, table and triple of a story)
     def first(self) -> tuple[Entry, ...]:
         """The earliest article(s); several when their times are equal."""
         return tuple(e for e in self.entries if e.is_first)
@@ -75,7 +76,7 @@ class StoryCoverage:
     def first_providers(self) -> tuple[str, ...]:
         return _unique(e.provider for e in self.first if e.provider)
 
-    @property
+    @cached_property
     def outlets(self) -> tuple[str, ...]:
         """Every outlet with an article in the story, in the order of their first article."""
         return _unique(e.provider for e in self.entries if e.provider)

@@ -40,7 +40,7 @@ def write_text(out: Path, name: str, text: str) -> Path:
     target = inside(out, name)
     if _holds(target, data):
         return target
-    return write_stream(out, name, lambda stream: stream.write(data))
+    return _write_atomically(target, lambda stream: stream.write(data))
 
 
 def _holds(target: Path, data: bytes) -> bool:
@@ -54,7 +54,10 @@ def _holds(target: Path, data: bytes) -> bool:
 
 def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:
     """Write a file atomically from `write(stream)`: big outputs never sit whole in memory."""
-    target = inside(out, name)
+    return _write_atomically(inside(out, name), write)
+
+
+def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:

@@ -85,7 +85,7 @@ def to_pyvis(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     for edge in view.edges:
         fields = {key: value for key, value in edge.items() if key not in ("from", "to")}
         network.add_edge(edge["from"], edge["to"], **fields)
-    nodes, edges, *_ = network.get_network_data()
+    nodes, edges = network.nodes, network.edges  # get_network_data also dumps unused options
     for edge in edges:  # no arrows: no edge drawn has a direction to show
         edge.pop("arrows", None)
     return nodes, edges
