@@ -356,20 +356,20 @@ def _echo_rows(
 @click.argument("kind", required=False, type=click.Choice(["story", "outlet", "topic"]))
 @click.argument("name", required=False)
 @data_option("A built output folder holding the pages.")
-@click.option("--print-path", is_flag=True, help="Print the page's path instead of opening it.")
+@click.option("--print-path", is_flag=True, help="Print the page's address instead of opening it.")
 def view_command(kind: str | None, name: str | None, data: Path, print_path: bool) -> None:
     """Open a page of the build in the default browser: the index, or KIND NAME.
 
     NAME is a story id, an outlet's domain, a topic, or a unique prefix of a name; KIND alone
-    opens the overview. Prints the path when no browser can be opened.
+    opens the overview. Prints the page's address (a file: URL) when no browser can be opened.
     """
     _build_of(data)  # one line if there is no build; the pages open through OUT's links
     try:
-        path = page_for(data, kind, name)
+        address = page_for(data, kind, name)
     except LookupError as problem:
         raise click.UsageError(str(problem)) from None
-    if print_path or not webbrowser.open(path.as_uri()):
-        click.echo(path)
+    if print_path or not webbrowser.open(address):
+        click.echo(address)
 
 
 @main.command("query")

@@ -42,6 +42,10 @@ from .resolve import Corpus, resolve
 from .util import Stopwatch, collector_paused
 from .views.site import write_views
 
+# tqdm's monitor thread (started by any bar, even a disabled one) would make worker pools
+# start by forkserver, which imports graphkit again in each worker, instead of fork.
+tqdm.monitor_interval = 0
+
 DEFAULT_SOURCE = "seeds"
 DEFAULT_OUT = "output"
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
@@ -125,7 +129,7 @@ def build(
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
         stage("resolving entities")
         with timed("resolve"):
-            corpus = resolve(read.records, now=now)
+            corpus = resolve(read.records, now=now, jobs=jobs)
             if not keep_records:
                 read.release()
         stage("finding stories")

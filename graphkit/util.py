@@ -6,6 +6,7 @@ import ctypes
 import gc
 import multiprocessing
 import os
+import random
 import resource
 import signal
 import sys
@@ -49,9 +50,12 @@ def process_context() -> BaseContext:
     """How to start worker processes safely from here: fork while this process has one thread
     (fast, nothing to import again), forkserver once threads could hold locks a fork copies.
 
-    Under forkserver, a script's main code must sit under `if __name__ == "__main__":`.
+    Forkserver starts workers by importing the main script again, so it needs one that is a
+    file: a script read from standard input (`python - < script.py`) forks whatever runs.
     """
-    method = "fork" if threading.active_count() == 1 else "forkserver"
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    importable = main_file is None or os.path.isfile(main_file)
+    method = "fork" if threading.active_count() == 1 or not importable else "forkserver"
     return multiprocessing.get_context(method)
 
 
@@ -127,3 +131,16 @@ def current_umask() -> int:
 def new_mode(directory: bool = False) -> int:
     """The mode a new file (`open(path, "w")`) or folder (`os.mkdir`) gets under the umask."""
     return (0o777 if directory else 0o666) & ~current_umask()
+
+
+@contextmanager
+def seeded_igraph(seed: int) -> Iterator[None]:
+    """igraph draws its random numbers from one generator for the whole process: give a call
+    its own, seeded (the same answer on every run), then Python's own again."""
+    import igraph  # only the stages that use igraph pay for importing it
+
+    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - not for secrets
+    try:
+        yield
+    finally:
+        igraph.set_random_number_generator(random)

@@ -113,9 +113,15 @@ class PageVisit:
 
 
 def load(
-    browser: Browser, path: Path, allowed_root: Path, *, viewport: tuple[int, int] = (1280, 800)
+    browser: Browser,
+    path: Path,
+    allowed_root: Path,
+    *,
+    viewport: tuple[int, int] = (1280, 800),
+    fragment: str = "",
 ) -> PageVisit:
-    """Open path in a fresh context, block everything outside allowed_root, wait for load."""
+    """Open path (and #fragment) in a fresh context, block everything outside allowed_root,
+    wait for load."""
     if not inside(path.as_uri(), allowed_root):
         raise ValueError(f"{path} is not inside {allowed_root}")
     width, height = viewport
@@ -160,7 +166,7 @@ def load(
     context.on("console", console)
     context.on("weberror", page_error)
     context.on("dialog", dialog)
-    visit.page.goto(path.as_uri(), wait_until="load")
+    visit.page.goto(path.as_uri() + (f"#{fragment}" if fragment else ""), wait_until="load")
     return visit
 
 

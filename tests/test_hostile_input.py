@@ -61,15 +61,13 @@ def test_hostile_strings_survive_every_output(tmp_path: Path) -> None:
             if t.predicate.value == "https://schema.org/headline"
         }
         assert headlines == titles, name
-    # A topic named like a path creates no file outside the output folder; its page's name is a
-    # plain slug in views/topic/.
+    # A topic named like a path creates no file at all: pages are the key in an address's
+    # fragment, and data files are named by kind and number.
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "out"]
     assert not any(".." in p.name for p in out.rglob("*"))
     build = published_build(out)
-    named = [p for p in build.rglob("*") if "passwd" in p.name]
-    assert named and all(
-        p.parent == build / "views" / "topic" and p.name.startswith("etc-passwd-") for p in named
-    )
+    assert not [p for p in build.rglob("*") if "passwd" in p.name]
+    assert "..%2F" in (build / "views" / "pages.json").read_text(encoding="utf-8")
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(tmp_path: Path) -> None:

@@ -368,3 +368,19 @@ def test_a_record_listing_itself_is_a_warning_not_a_link(
     assert [(link.source, link.target) for link in corpus.related] == [
         ("https://a.com/1", "https://b.com/2")
     ]
+
+
+def test_urls_parsed_in_worker_processes_resolve_exactly_as_in_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from graphkit.resolve import urls
+
+    from .conftest import SEEDS
+
+    records = read_records([SEEDS]).records
+    alone = resolve(records, now=NOW, jobs=1)
+    monkeypatch.setattr(urls, "PARALLEL_FROM", 10)  # the seeds' URLs, in 2 processes
+    monkeypatch.setattr(urls, "BATCH", 50)
+    shared = resolve(records, now=NOW, jobs=2)
+    assert shared.articles == alone.articles and len(alone.articles) == 55
+    assert shared.providers == alone.providers and shared.related == alone.related

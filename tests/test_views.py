@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,8 +17,8 @@ from playwright.sync_api import Browser
 
 from graphkit import build
 from graphkit.cli import main
-from graphkit.views.names import page_name
-from graphkit.views.networks import outlet_view, overview_view, web_link
+from graphkit.views.names import KINDS, page_file, page_name, shard_of
+from graphkit.views.networks import outlet_view, overview_view, story_view, to_pyvis, web_link
 from graphkit.views.site import read_pages
 
 from .browser import PageVisit, load, open_browser
@@ -64,7 +65,9 @@ def browser() -> Iterator[Browser]:
 
 
 def visit(browser: Browser, out: Path, name: str) -> PageVisit:
-    page = load(browser, out / name, allowed_root=out)
+    """Open a page by its name in the build (`views/story.html#KEY` for one story), drawn."""
+    file, _, fragment = name.partition("#")
+    page = load(browser, out / file, allowed_root=out, fragment=fragment)
     page.page.wait_for_function("() => !document.getElementById('graph') || graphkit.current")
     return page
 
@@ -136,6 +139,19 @@ def test_stray_links_are_drawn_dashed_to_the_other_story(browser: Browser, out: 
         "graphkit.current.body.data.edges.get().filter(e => e.dashes).map(e => e.to)"
     )
     assert dashed == [f"other:{stray['b']}"]
+    # The other story opens in the same page: a new key in the address, another data file.
+    box = page.page.locator("#graph canvas").bounding_box()
+    assert box is not None
+    where = page.page.evaluate(
+        "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", dashed[0]
+    )
+    page.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
+    page.page.wait_for_url(f"**/views/story.html#{stray['story_b']}")
+    page.page.wait_for_function(
+        "id => window.graphkit && graphkit.current && graphkit.current.body.data.nodes.get(id)",
+        arg=stray["b"],
+    )
+    assert_clean(page)
 
 
 def test_hostile_records_are_shown_as_text_and_never_run(browser: Browser, out: Path) -> None:
@@ -157,13 +173,37 @@ def test_hostile_records_are_shown_as_text_and_never_run(browser: Browser, out: 
     assert page.pwned() == 0
 
 
-def test_every_page_stays_inside_the_output_folder_one_file_per_name(out: Path) -> None:
+def test_pages_are_drawn_from_data_files_that_no_key_can_name(out: Path) -> None:
     found = read_pages(out)
-    files = [(out / p.page).resolve() for p in found]
-    assert len(set(files)) == len(files)
-    assert all(f.is_file() and out.resolve() in f.parents for f in files)
+    assert len({(p.kind, p.key) for p in found}) == len(found) > 50
+    files = {(out / p.page.partition("#")[0]).resolve() for p in found}
+    assert files == {(out / page_file(kind)).resolve() for kind in KINDS}
+    data = sorted(path.name for path in (out / "views" / "data").iterdir())
+    assert data and all(re.fullmatch(r"(story|outlet|topic)-\d{3}\.js", name) for name in data)
     topic = next(p for p in found if p.kind == "topic" and "passwd" in p.key)
-    assert topic.page.startswith("views/topic/etc-passwd-")
+    assert topic.page == "views/topic.html#..%2F..%2F..%2Fetc%2Fpasswd"
+
+
+def test_the_page_and_its_data_file_agree_on_where_each_key_lives(
+    browser: Browser, out: Path
+) -> None:
+    page = load(browser, out / "views/story.html", allowed_root=out, fragment="s-000000000000")
+    page.page.wait_for_function("() => document.title.startsWith('No story')")
+    assert_clean(page)  # a key that is in no data file: said on the page, nothing breaks
+    assert page.page.locator("h1").inner_text() == "No story s-000000000000 in this build"
+    keys = ["s-be87dfd58115", "bbc.co.uk", "économie", "../../etc/passwd", XSS_SVG, ""]
+    for shards in (1, 7, 64, 1000):
+        drawn = page.page.evaluate(f"keys => keys.map(k => graphkit.shardOf(k, {shards}))", keys)
+        assert drawn == [shard_of(key, shards) for key in keys]
+
+
+def test_pyvis_adds_nothing_to_the_nodes_and_edges_the_data_files_hold() -> None:
+    result = build(SEEDS)
+    story = max(result.coverage, key=lambda s: len(s.entries))
+    views = [story_view(story, [], [], {}, {}), outlet_view("bbc.co.uk", "BBC", [story], [], {})]
+    for view in views:
+        nodes, edges = to_pyvis(view)
+        assert nodes == view.nodes and edges == view.edges and len(nodes) >= 2
 
 
 def test_outlet_and_topic_pages_draw_their_stories(browser: Browser, out: Path) -> None:
@@ -188,7 +228,9 @@ def test_clicking_a_story_on_the_overview_opens_its_page(browser: Browser, out: 
         "id => graphkit.current.canvasToDOM(graphkit.current.getPositions([id])[id])", story
     )
     page.page.mouse.click(box["x"] + where["x"], box["y"] + where["y"])
-    page.page.wait_for_url("**/views/story/s-be87dfd58115-*.html")
+    page.page.wait_for_url("**/views/story.html#s-be87dfd58115")
+    page.page.wait_for_function("() => window.graphkit && graphkit.current")
+    assert "Civil rights groups" in page.page.locator("h1").inner_text()
 
 
 def test_overview_caps_what_it_draws_and_says_what_it_left_out() -> None:
@@ -209,7 +251,8 @@ def test_view_command_opens_a_page_or_prints_its_path(out: Path, tmp_path: Path)
     runner = CliRunner()
     shown = runner.invoke(main, ["view", "outlet", "Evil", "--data", str(out), "--print-path"])
     assert shown.exit_code == 0
-    assert shown.stdout.strip() == str((out / page_name("outlet", "hostile.example")).resolve())
+    page = (out / "views" / "outlet.html").resolve().as_uri()
+    assert shown.stdout.strip() == f"{page}#hostile.example"
     opened = tmp_path / "opened"
     browser = tmp_path / "browser.sh"
     browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n', encoding="utf-8")
@@ -239,5 +282,6 @@ def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         command = [sys.executable, "-m", "graphkit", "build", str(SEEDS), "-o", str(out), "-q"]
         subprocess.run(command, check=True, env=env, capture_output=True)
-        pages.append({p.relative_to(out): p.read_bytes() for p in (out / "views").rglob("*.html")})
-    assert pages[0] == pages[1] and len(pages[0]) > 50
+        views = (p for p in (out / "views").rglob("*") if p.is_file())
+        pages.append({p.relative_to(out): p.read_bytes() for p in views})
+    assert pages[0] == pages[1] and len(pages[0]) > 5

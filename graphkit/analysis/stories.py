@@ -46,16 +46,15 @@ links were cut and which pieces joined, and why.
 from __future__ import annotations
 
 import hashlib
-import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import igraph
 
 from ..resolve import Article, Corpus
+from ..util import seeded_igraph
 from .similarity import Vector, centroid, cosine, summed, tfidf_vectors
 
 
@@ -190,7 +189,7 @@ def _leiden(
     graph = igraph.Graph(n=len(nodes), edges=[(position[a], position[b]) for a, b in pairs])
     weight = [weights[pair] for pair in pairs]
     density = sum(weight) / (len(nodes) * (len(nodes) - 1) / 2)
-    with _seeded(params.seed):
+    with seeded_igraph(params.seed):
         partition = graph.community_leiden(
             objective_function="CPM", weights=weight, resolution=params.resolution * density,
             n_iterations=-1,
@@ -210,16 +209,6 @@ def _leiden(
         else:
             groups.extend(_leiden(part, sub, weights, params, depth + 1))
     return groups
-
-
-@contextmanager
-def _seeded(seed: int) -> Iterator[None]:
-    """igraph draws from one global generator: give each call its own, seeded, then restore."""
-    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - not for secrets
-    try:
-        yield
-    finally:
-        igraph.set_random_number_generator(random)
 
 
 def _split_unlike(

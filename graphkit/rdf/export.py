@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -27,7 +27,7 @@ from ..outputs.files import write_stream
 from ..resolve import Corpus
 from ..util import collector_paused
 from .mapping import TYPE, ntriples_lines
-from .store import write_store
+from .store import BULK_LOAD_TRIPLES, StoreLoader, write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
@@ -43,24 +43,23 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
     chosen = resolve_base(base)
-    with collector_paused():  # the N-Triples lines are streamed as they are made
+    # The N-Triples lines are streamed as they are made, into graph.nt and into the store.
+    with collector_paused(), StoreLoader(out) as loader:
         lines = ntriples_lines(corpus, coverage, base=chosen)
-        nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines))
+        nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines, loader))
     if not set(extra) & set(RDF_EXTRA):
-        return [nt, write_store(out, nt)]
+        return [nt, loader.target]
     triples = list(parse(path=str(nt), format=RdfFormat.N_TRIPLES))  # in order, by Oxigraph
-    return _with_extra_files(triples, nt, out, chosen, extra)
+    return [*_extra_files(triples, out, chosen, extra), nt, loader.target]
 
 
-def _write_lines(stream: BinaryIO, lines: Iterable[str], batch: int = 65536) -> None:
-    """Write text lines as UTF-8, many at a time (one write per line costs more than the line)."""
-    chunk: list[str] = []
-    for line in lines:
-        chunk.append(line)
-        if len(chunk) == batch:
-            stream.write("".join(chunk).encode("utf-8"))
-            chunk.clear()
-    stream.write("".join(chunk).encode("utf-8"))
+def _write_lines(stream: BinaryIO, lines: Iterable[str], loader: StoreLoader) -> None:
+    """Write text lines as UTF-8 and load them, many at a time (one write per line costs
+    more than the line)."""
+    for run in iter(lambda: list(islice(lines, BULK_LOAD_TRIPLES)), []):
+        data = "".join(run).encode("utf-8")
+        loader.load(data)
+        stream.write(data)
 
 
 def write_rdf_files(
@@ -78,12 +77,19 @@ def _with_extra_files(
     triples: Sequence[Triple], nt: Path, out: Path, base: str, extra: Collection[str]
 ) -> list[Path]:
     """Beside `graph.nt`: the Turtle and JSON-LD files `extra` asks for, and the store."""
-    written = [nt]
+    return [*_extra_files(triples, out, base, extra), nt, write_store(out, nt)]
+
+
+def _extra_files(
+    triples: Sequence[Triple], out: Path, base: str, extra: Collection[str]
+) -> list[Path]:
+    """The Turtle and JSON-LD files that `extra` asks for."""
+    written = []
     if "ttl" in extra:
-        written.insert(0, write_text(out, "graph.ttl", turtle_text(triples, base)))
+        written.append(write_text(out, "graph.ttl", turtle_text(triples, base)))
     if "jsonld" in extra:
         written.append(write_text(out, "graph.jsonld", jsonld_text(triples)))
-    return [*written, write_store(out, nt)]
+    return written
 
 
 def turtle_prefixes(base: str) -> dict[str, str]:

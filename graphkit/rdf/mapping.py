@@ -20,6 +20,7 @@ pyoxigraph triples (in Rust) for the callers that want objects.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
@@ -45,6 +46,7 @@ _ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
 _ESCAPES.update(
     {ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
 )
+_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\]')
 
 
 def iri(value: str) -> Term:
@@ -67,6 +69,8 @@ def text(value: str) -> Term:
     >>> print(text('say "hi"\\n'))
     "say \\"hi\\"\\n"
     """
+    if _NEEDS_ESCAPE.search(value) is None:  # most text: str.translate is slow per character
+        return f'"{value}"'
     return '"' + value.translate(_ESCAPES) + '"'
 
 

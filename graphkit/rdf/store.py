@@ -13,7 +13,9 @@ rdflib [(Term(kind='literal', value='A', datatype=None, lang=None),)]
 
 from __future__ import annotations
 
+import queue
 import shutil
+import threading
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from pathlib import Path
@@ -178,25 +180,74 @@ def open_store(data: Path, engine: str = OXIGRAPH, base: str | None = None) -> E
 def write_store(out: Path, ntriples: bytes | Path) -> Path:
     """Load N-Triples (bytes, or a file read as a stream) into a fresh Oxigraph store at
     `OUT/store/`, replacing the old one whole."""
-    target = inside(out, STORE_DIR)
-    fresh, old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
-    for leftover in (fresh, old):
-        shutil.rmtree(leftover, ignore_errors=True)
-    store = ox.Store(str(fresh))
-    if isinstance(ntriples, Path):
-        with ntriples.open("rb") as lines:  # N-Triples: one triple a line, so runs of lines
-            while run := list(islice(lines, BULK_LOAD_TRIPLES)):
-                store.bulk_load(b"".join(run), ox.RdfFormat.N_TRIPLES)
-    else:
-        store.bulk_load(ntriples, ox.RdfFormat.N_TRIPLES)
-    store.flush()
-    del store  # closes the database, so the folder can move and be opened read-only
-    share_tree(fresh)  # RocksDB writes fixed 0644/0755 modes, not the umask's
-    if target.exists():
-        target.rename(old)
-    fresh.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
-    return target
+    with StoreLoader(out) as loader:
+        if isinstance(ntriples, Path):
+            with ntriples.open("rb") as lines:  # N-Triples: one triple a line, so runs of lines
+                while run := list(islice(lines, BULK_LOAD_TRIPLES)):
+                    loader.load(b"".join(run))
+        else:
+            loader.load(ntriples)
+    return loader.target
+
+
+class StoreLoader:
+    """A fresh Oxigraph store at `OUT/store/`, filled from runs of N-Triples while the caller
+    makes the next ones: Oxigraph loads in its own thread without Python's lock, so making
+    triples and loading them share the machine's cores. On a clean exit the store replaces
+    the old one whole; on an error it is dropped and the old one stays.
+
+    >>> import tempfile
+    >>> with StoreLoader(Path(tempfile.mkdtemp())) as loader:
+    ...     loader.load(b'<https://x.example/a> <https://x.example/p> "1" .\\n')
+    >>> len(ox.Store.read_only(str(loader.target)))
+    1
+    """
+
+    def __init__(self, out: Path, queued: int = 2) -> None:
+        self.target = inside(out, STORE_DIR)
+        self.fresh, self.old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
+        self.runs: queue.Queue[bytes | None] = queue.Queue(maxsize=queued)  # bounds the memory
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._load_runs, name="store-loader", daemon=True)
+
+    def __enter__(self) -> StoreLoader:
+        for leftover in (self.fresh, self.old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        self.store: ox.Store | None = ox.Store(str(self.fresh))
+        self.thread.start()
+        return self
+
+    def load(self, ntriples: bytes) -> None:
+        """Queue a run of N-Triples lines (whole lines) for loading."""
+        if self.failure is not None:
+            raise self.failure
+        self.runs.put(ntriples)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.runs.put(None)
+        self.thread.join()
+        store, self.store = self.store, None
+        if store is not None:
+            store.flush()
+        del store  # closes the database, so the folder can move and be opened read-only
+        if kind is not None or self.failure is not None:
+            shutil.rmtree(self.fresh, ignore_errors=True)
+            if self.failure is not None and kind is None:
+                raise self.failure
+            return
+        share_tree(self.fresh)  # RocksDB writes fixed 0644/0755 modes, not the umask's
+        if self.target.exists():
+            self.target.rename(self.old)
+        self.fresh.rename(self.target)
+        shutil.rmtree(self.old, ignore_errors=True)
+
+    def _load_runs(self) -> None:
+        while (run := self.runs.get()) is not None:
+            if self.failure is None and self.store is not None:
+                try:
+                    self.store.bulk_load(run, ox.RdfFormat.N_TRIPLES)
+                except BaseException as error:  # raised again in the caller's thread
+                    self.failure = error
 
 
 def _store_base(store: ox.Store) -> str | None:

@@ -8,14 +8,15 @@ from datetime import UTC, datetime
 from ..records import Mention, Problem, Record, Severity, is_plausible, iso_utc
 from ..records.frontmatter import one_line
 from .entities import Article, Conflict, Corpus, Label, Provider, RelatedLink, TimeStatus, label_key
-from .urls import AmpRules, canonical_url, domain_key, host_of
+from .urls import AmpRules, UrlIndex, domain_key
 
 
-def resolve(records: Iterable[Record], now: datetime | None = None) -> Corpus:
+def resolve(records: Iterable[Record], now: datetime | None = None, jobs: int = 1) -> Corpus:
     """Merge all records into a corpus with one node per article, outlet, topic and category.
 
     A record's own account of its article wins over what related lists say about it; where
-    they disagree, the article keeps a `Conflict` so nothing is silently dropped.
+    they disagree, the article keeps a `Conflict` so nothing is silently dropped. `jobs`
+    processes parse the distinct URLs (0: one per core) when there are many.
 
     >>> from graphkit.records import read_records
     >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
@@ -24,25 +25,32 @@ def resolve(records: Iterable[Record], now: datetime | None = None) -> Corpus:
     """
     # A fixed order makes the result independent of the order records arrive in.
     ordered = sorted(records, key=lambda r: (r.source, r.line or 0, r.article.urls))
-    resolver = _Resolver(ordered, now or datetime.now(UTC))
+    resolver = _Resolver(ordered, now or datetime.now(UTC), jobs)
     return resolver.run()
 
 
 class _Resolver:
-    def __init__(self, records: list[Record], now: datetime) -> None:
+    def __init__(self, records: list[Record], now: datetime, jobs: int) -> None:
         self.records = records
-        self.rules = AmpRules.from_pairs(_web_amp_pairs(records))
+        self.urls = UrlIndex()
+        self.urls.parse_all(
+            (url for r in records for m in (r.article, *r.related) for url in m.urls), jobs
+        )
+        self.rules = AmpRules.from_pairs(_web_amp_pairs(records), self.urls)
         self.corpus = Corpus(records=len(records), built_at=now, amp_rules=self.rules)
+        self.domains: dict[str, str | None] = {}
         self.declared_domains: set[str] = set()
         self.links: dict[tuple[str, str], list[str]] = {}
 
     def run(self) -> Corpus:
-        self.declared_domains = {
-            key
+        declared = {
+            mention.provider_domain
             for record in self.records
             for mention in (record.article, *record.related)
-            if mention.provider_domain and (key := domain_key(mention.provider_domain))
+            if mention.provider_domain
         }
+        self.domains = {domain: domain_key(domain) for domain in declared}  # once per domain
+        self.declared_domains = {key for key in self.domains.values() if key}
         # Own records first, so that they win over related-list mentions in any file order.
         own = [self._merge(r.article, r) for r in self.records]
         for record, article in zip(self.records, own, strict=True):
@@ -63,7 +71,8 @@ class _Resolver:
         return self.corpus
 
     def _merge(self, mention: Mention, record: Record) -> Article:
-        key = next(filter(None, (canonical_url(u, self.rules) for u in mention.urls)), None)
+        canonical = self.urls.canonical
+        key = next(filter(None, (canonical(u, self.rules) for u in mention.urls)), None)
         if key is None:  # validated as http(s) already; only an unusable port gets here
             key = mention.urls[0]
         article = self.corpus.articles.get(key)
@@ -102,9 +111,10 @@ class _Resolver:
         article.conflicts.append(Conflict(article.id, name, kept, other, source))
 
     def _provider(self, mention: Mention) -> str | None:
-        key = domain_key(mention.provider_domain) if mention.provider_domain else None
+        key = self.domains[mention.provider_domain] if mention.provider_domain else None
         if key is None:
-            key = self._known_domain(host_of(mention.urls[0]))
+            parts = self.urls.parts(mention.urls[0])
+            key = self._known_domain(parts.host if parts else None)
         if key is None:
             return None
         provider = self.corpus.providers.setdefault(key, Provider(domain=key))

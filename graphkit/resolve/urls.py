@@ -6,12 +6,16 @@ canonicaliser; what is specific to news feeds (AMP forms, tracking parameters, `
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
+
+from ..util import end_with_parent, process_context
 
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ns_", "at_")
 TRACKING_PARAMS = frozenset(
@@ -25,6 +29,18 @@ TRACKING_PARAMS = frozenset(
 AMP_FLAG_VALUES = frozenset({"", "1", "true", "yes"})
 AMP_CACHE_SUFFIX = ".cdn.ampproject.org"
 DEFAULT_PORTS = {"http": 80, "https": 443}
+PARALLEL_FROM = 20_000  # distinct URLs: fewer parse faster here than in worker processes
+BATCH = 2_000  # URLs a worker parses per round trip
+
+
+class UrlParts(NamedTuple):
+    """What a URL's identity is made of before any site's AMP rule applies: the bare host,
+    the port (":8080", or "" for the scheme's own), the path segments, the identifying query."""
+
+    host: str
+    port: str
+    segments: tuple[str, ...]
+    query: str
 
 
 @dataclass
@@ -39,26 +55,77 @@ class AmpRules:
     trailing: set[str] = field(default_factory=set)
     hosts: dict[str, str] = field(default_factory=dict)  # amp host -> web host
 
-    def learn(self, web_url: str, amp_url: str) -> None:
+    def learn(self, web: UrlParts | None, amp: UrlParts | None) -> None:
         """Compare an article's web and AMP URLs and remember the site's AMP pattern."""
-        web, amp = _split(unwrap_amp_cache(web_url)), _split(unwrap_amp_cache(amp_url))
         if web is None or amp is None:
             return
-        web_host, amp_host = _bare_host(web.hostname), _bare_host(amp.hostname)
-        if amp_host == f"amp.{web_host}":
-            self.hosts[amp_host] = web_host
-        web_parts, amp_parts = _segments(web.path), _segments(amp.path)
-        if amp_parts == ["amp", *web_parts]:
-            self.leading.add(web_host)
-        elif amp_parts == [*web_parts, "amp"]:
-            self.trailing.add(web_host)
+        if amp.host == f"amp.{web.host}":
+            self.hosts[amp.host] = web.host
+        if amp.segments == ("amp", *web.segments):
+            self.leading.add(web.host)
+        elif amp.segments == (*web.segments, "amp"):
+            self.trailing.add(web.host)
 
     @classmethod
-    def from_pairs(cls, pairs: Iterable[tuple[str, str]]) -> AmpRules:
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], urls: UrlIndex | None = None) -> AmpRules:
+        """The rules that pairs of (web URL, AMP URL) of the same articles show."""
+        parts = (urls or UrlIndex()).parts
         rules = cls()
         for web_url, amp_url in pairs:
-            rules.learn(web_url, amp_url)
+            rules.learn(parts(web_url), parts(amp_url))
         return rules
+
+    def apply(self, parts: UrlParts) -> str:
+        """The canonical URL of a URL's parts under these rules."""
+        host = self.hosts.get(parts.host, parts.host)
+        named = parts.segments
+        if named[:1] == ("amp",) and host in self.leading:
+            named = named[1:]
+        if named[-1:] == ("amp",) and host in self.trailing:
+            named = named[:-1]
+        query = f"?{parts.query}" if parts.query else ""
+        return f"https://{host}{parts.port}/{'/'.join(named)}{query}"
+
+
+class UrlIndex:
+    """Each distinct URL's parts, worked out once: a feed repeats its URLs in every related
+    list that mentions an article, and parsing one costs tens of microseconds. One per build,
+    so that its memory goes with the build."""
+
+    def __init__(self) -> None:
+        self._parts: dict[str, UrlParts | None] = {}
+
+    def parts(self, url: str) -> UrlParts | None:
+        try:
+            return self._parts[url]
+        except KeyError:
+            found = self._parts[url] = url_parts(url)
+            return found
+
+    def parse_all(self, urls: Iterable[str], jobs: int = 1) -> None:
+        """Work out the parts of many URLs at once: in `jobs` worker processes (0: one per
+        core) when there are enough to repay starting them, for parsing is most of resolving."""
+        todo = [url for url in dict.fromkeys(urls) if url not in self._parts]
+        workers = jobs or os.cpu_count() or 1
+        if workers == 1 or len(todo) < PARALLEL_FROM:
+            for url in todo:
+                self.parts(url)
+            return
+        batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
+        with ProcessPoolExecutor(
+            min(workers, len(batches)), mp_context=process_context(),
+            initializer=end_with_parent, initargs=(os.getpid(),),
+        ) as pool:  # fmt: skip
+            for batch, found in zip(batches, pool.map(_parts_of, batches), strict=True):
+                self._parts.update(zip(batch, found, strict=True))
+
+    def canonical(self, url: str, rules: AmpRules) -> str | None:
+        parts = self.parts(url)
+        return None if parts is None else rules.apply(parts)
+
+
+def _parts_of(urls: list[str]) -> list[UrlParts | None]:
+    return [url_parts(url) for url in urls]
 
 
 def canonical_url(url: str, rules: AmpRules | None = None) -> str | None:
@@ -69,23 +136,30 @@ def canonical_url(url: str, rules: AmpRules | None = None) -> str | None:
     >>> canonical_url("https://www-example-com.cdn.ampproject.org/c/s/www.example.com/a?amp")
     'https://example.com/a'
     """
+    parts = url_parts(url)
+    return None if parts is None else (rules or AmpRules()).apply(parts)
+
+
+def url_parts(url: str) -> UrlParts | None:
+    """The parts of a URL's identity (see `UrlParts`), or None when it is not an http(s) URL.
+
+    >>> url_parts("http://www.example.com:8080/amp/a/?utm_source=x&b=2&a=1")
+    UrlParts(host='example.com', port=':8080', segments=('amp', 'a'), query='a=1&b=2')
+    """
     parts = _split(unwrap_amp_cache(url))
     if parts is None:
         return None
-    rules = rules or AmpRules()
-    host = _bare_host(parts.hostname)
-    host = rules.hosts.get(host, host)
     port = parts.port if parts.port not in (None, DEFAULT_PORTS.get(parts.scheme)) else None
-    netloc = f"{host}:{port}" if port else host
-    path = _identity_path(parts.path, host, rules)
-    query = urlencode(_identifying_params(parts.query), doseq=True)
-    return urlunsplit(("https", netloc, path, query, ""))
+    return UrlParts(
+        _bare_host(parts.hostname), f":{port}" if port else "", tuple(_segments(parts.path)),
+        urlencode(_identifying_params(parts.query), doseq=True),
+    )  # fmt: skip
 
 
 def host_of(url: str) -> str | None:
     """The host of a URL without `www.`, lower case (the outlet key when a domain is missing)."""
-    parts = _split(unwrap_amp_cache(url))
-    return _bare_host(parts.hostname) if parts else None
+    parts = url_parts(url)
+    return parts.host if parts else None
 
 
 def domain_key(domain: str) -> str | None:
@@ -98,6 +172,8 @@ def domain_key(domain: str) -> str | None:
 
 def unwrap_amp_cache(url: str) -> str:
     """Turn a Google AMP cache URL (`*.cdn.ampproject.org/c/s/host/path`) into the page's URL."""
+    if AMP_CACHE_SUFFIX not in url.lower():  # most are not: skip parsing them twice
+        return url
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -113,7 +189,6 @@ def unwrap_amp_cache(url: str) -> str:
     return urlunsplit((scheme, segments[0], "/" + "/".join(segments[1:]), parts.query, ""))
 
 
-@lru_cache(maxsize=1 << 18)  # feeds repeat URLs: every related mention of an article
 def _split(url: str) -> SplitResult | None:
     try:
         parts = urlsplit(canonicalize_url(url.strip()))
@@ -132,19 +207,6 @@ def _bare_host(host: str | None) -> str:
 
 def _segments(path: str) -> list[str]:
     return [s for s in path.split("/") if s]
-
-
-def _identity_path(path: str, host: str, rules: AmpRules) -> str:
-    """The path without the site's AMP segment and without a trailing slash.
-
-    News sites serve `/a/b` and `/a/b/` as one page, and feeds mix the two.
-    """
-    named = _segments(path)
-    if host in rules.leading and named[:1] == ["amp"]:
-        named = named[1:]
-    if host in rules.trailing and named[-1:] == ["amp"]:
-        named = named[:-1]
-    return "/" + "/".join(named)
 
 
 def _identifying_params(query: str) -> list[tuple[str, str]]:

@@ -1,17 +1,23 @@
 """Writing the pages: `OUT/index.html`, `OUT/views/...`, and what they need in `OUT/assets/`.
 
-Pages are rendered from our own Jinja templates with autoescaping (record text is escaped in
-HTML and passed to scripts through `tojson`, which escapes `<`, `>`, `&` and quotes), never
-pyvis's template: it loads Bootstrap and vis-network from CDNs, does not escape its heading and
-switches tooltips to `innerHTML` when a title contains `href`. vis-network itself is copied
-from the pyvis package once into `OUT/assets/`, so the pages work offline.
+The index and the overview are rendered whole. Every story, outlet and topic page is drawn in
+the browser by its kind's one page (`views/story.html#KEY`) from a data file written in bulk
+(`views/data/story-NNN.js`, a few dozen pages each, loaded by a script tag so that pages work
+from `file://`): tens of thousands of pages cost a build a few hundred files, not one rendered
+page each. Record text reaches the page only as JSON (`<`, `>`, `&` escaped) that graphkit.js
+sets as text, never as HTML.
+
+Pages come from our own Jinja templates with autoescaping, never pyvis's template: it loads
+Bootstrap and vis-network from CDNs, does not escape its heading and switches tooltips to
+`innerHTML` when a title contains `href`. vis-network itself is copied from the pyvis package
+once into `OUT/assets/`, so the pages work offline.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -23,10 +29,11 @@ from ..analysis import HeadToHead, StoryCoverage, head_to_head, leaderboard
 from ..analysis.coverage import format_lag
 from ..outputs import write_text
 from ..resolve import Corpus
-from .names import page_name
+from .names import KINDS, data_name, page_file, page_name, shard_of
 from .networks import STYLE, View, outlet_view, overview_view, story_view, to_pyvis, topic_view
 
 PAGES_FILE = "views/pages.json"
+PAGES_PER_SHARD = 64  # pages per data file: a page loads its shard, a build writes few files
 OVERVIEW = "views/overview.html"
 ASSETS = ("vis-network.min.js", "vis-network.css")
 SYMBOLS = {"star": "★", "dot": "●", "square": "■", "triangle": "▲", "diamond": "◆"}
@@ -51,7 +58,8 @@ class Page:
 def write_views(
     corpus: Corpus, coverage: Sequence[StoryCoverage], cut: Sequence[Mapping[str, Any]], out: Path
 ) -> list[Path]:
-    """Write the index, the overview and a page per story, outlet and topic; return the paths.
+    """Write the index, the overview, and the pages and data of every story, outlet and topic;
+    return the paths.
 
     Stories get a page when at least two articles cover them (a lone article has nothing to
     compare), outlets and topics always.
@@ -64,14 +72,57 @@ def write_views(
     topic_labels = {key: label.label for key, label in corpus.topics.items()}
     written = _assets(out)
     pages = _pages(coverage, names, topic_labels)
-    views = _views(corpus, coverage, cut, names, topic_labels)
     template = env.get_template("page.html")
-    for name, view in views:
-        root = "../" * name.count("/")
-        written.append(write_text(out, name, _render(template, view, root)))
+    overview = overview_view(coverage, names, topic_labels)
+    nodes, edges = to_pyvis(overview)
+    setup = {**_setup(), "view": _view_data(overview, nodes, edges)}
+    written.append(write_text(out, OVERVIEW, _render(template, overview.title, setup)))
+    shards = {kind: _shard_count(sum(p.kind == kind for p in pages)) for kind in KINDS}
+    data: dict[str, list[list[str]]] = {kind: [[] for _ in range(n)] for kind, n in shards.items()}
+    for kind, key, view in _views(corpus, coverage, cut, names, topic_labels):
+        item = f"{_script_json(key)}:{_script_json(_view_data(view, view.nodes, view.edges))}"
+        data[kind][shard_of(key, shards[kind])].append(item)
+    for kind, buckets in data.items():
+        setup = {**_setup(), "kind": kind, "shards": len(buckets)}
+        written.append(write_text(out, page_file(kind), _render(template, kind.title(), setup)))
+        for shard, items in enumerate(buckets):
+            body = ",\n".join(items)
+            text = f'graphkit.receive("{kind}", {shard}, {{\n{body}\n}});\n'
+            written.append(write_text(out, data_name(kind, shard), text))
     written.append(write_text(out, PAGES_FILE, json.dumps([p.__dict__ for p in pages], indent=1)))
     written.append(write_text(out, "index.html", _index(env, coverage, names, pages)))
     return written
+
+
+def _shard_count(pages: int) -> int:
+    return max(1, -(-pages // PAGES_PER_SHARD))
+
+
+def _setup() -> dict[str, Any]:
+    """What every drawn page needs besides its view: the look of each kind, the options of
+    vis-network, the way back to the output folder."""
+    return {"root": "../", "styles": STYLE, "symbols": SYMBOLS, "options": OPTIONS}
+
+
+def _view_data(
+    view: View, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {"title": view.title, "notes": view.notes, "kinds": view.kinds, "nodes": nodes,
+            "edges": edges}  # fmt: skip
+
+
+_SCRIPT_ESCAPES = (  # JSON allows these escapes in any string
+    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+    ("\u2028", "\\u2028"), ("\u2029", "\\u2029"),
+)  # fmt: skip
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is inert inside a script: no `</script>`, no HTML, no line separators."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in _SCRIPT_ESCAPES:  # str.replace runs in C; str.translate does not
+        text = text.replace(character, escape)
+    return text
 
 
 def read_pages(out: Path) -> list[Page]:
@@ -127,7 +178,8 @@ def _views(
     cut: Sequence[Mapping[str, Any]],
     names: Mapping[str, str],
     topic_labels: Mapping[str, str],
-) -> list[tuple[str, View]]:
+) -> Iterator[tuple[str, str, View]]:
+    """The view of every page: (kind, key, view), stories first, then outlets and topics."""
     titles = {a.id: a.title for a in corpus.articles.values()}
     links = sorted({tuple(sorted((r.source, r.target))) for r in corpus.related})
     links_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -139,17 +191,12 @@ def _views(
     for link in cut:
         cut_of[link["story_a"]].append(link)
         cut_of[link["story_b"]].append(link)
-    views: list[tuple[str, View]] = [(OVERVIEW, overview_view(coverage, names, topic_labels))]
     by_outlet: dict[str, list[StoryCoverage]] = defaultdict(list)
     by_topic: dict[str, list[StoryCoverage]] = defaultdict(list)
     for story in coverage:
         if len(story.entries) >= 2:
-            views.append(
-                (
-                    page_name("story", story.id),
-                    story_view(story, links_of[story.id], cut_of[story.id], titles, names),
-                )
-            )
+            view = story_view(story, links_of[story.id], cut_of[story.id], titles, names)
+            yield "story", story.id, view
         for outlet in story.outlets:
             by_outlet[outlet].append(story)
         for topic in story.topics:
@@ -160,21 +207,14 @@ def _views(
         pairs_of[pair.b].append(pair)
     for outlet, stories in sorted(by_outlet.items()):
         view = outlet_view(outlet, names.get(outlet, outlet), stories, pairs_of[outlet], names)
-        views.append((page_name("outlet", outlet), view))
+        yield "outlet", outlet, view
     for topic, stories in sorted(by_topic.items()):
         view = topic_view(topic_labels.get(topic, topic), stories, names)
-        views.append((page_name("topic", topic), view))
-    return views
+        yield "topic", topic, view
 
 
-def _render(template: Any, view: View, root: str) -> str:
-    nodes, edges = to_pyvis(view)
-    return str(
-        template.render(
-            title=view.title, notes=view.notes, kinds=view.kinds, styles=STYLE, symbols=SYMBOLS,
-            nodes=nodes, edges=edges, options=OPTIONS, root=root,
-        )
-    )  # fmt: skip
+def _render(template: Any, title: str, setup: Mapping[str, Any]) -> str:
+    return str(template.render(title=title, root=setup["root"], setup=setup))
 
 
 def _index(
@@ -206,9 +246,10 @@ def _index(
     )
 
 
-def page_for(out: Path, kind: str | None = None, name: str | None = None) -> Path:
-    """The page file of a build: the index, or one story, outlet or topic by id, domain, key,
-    or a unique prefix of its name. Raises LookupError with a one-line reason.
+def page_for(out: Path, kind: str | None = None, name: str | None = None) -> str:
+    """The address (a `file:` URL) of a page of a build: the index, or one story, outlet or
+    topic by id, domain, key, or a unique prefix of its name. Raises LookupError with a
+    one-line reason.
 
     >>> page_for(Path("no-such-folder"))
     Traceback (most recent call last):
@@ -217,13 +258,14 @@ def page_for(out: Path, kind: str | None = None, name: str | None = None) -> Pat
     if not (out / "index.html").is_file():
         raise LookupError(f"no pages in {out}: run `graphkit build` first")
     if kind is None:
-        return (out / "index.html").resolve()
+        return (out / "index.html").resolve().as_uri()
     if not name:
-        return (out / OVERVIEW).resolve()
+        return (out / OVERVIEW).resolve().as_uri()
     found = find_page(read_pages(out), kind, name)
     if not found:
         raise LookupError(f"no {kind} page matches {name!r}")
     if len(found) > 1:
         some = ", ".join(f"{p.key} ({p.name})" for p in found[:5])
         raise LookupError(f"{name!r} matches {len(found)} {kind} pages: {some}")
-    return (out / found[0].page).resolve()
+    file, _, key = found[0].page.partition("#")
+    return f"{(out / file).resolve().as_uri()}#{key}"

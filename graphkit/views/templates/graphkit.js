@@ -1,7 +1,8 @@
 // graphkit pages: record text is only ever set as textContent, links only to http(s) or our pages.
 "use strict";
 var graphkit = (function () {
-  var OWN_PAGE = /^views\/(story|outlet|topic)\/[a-z0-9-]+\.html$/;
+  var OWN_PAGE = /^views\/(story|outlet|topic)\.html#[A-Za-z0-9_.~%-]+$/;
+  var FNV_OFFSET = 0x811c9dc5, FNV_PRIME = 0x01000193; // as graphkit/views/names.py
 
   function webLink(href) {
     try {
@@ -50,6 +51,69 @@ var graphkit = (function () {
     return network;
   }
 
+  function shardOf(key, shards) {
+    var value = FNV_OFFSET;
+    new TextEncoder().encode(key).forEach(function (byte) {
+      value = Math.imul(value ^ byte, FNV_PRIME) >>> 0;
+    });
+    return value % shards;
+  }
+
+  function text(parent, tag, content, className) {
+    var element = document.createElement(tag);
+    element.textContent = content;
+    if (className) element.className = className;
+    parent.appendChild(element);
+    return element;
+  }
+
+  // One page, drawn from its view: the overview's comes inline, the others from a data file.
+  function show(view, setup) {
+    document.title = view.title + " · graphkit";
+    document.getElementById("title").textContent = view.title;
+    var notes = document.getElementById("notes");
+    notes.textContent = "";
+    view.notes.forEach(function (note) { text(notes, "li", note); });
+    var legend = document.getElementById("legend");
+    legend.textContent = "";
+    view.kinds.forEach(function (kind) {
+      var style = setup.styles[kind];
+      var key = text(legend, "span", "", "key");
+      text(key, "span", setup.symbols[style.shape], "symbol").style.color = style.color;
+      key.appendChild(document.createTextNode(" " + style.label));
+    });
+    text(legend, "span", "hover for details; click an article to open it, anything else for its page", "key");
+    draw(document.getElementById("graph"), view.nodes, view.edges, setup.options, setup.root);
+  }
+
+  function missing(what) {
+    document.getElementById("title").textContent = what;
+    document.title = what + " · graphkit";
+  }
+
+  function page(setup) {
+    if (setup.view) return show(setup.view, setup);
+    window.addEventListener("hashchange", function () { window.location.reload(); });
+    var key;
+    try {
+      key = decodeURIComponent(window.location.hash.slice(1));
+    } catch (error) {
+      return missing("No such page");
+    }
+    if (!key) return missing("No " + setup.kind + " named in this address");
+    var shard = String(shardOf(key, setup.shards));
+    api.receive = function (kind, number, views) {
+      if (kind !== setup.kind || String(number) !== shard) return;
+      if (Object.prototype.hasOwnProperty.call(views, key)) show(views[key], setup);
+      else missing("No " + setup.kind + " " + key + " in this build");
+    };
+    var script = document.createElement("script");
+    var digits = shard.length < 3 ? ("00" + shard).slice(-3) : shard; // as {shard:03d}
+    script.src = "data/" + setup.kind + "-" + digits + ".js";
+    script.onerror = function () { missing("The data of this page is missing"); };
+    document.head.appendChild(script);
+  }
+
   function search(input, list, entries) {
     function show() {
       var query = input.value.trim().toLowerCase();
@@ -78,6 +142,9 @@ var graphkit = (function () {
     show();
   }
 
-  var api = { draw: draw, search: search, webLink: webLink, current: null };
+  var api = {
+    draw: draw, page: page, search: search, webLink: webLink, shardOf: shardOf,
+    receive: function () {}, current: null
+  };
   return api;
 })();
