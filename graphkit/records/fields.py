@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -131,6 +132,7 @@ def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[st
     return tuple(dict.fromkeys(good))
 
 
+@lru_cache(maxsize=1 << 16)  # related lists repeat URLs from file to file
 def _is_web_url(value: str) -> bool:
     try:
         parts = urlsplit(value)
