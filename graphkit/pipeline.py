@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -39,7 +39,7 @@ from .outputs.folder import refuse_output_among_sources, staged_build, write_bui
 from .rdf import write_rdf
 from .records import Problem, ReadCache, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
-from .util import Stopwatch, collector_paused
+from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
 
 # tqdm's monitor thread (started by any bar, even a disabled one) would make worker pools
@@ -124,25 +124,23 @@ def build(
     if out_folder is not None:
         refuse_output_among_sources(out_folder, paths)
     timed = Stopwatch()
-    with collector_paused(), _StageBar(progress) as stage, _staged(out_folder, wait) as folder:
+    bar = _Bars(progress)
+    with collector_paused(), _staged(out_folder, wait) as folder:
         with timed("read"):
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
-        stage("resolving entities")
         with timed("resolve"):
-            corpus = resolve(read.records, now=now, jobs=jobs)
+            corpus = resolve(read.records, now=now, jobs=jobs, progress=bar("resolving"))
             if not keep_records:
                 read.release()
-        stage("finding stories")
         with timed("stories"):
-            grouping = group_stories(corpus)
+            grouping = group_stories(corpus, progress=bar("finding stories"))
             coverage = first_coverage(grouping.stories, corpus)
         result = Build(
             [str(p) for p in paths], read, corpus, stories=grouping.stories,
             coverage=coverage, grouping=grouping, timings=timed,
         )  # fmt: skip
         if out_folder is not None and folder is not None:
-            stage(f"writing {out_folder}")
-            written = _write_files(result, folder, base, formats)
+            written = _write_files(result, folder, base, formats, bar)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
 
@@ -175,12 +173,12 @@ def write_outputs(
     """Publish the output files of a build in `out` (see `graphkit.outputs.folder`): the
     default ones and the extra `formats`, RDF IRIs minted under `base`."""
     with staged_build(out, wait) as folder:
-        written = _write_files(result, folder, base, formats)
+        written = _write_files(result, folder, base, formats, _Bars(False))
         return [out / path.relative_to(folder.resolve()) for path in written]
 
 
 def _write_files(
-    result: Build, folder: Path, base: str | None, formats: Collection[str]
+    result: Build, folder: Path, base: str | None, formats: Collection[str], bar: _Bars
 ) -> list[Path]:
     """Write a build's files into its (staging) folder, drop those of the previous build it
     did not write again, and record what it is."""
@@ -193,9 +191,11 @@ def _write_files(
         written += [write_json(folder, STATS_FILE, coverage_stats(result.corpus, result.coverage))]
         written += write_coverage_tables(result.coverage, folder)
     with timed("rdf and store"):
-        written += write_rdf(result.corpus, result.coverage, folder, base, formats)
+        rdf_bar = bar("writing RDF")
+        written += write_rdf(result.corpus, result.coverage, folder, base, formats, rdf_bar)
     with timed("views"):
-        written += write_views(result.corpus, result.coverage, _cut_links(result), folder)
+        cut, views_bar = _cut_links(result), bar("writing pages")
+        written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
     keep_only(folder, written)
     write_build_info(folder, result.sources, result.read.record_count)
     return written
@@ -205,31 +205,24 @@ def _cut_links(result: Build) -> list[dict[str, Any]]:
     return [asdict(link) for link in result.grouping.cut] if result.grouping else []
 
 
-class _StageBar:
-    """After reading (which has its own bar), name the stage that is running."""
-
-    STAGES = 3
+class _Bars:
+    """A tqdm bar for each long stage after reading (which has its own), with counts and a
+    rate, when `enabled` and stderr is a terminal; `quietly` otherwise."""
 
     def __init__(self, enabled: bool) -> None:
         self.enabled = enabled
-        self.bar: Any = None
 
-    def __enter__(self) -> Callable[[str], None]:
-        return self.next
+    def __call__(self, stage: str) -> Progress:
+        if not self.enabled:
+            return quietly
 
-    def __exit__(self, *_: object) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-    def next(self, name: str) -> None:
-        if self.bar is None:  # made lazily, so that it shows below the reading bar
-            self.bar = tqdm(
-                total=self.STAGES, file=sys.stderr, disable=None if self.enabled else True,
-                leave=False, bar_format="{desc}",
+        def counted(items: Iterable[T], total: int | None = None, unit: str = "item") -> Any:
+            return tqdm(
+                items, desc=stage, total=total, unit=unit, file=sys.stderr, disable=None,
+                leave=False, mininterval=0.5,
             )  # fmt: skip
-        else:
-            self.bar.update()
-        self.bar.set_description_str(f"{name}… (stage {self.bar.n + 1} of {self.STAGES})")
+
+        return counted
 
 
 def _progress_bar(files: Iterable[Path]) -> Iterable[Path]:

@@ -12,10 +12,13 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 from pathlib import Path
+from typing import Protocol, TypeVar
+
+T = TypeVar("T")
 
 _UMASK_LOCK = threading.Lock()
 OUTPUT_MARK = ".graphkit"  # an output folder's own folder (graphkit.outputs.folder)
@@ -144,3 +147,18 @@ def seeded_igraph(seed: int) -> Iterator[None]:
         yield
     finally:
         igraph.set_random_number_generator(random)
+
+
+class Progress(Protocol):
+    """Counts the items of a long step as they go by: a bar with a rate on a terminal, nothing
+    elsewhere. Stages take one (`quietly` by default); the pipeline passes tqdm bars."""
+
+    def __call__(
+        self, items: Iterable[T], total: int | None = None, unit: str = "item"
+    ) -> Iterable[T]: ...
+
+
+def quietly(items: Iterable[T], total: int | None = None, unit: str = "item") -> Iterable[T]:
+    """The `Progress` that shows nothing."""
+    del total, unit  # the signature of Progress, unused
+    return items

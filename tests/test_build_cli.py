@@ -163,3 +163,36 @@ def test_verbose_prints_every_stage_with_its_figures(tmp_path: Path) -> None:
         assert float(seconds) >= 0 and int(peak.replace(",", "")) > 0
         assert rate == "-" or int(rate.replace(",", "")) > 0
     assert "stage " not in run("build", str(SEEDS), "-o", str(tmp_path))[1]  # only with -v
+
+
+def test_a_terminal_sees_a_bar_with_counts_and_a_rate_for_each_long_stage(tmp_path: Path) -> None:
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()  # stderr is a terminal: tqdm shows its bars
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))  # 160 wide
+    command = [sys.executable, "-m", "graphkit", "build", str(SEEDS), "-o", str(tmp_path)]
+    done = subprocess.run(
+        command, stdin=subprocess.DEVNULL, capture_output=False, stdout=subprocess.PIPE,
+        stderr=secondary, timeout=300, check=False,
+    )  # fmt: skip
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:  # the terminal's other end is closed: all read
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert done.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    for stage, unit, total in [
+        ("reading", "file", 36), ("resolving", "record", 39), ("finding stories", "component", 9),
+        ("writing RDF", "article", 55), ("writing pages", "page", 55),
+    ]:  # fmt: skip
+        assert f"{stage}:" in text and f"/{total} [" in text and f"{unit}/s]" in text, stage

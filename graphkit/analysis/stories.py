@@ -54,7 +54,7 @@ from datetime import UTC, datetime, timedelta
 import igraph
 
 from ..resolve import Article, Corpus
-from ..util import seeded_igraph
+from ..util import Progress, quietly, seeded_igraph
 from .similarity import Vector, centroid, cosine, summed, tfidf_vectors
 
 
@@ -130,14 +130,17 @@ def detect_stories(corpus: Corpus, params: StoryParams = DEFAULT_PARAMS) -> list
     return group_stories(corpus, params).stories
 
 
-def group_stories(corpus: Corpus, params: StoryParams = DEFAULT_PARAMS) -> StoryGrouping:
-    """The stories, the related links set aside as strays, and the pieces joined back."""
+def group_stories(
+    corpus: Corpus, params: StoryParams = DEFAULT_PARAMS, progress: Progress = quietly
+) -> StoryGrouping:
+    """The stories, the related links set aside as strays, and the pieces joined back;
+    `progress` counts the linked components as Leiden splits them."""
     vectors = tfidf_vectors(
         {a.id: f"{a.title or ''} {a.excerpt or ''}" for a in corpus.articles.values()}
     )
     links = _link_counts(corpus)
     weights = {(a, b): params.link_floor + cosine(vectors[a], vectors[b]) for a, b in links}
-    groups = _communities(corpus.articles, weights, params)
+    groups = _communities(corpus.articles, weights, params, progress)
     groups, unlike = _split_unlike(groups, links, vectors, params)
     groups, moved = _moves(groups, vectors, params)
     groups, pieces = _joins(corpus, groups, vectors, params)
@@ -158,7 +161,10 @@ def _link_counts(corpus: Corpus) -> Counter[tuple[str, str]]:
 
 
 def _communities(
-    articles: Iterable[str], weights: Mapping[tuple[str, str], float], params: StoryParams
+    articles: Iterable[str],
+    weights: Mapping[tuple[str, str], float],
+    params: StoryParams,
+    progress: Progress = quietly,
 ) -> list[set[str]]:
     """Step 1: Leiden communities (constant Potts model) within each connected component."""
     members: dict[str, list[str]] = defaultdict(list)
@@ -169,7 +175,7 @@ def _communities(
     for pair in sorted(weights):
         by_component[component_of[pair[0]]].append(pair)
     groups = []
-    for component in sorted(members):
+    for component in progress(sorted(members), total=len(members), unit="component"):
         nodes = sorted(members[component])
         if len(nodes) < 3:
             groups.append(set(nodes))

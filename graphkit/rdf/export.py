@@ -25,7 +25,7 @@ from ..analysis.coverage import StoryCoverage
 from ..outputs import write_text
 from ..outputs.files import write_stream
 from ..resolve import Corpus
-from ..util import collector_paused
+from ..util import Progress, collector_paused, quietly
 from .mapping import TYPE, ntriples_lines
 from .store import BULK_LOAD_TRIPLES, StoreLoader, write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
@@ -40,12 +40,14 @@ def write_rdf(
     out: Path,
     base: str | None = None,
     extra: Collection[str] = RDF_EXTRA,
+    progress: Progress = quietly,
 ) -> list[Path]:
-    """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`."""
+    """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`;
+    `progress` counts the articles mapped."""
     chosen = resolve_base(base)
     # The N-Triples lines are streamed as they are made, into graph.nt and into the store.
     with collector_paused(), StoreLoader(out) as loader:
-        lines = ntriples_lines(corpus, coverage, base=chosen)
+        lines = ntriples_lines(corpus, coverage, base=chosen, progress=progress)
         nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines, loader))
     if not set(extra) & set(RDF_EXTRA):
         return [nt, loader.target]

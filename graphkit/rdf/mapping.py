@@ -32,7 +32,7 @@ from w3lib.url import safe_url_string
 from ..analysis.coverage import Entry, StoryCoverage
 from ..records import Image, iso_utc
 from ..resolve import Article, Corpus, Label, Provider
-from ..util import collector_paused
+from ..util import Progress, collector_paused, quietly
 from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter
 
 Term = str  # an N-Triples term: <iri>, "text", "text"^^<datatype>
@@ -140,7 +140,11 @@ def coverage_triples(
 
 
 def ntriples_lines(
-    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
+    corpus: Corpus,
+    coverage: Sequence[StoryCoverage] = (),
+    *,
+    base: str = DEFAULT_BASE,
+    progress: Progress = quietly,
 ) -> Iterator[str]:
     """The export as N-Triples lines, one subject at a time, subjects in order; within a
     subject its types first, then by predicate and object; no line twice (shared images,
@@ -157,9 +161,10 @@ def ntriples_lines(
         targets[link.source].append(link.target)
     member = {entry.article: (story, entry) for story in coverage for entry in story.entries}
     images: dict[str, list[Image]] = defaultdict(list)
-    for subject, article in sorted(
+    articles = sorted(
         ((mint.article(a.id), a) for a in corpus.articles.values()), key=lambda pair: pair[0]
-    ):
+    )
+    for subject, article in progress(articles, total=len(articles), unit="article"):
         statements = _article(mint, article, corpus)
         statements += _links(mint, subject, targets.get(article.id, ()))
         if article.id in member:

@@ -7,11 +7,17 @@ from datetime import UTC, datetime
 
 from ..records import Mention, Problem, Record, Severity, is_plausible, iso_utc
 from ..records.frontmatter import one_line
+from ..util import Progress, quietly
 from .entities import Article, Conflict, Corpus, Label, Provider, RelatedLink, TimeStatus, label_key
 from .urls import AmpRules, UrlIndex, domain_key
 
 
-def resolve(records: Iterable[Record], now: datetime | None = None, jobs: int = 1) -> Corpus:
+def resolve(
+    records: Iterable[Record],
+    now: datetime | None = None,
+    jobs: int = 1,
+    progress: Progress = quietly,
+) -> Corpus:
     """Merge all records into a corpus with one node per article, outlet, topic and category.
 
     A record's own account of its article wins over what related lists say about it; where
@@ -26,7 +32,7 @@ def resolve(records: Iterable[Record], now: datetime | None = None, jobs: int = 
     # A fixed order makes the result independent of the order records arrive in.
     ordered = sorted(records, key=lambda r: (r.source, r.line or 0, r.article.urls))
     resolver = _Resolver(ordered, now or datetime.now(UTC), jobs)
-    return resolver.run()
+    return resolver.run(progress)
 
 
 class _Resolver:
@@ -42,7 +48,7 @@ class _Resolver:
         self.declared_domains: set[str] = set()
         self.links: dict[tuple[str, str], list[str]] = {}
 
-    def run(self) -> Corpus:
+    def run(self, progress: Progress) -> Corpus:
         declared = {
             mention.provider_domain
             for record in self.records
@@ -53,7 +59,8 @@ class _Resolver:
         self.declared_domains = {key for key in self.domains.values() if key}
         # Own records first, so that they win over related-list mentions in any file order.
         own = [self._merge(r.article, r) for r in self.records]
-        for record, article in zip(self.records, own, strict=True):
+        pairs = zip(self.records, own, strict=True)
+        for record, article in progress(pairs, total=len(own), unit="record"):
             self._attach_labels(record, article)
             for mention in record.related:
                 target = self._merge(mention, record)

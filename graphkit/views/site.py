@@ -29,6 +29,7 @@ from ..analysis import HeadToHead, StoryCoverage, head_to_head, leaderboard
 from ..analysis.coverage import format_lag
 from ..outputs import write_text
 from ..resolve import Corpus
+from ..util import Progress, quietly
 from .names import KINDS, data_name, page_file, page_name, shard_of
 from .networks import STYLE, View, outlet_view, overview_view, story_view, to_pyvis, topic_view
 
@@ -56,10 +57,14 @@ class Page:
 
 
 def write_views(
-    corpus: Corpus, coverage: Sequence[StoryCoverage], cut: Sequence[Mapping[str, Any]], out: Path
+    corpus: Corpus,
+    coverage: Sequence[StoryCoverage],
+    cut: Sequence[Mapping[str, Any]],
+    out: Path,
+    progress: Progress = quietly,
 ) -> list[Path]:
     """Write the index, the overview, and the pages and data of every story, outlet and topic;
-    return the paths.
+    return the paths. `progress` counts the pages drawn.
 
     Stories get a page when at least two articles cover them (a lone article has nothing to
     compare), outlets and topics always.
@@ -79,7 +84,8 @@ def write_views(
     written.append(write_text(out, OVERVIEW, _render(template, overview.title, setup)))
     shards = {kind: _shard_count(sum(p.kind == kind for p in pages)) for kind in KINDS}
     data: dict[str, list[list[str]]] = {kind: [[] for _ in range(n)] for kind, n in shards.items()}
-    for kind, key, view in _views(corpus, coverage, cut, names, topic_labels):
+    views = _views(corpus, coverage, cut, names, topic_labels)
+    for kind, key, view in progress(views, total=len(pages), unit="page"):
         item = f"{_script_json(key)}:{_script_json(_view_data(view, view.nodes, view.edges))}"
         data[kind][shard_of(key, shards[kind])].append(item)
     for kind, buckets in data.items():
