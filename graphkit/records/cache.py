@@ -5,9 +5,12 @@ are those it had when it was read, and the reading code is the same (a fingerpri
 package's source). As in git's index, a file modified in the two seconds before the cache was
 saved is not kept: a later change in the same clock tick would not show in its time.
 
-The cache is JSON Lines, never pickle: an output folder may come from someone else, and
-loading it must not run code. Every entry is checked as it is decoded; an entry that does not
-decode is dropped and its file read again.
+The cache is text, never pickle: an output folder may come from someone else, and loading it
+must not run code. Each line is a JSON array (the file's key and stamp), a tab, and the JSON
+of what the file read to; that part is made by the worker that read the file and decoded only
+when the file is taken from the cache, so filling and saving the cache costs the build's main
+process almost nothing. Every entry is checked as it is decoded; an entry that does not decode
+is dropped and its file read again.
 
 >>> cache = ReadCache()
 >>> cache.get(Path("seeds/000_fe3165b138a4a152.txt")) is None
@@ -29,7 +32,7 @@ from typing import Any
 from ..util import new_mode
 from .model import Image, Mention, Problem, Record, Severity
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000  # files changed this close to the save are read again next time
 FileResult = tuple[list[Record], list[Problem]]
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
@@ -39,8 +42,8 @@ class ReadCache:
     """Each file's records and problems from an earlier read, valid while its stamp holds."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[Stamp, Any]] = {}  # path -> stamp, encoded result
-        self.kept: dict[str, tuple[Stamp, Any]] = {}  # what this run used or read: saved
+        self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, result as JSON
+        self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
 
     @classmethod
     def load(cls, path: Path) -> ReadCache:
@@ -51,7 +54,10 @@ class ReadCache:
                 if json.loads(next(lines, "null")) != _header():
                     return cache
                 for line in lines:
-                    key, size, mtime_ns, inode, encoded = json.loads(line)
+                    head, tab, encoded = line.rstrip("\n").partition("\t")
+                    key, size, mtime_ns, inode = json.loads(head)
+                    if not tab:
+                        raise ValueError("no result")
                     cache.entries[str(key)] = ((int(size), int(mtime_ns), int(inode)), encoded)
         except (OSError, ValueError, TypeError):
             cache.entries.clear()
@@ -65,16 +71,18 @@ class ReadCache:
         if found is None or stamp is None or found[0] != stamp:
             return None
         try:
-            result = decode_result(found[1])
+            result = decode_result(json.loads(found[1]))
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         self.kept[key] = found
         return result
 
-    def put(self, file: Path, stamp: Stamp | None, result: FileResult) -> None:
-        """Remember what `file` read to, as it was at `stamp` (taken before reading it)."""
+    def put(self, file: Path, stamp: Stamp | None, result: FileResult | str) -> None:
+        """Remember what `file` read to (or its `result_json`), as it was at `stamp` (taken
+        before reading it)."""
         if stamp is not None:
-            self.kept[_key(file)] = (stamp, encode_result(result))
+            text = result if isinstance(result, str) else result_json(result)
+            self.kept[_key(file)] = (stamp, text)
 
     def save(self, path: Path) -> None:
         """Write the entries this run used or read (files gone since are dropped), atomically."""
@@ -87,7 +95,8 @@ class ReadCache:
                 out.write(json.dumps(_header()) + "\n")
                 for key, (stamp, encoded) in self.kept.items():
                     if stamp[1] < fresh_from:
-                        out.write(json.dumps([key, *stamp, encoded], ensure_ascii=False) + "\n")
+                        head = json.dumps([key, *stamp], ensure_ascii=False)
+                        out.write(f"{head}\t{encoded}\n")
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -122,6 +131,11 @@ def _reader_fingerprint() -> str:
 
 
 # ------------------------------------------------------------------ encoding, checked
+
+
+def result_json(result: FileResult) -> str:
+    """What a file read to, as the cache keeps it: JSON on one line (no tab: JSON escapes it)."""
+    return json.dumps(encode_result(result), ensure_ascii=False)
 
 
 def encode_result(result: FileResult) -> list[Any]:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..util import end_with_parent, is_output_folder, process_context
-from .cache import ReadCache, stamp_of
+from .cache import FileResult, ReadCache, result_json, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, Severity, display_path
@@ -111,12 +111,12 @@ def read_records(
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     stamps = iter([stamp_of(file) for file in missing] if cache else [])  # before reading
     with _own_pool(executor, jobs, len(missing)) as pool:
-        fresh = _read_all(missing, pool or executor)
+        fresh = _read_all(missing, pool or executor, for_cache=cache is not None)
         for file, found in zip(progress(files), known, strict=True):
             if found is None:
-                found = next(fresh)
+                found, text = next(fresh)
                 if cache:
-                    cache.put(file, next(stamps), found)
+                    cache.put(file, next(stamps), text or found)
             else:
                 result.files_reused += 1
             _add(result, found, strict)
@@ -143,22 +143,44 @@ def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: 
 
 
 def _read_all(
-    files: list[Path], executor: Executor | None
-) -> Iterator[tuple[list[Record], list[Problem]]]:
-    """Each file's records and problems, in the order of `files`."""
+    files: list[Path], executor: Executor | None, for_cache: bool
+) -> Iterator[tuple[FileResult, str | None]]:
+    """Each file's records and problems, in the order of `files`, and for a cache their JSON,
+    made where the file was read (by a worker: the main process has enough to do)."""
+    read = read_file_for_cache if for_cache else _read_file_only
     if executor is None:
-        return map(read_file, files)
+        return map(read, files)
     if isinstance(executor, ProcessPoolExecutor):  # batches: fewer round trips between processes
-        return executor.map(read_file, files, chunksize=READ_CHUNK)
+        return executor.map(read, files, chunksize=READ_CHUNK)
     # Other executors (threads, Dask) take one task per batch of files: a task per file
     # costs a distributed scheduler about a millisecond, as much as reading the file.
     batches = [files[i : i + READ_CHUNK] for i in range(0, len(files), READ_CHUNK)]
-    return (found for batch in executor.map(read_files, batches) for found in batch)
+    batch_read = read_files_for_cache if for_cache else _read_files_only
+    return (found for batch in executor.map(batch_read, batches) for found in batch)
 
 
-def read_files(files: list[Path]) -> list[tuple[list[Record], list[Problem]]]:
+def read_files(files: list[Path]) -> list[FileResult]:
     """`read_file` for each of `files`: one task of a parallel read."""
     return [read_file(file) for file in files]
+
+
+def read_file_for_cache(file: Path) -> tuple[FileResult, str | None]:
+    """`read_file`, and what it read to as the read cache keeps it."""
+    result = read_file(file)
+    return result, result_json(result)
+
+
+def read_files_for_cache(files: list[Path]) -> list[tuple[FileResult, str | None]]:
+    """`read_file_for_cache` for each of `files`: one task of a parallel read for a cache."""
+    return [read_file_for_cache(file) for file in files]
+
+
+def _read_file_only(file: Path) -> tuple[FileResult, str | None]:
+    return read_file(file), None
+
+
+def _read_files_only(files: list[Path]) -> list[tuple[FileResult, str | None]]:
+    return [_read_file_only(file) for file in files]
 
 
 def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
