@@ -111,11 +111,11 @@ def stage_table(stages: Stages) -> list[str]:
 
 
 def page_figures(out: Path, written: list[Path]) -> list[str]:
-    pages = [p for p in written if p.suffix == ".html"]
+    pages = [p for p in written if p.suffix == ".html" or p.parent.name == "data"]
     sizes = {p: p.stat().st_size for p in pages}
     kinds: dict[str, list[int]] = {}
-    for path, size in sizes.items():
-        kind = path.parent.name if path.parent.parent.name == "views" else path.stem
+    for path, size in sizes.items():  # the pages, and the data files they draw from
+        kind = f"{path.stem.split('-')[0]} data" if path.parent.name == "data" else path.stem
         kinds.setdefault(kind, []).append(size)
     assets = sum(p.stat().st_size for p in written if p.parent == out / "assets")
     rows = ["| pages | files | total MB | median KB | largest KB |", "|---|---:|---:|---:|---:|"]
@@ -182,10 +182,11 @@ class Visit:
     counts: list[int]  # nodes and edges drawn (the index: leaderboard rows)
 
 
-def open_page(page: Page, path: Path, query: str) -> Visit:
-    """Load one page cold and time it."""
-    page.goto(path.as_uri(), wait_until="commit")
-    if path.name == "index.html":
+def open_page(page: Page, out: Path, name: str, query: str) -> Visit:
+    """Load one page (`views/story.html#KEY`, say) cold and time it."""
+    file, _, fragment = name.partition("#")
+    page.goto((out / file).as_uri() + (f"#{fragment}" if fragment else ""), wait_until="commit")
+    if file == "index.html":
         page.wait_for_load_state("load")
         ready = float(page.evaluate(NOW))
         answered, tries = search_ms(page, query), 1
@@ -212,7 +213,7 @@ def browser_table(out: Path, pages: dict[str, str], query: str, runs: int) -> li
             visits = []
             for _ in range(runs):
                 context = browser.new_context(viewport=VIEWPORT)  # a cold cache each run
-                visits.append(open_page(context.new_page(), out / name, query))
+                visits.append(open_page(context.new_page(), out, name, query))
                 context.close()
             last = visits[-1]
             answers = [v.answered for v in visits if v.answered is not None]
@@ -225,7 +226,8 @@ def browser_table(out: Path, pages: dict[str, str], query: str, runs: int) -> li
             nodes, edges = (f"{last.counts[0]} rows", "") if index else last.counts
             ready = statistics.median(v.ready for v in visits)
             rows.append(
-                f"| {label} | {(out / name).stat().st_size / 1e3:.0f} | {nodes} | {edges} | "
+                f"| {label} | {(out / name.partition('#')[0]).stat().st_size / 1e3:.0f} | "
+                f"{nodes} | {edges} | "
                 f"{last.scale:.0%} | {statistics.median(v.load for v in visits):.0f} | "
                 f"{ready:.0f} | {shown} |"
             )
