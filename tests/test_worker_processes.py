@@ -73,3 +73,24 @@ def test_a_killed_server_leaves_no_query_worker(tmp_path: Path) -> None:
     process = start("serve", "--data", str(tmp_path / "out"), "-p", "0", "--workers", "2")
     family = wait_for_workers(process, 2)
     assert kill_alone_and_count_survivors(process, family) == []
+
+
+def test_a_script_read_from_standard_input_reads_with_workers_while_it_runs_threads(
+    tmp_path: Path,
+) -> None:
+    """Forkserver would import the main script again in each worker, and `<stdin>` is no file:
+    such a script forks its workers, even with other threads running."""
+    generate_corpus(tmp_path / "records", 600, seed=3)  # enough files for a pool of workers
+    script = f"""
+import threading, time
+from graphkit.records import read_records
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+read = read_records([{str(tmp_path / "records")!r}], jobs=2)
+print(len(read.records), len(read.rejected))
+"""
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300,
+        cwd=ROOT, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["600", "0"]
