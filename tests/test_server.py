@@ -1096,3 +1096,27 @@ def test_cli_xml_and_turtle(cli: dict[str, Done], out: Path) -> None:
     wrong = cli["turtle-select"]
     assert wrong.code == 2 and wrong.stdout == ""
     assert "SELECT result cannot be written as turtle" in wrong.stderr
+
+
+def test_a_story_page_draws_over_http_from_its_data_file(server: Server) -> None:
+    from playwright.sync_api import Response
+
+    from .browser import open_browser
+
+    failed: list[str] = []
+
+    def answered(response: Response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):  # Chromium's
+            failed.append(f"{response.status} {response.url}")
+
+    with open_browser(loopback=True) as browser:
+        context = browser.new_context()
+        page = context.new_page()
+        page.on("response", answered)
+        page.on("pageerror", lambda error: failed.append(str(error)))
+        page.goto(server.url + "files/views/story.html#s-be87dfd58115", wait_until="load")
+        page.wait_for_function("() => window.graphkit && graphkit.current")
+        drawn = page.evaluate("graphkit.current.body.data.nodes.getIds().length")
+        title = page.locator("h1").inner_text()
+        context.close()
+    assert drawn == 3 and title.startswith("Story: Civil rights groups") and failed == []
