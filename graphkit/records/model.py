@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -99,8 +101,19 @@ class ReadResult:
 
 
 def display_path(path: Path) -> str:
-    """A path as users will recognise it: relative to the working folder when below it."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+    """A path as users will recognise it: relative to the working folder when below it.
+
+    >>> display_path(Path("seeds/000_fe3165b138a4a152.txt")), display_path(Path("/"))
+    ('seeds/000_fe3165b138a4a152.txt', '/')
+    """
+    real = os.path.realpath(path)  # what Path.resolve() gives, without pathlib's cost per file
+    folder = _real_folder(os.getcwd())
+    if real == folder:
+        return "."
+    below = folder if folder.endswith(os.sep) else folder + os.sep
+    return real[len(below) :] if real.startswith(below) else str(path)
+
+
+@lru_cache(maxsize=16)  # resolved once, not for each of a million files
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
