@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from w3lib.url import safe_url_string
@@ -88,6 +89,7 @@ def date_time(value: datetime) -> Term:
     return typed(iso_utc(value), "dateTime")
 
 
+@lru_cache(maxsize=1 << 14)  # scores repeat: a few thousand values over a whole corpus
 def decimal(value: float) -> Term | None:
     """An `xsd:decimal` for a finite number, None otherwise.
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import quote
 
 DEFAULT_BASE = "https://graphkit.example/id/"
@@ -98,9 +98,16 @@ class Minter:
     """Mints the IRIs of one export, all under `base`."""
 
     base: str = DEFAULT_BASE
+    # An article's IRI is asked for by its own triples, each link to it and its story's first
+    # coverage: hashed once per export, not each time.
+    _articles: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     def article(self, canonical_url: str) -> str:
-        return f"{self.base}article/{short_hash(canonical_url)}"
+        found = self._articles.get(canonical_url)
+        if found is None:
+            found = f"{self.base}article/{short_hash(canonical_url)}"
+            self._articles[canonical_url] = found
+        return found
 
     def outlet(self, domain: str) -> str:
         return f"{self.base}outlet/{quote(domain, safe=':.-_~')}"
