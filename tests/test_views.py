@@ -285,3 +285,10 @@ def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:
         views = (p for p in (out / "views").rglob("*") if p.is_file())
         pages.append({p.relative_to(out): p.read_bytes() for p in views})
     assert pages[0] == pages[1] and len(pages[0]) > 5
+
+
+def test_data_files_hold_at_most_64_pages_and_about_256_kb_each() -> None:
+    from graphkit.views.site import _shard_count
+
+    assert [_shard_count(n, 1000) for n in (0, 1, 64, 65, 640)] == [1, 1, 1, 2, 10]
+    assert [_shard_count(10, size) for size in (256_000, 256_001, 2_560_000)] == [1, 2, 10]

@@ -35,6 +35,7 @@ from .networks import STYLE, View, outlet_view, overview_view, story_view, to_py
 
 PAGES_FILE = "views/pages.json"
 PAGES_PER_SHARD = 64  # pages per data file: a page loads its shard, a build writes few files
+SHARD_SIZE = 256_000  # characters per data file, about: outlet views run to 40 KB each
 OVERVIEW = "views/overview.html"
 ASSETS = ("vis-network.min.js", "vis-network.css")
 SYMBOLS = {"star": "★", "dot": "●", "square": "■", "triangle": "▲", "diamond": "◆"}
@@ -82,17 +83,20 @@ def write_views(
     nodes, edges = to_pyvis(overview)
     setup = {**_setup(), "view": _view_data(overview, nodes, edges)}
     written.append(write_text(out, OVERVIEW, _render(template, overview.title, setup)))
-    shards = {kind: _shard_count(sum(p.kind == kind for p in pages)) for kind in KINDS}
-    data: dict[str, list[list[str]]] = {kind: [[] for _ in range(n)] for kind, n in shards.items()}
+    items: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}  # key, its entry
     views = _views(corpus, coverage, cut, names, topic_labels)
     for kind, key, view in progress(views, total=len(pages), unit="page"):
-        item = f"{_script_json(key)}:{_script_json(_view_data(view, view.nodes, view.edges))}"
-        data[kind][shard_of(key, shards[kind])].append(item)
-    for kind, buckets in data.items():
-        setup = {**_setup(), "kind": kind, "shards": len(buckets)}
+        entry = _script_json(_view_data(view, view.nodes, view.edges))
+        items[kind].append((key, f"{_script_json(key)}:{entry}"))
+    for kind, entries in items.items():
+        shards = _shard_count(len(entries), sum(len(entry) for _, entry in entries))
+        buckets: list[list[str]] = [[] for _ in range(shards)]
+        for key, entry in entries:
+            buckets[shard_of(key, shards)].append(entry)
+        setup = {**_setup(), "kind": kind, "shards": shards}
         written.append(write_text(out, page_file(kind), _render(template, kind.title(), setup)))
-        for shard, items in enumerate(buckets):
-            body = ",\n".join(items)
+        for shard, bucket in enumerate(buckets):
+            body = ",\n".join(bucket)
             text = f'graphkit.receive("{kind}", {shard}, {{\n{body}\n}});\n'
             written.append(write_text(out, data_name(kind, shard), text))
     written.append(write_text(out, PAGES_FILE, json.dumps([p.__dict__ for p in pages], indent=1)))
@@ -100,8 +104,10 @@ def write_views(
     return written
 
 
-def _shard_count(pages: int) -> int:
-    return max(1, -(-pages // PAGES_PER_SHARD))
+def _shard_count(pages: int, size: int) -> int:
+    """Data files for `pages` views of `size` characters in all: at most PAGES_PER_SHARD
+    views and about SHARD_SIZE characters a file, so a page loads little besides its own."""
+    return max(1, -(-pages // PAGES_PER_SHARD), -(-size // SHARD_SIZE))
 
 
 def _setup() -> dict[str, Any]:
