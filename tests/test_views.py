@@ -33,7 +33,7 @@ HOSTILE = {
     "webUrl": "https://hostile.example/quake/1",
     "publishedDateTime": "2024-05-01T10:00:00Z",
     "provider": {"name": f'Evil "Quotes" \\ {XSS_SVG}', "domain": "hostile.example"},
-    "topics": [f"{XSS_SVG}", "../../../etc/passwd", "Earthquakes"],
+    "topics": [f"{XSS_SVG}", "../../../etc/passwd", "Earthquakes", "__proto__"],
     "related": [
         {
             "title": f"Second {XSS_IMG} quake report </script><script>alert(3)</script>",
@@ -166,8 +166,10 @@ def test_hostile_records_are_shown_as_text_and_never_run(browser: Browser, out: 
     # the related entry's javascript: originalUrl never becomes a link
     hrefs = page.page.evaluate("graphkit.current.body.data.nodes.get().map(n => n.href)")
     assert sorted(hrefs) == ["https://hostile.example/quake/1", "https://other.example/quake/2"]
-    for kind, key in (("outlet", "hostile.example"), ("topic", f"{XSS_SVG}".casefold())):
-        other = visit(browser, out, found[(kind, key)].page)
+    for kind, key in (
+        ("outlet", "hostile.example"), ("topic", f"{XSS_SVG}".casefold()), ("topic", "__proto__"),
+    ):  # fmt: skip
+        other = visit(browser, out, found[(kind, key)].page)  # drawn: its graph appears
         assert_clean(other)
         assert other.page.locator("svg[onload], img[onerror]").count() == 0
     assert page.pwned() == 0

@@ -83,11 +83,13 @@ def write_views(
     nodes, edges = to_pyvis(overview)
     setup = {**_setup(), "view": _view_data(overview, nodes, edges)}
     written.append(write_text(out, OVERVIEW, _render(template, overview.title, setup)))
+    # A data file is a list of [key, view] pairs, not an object: a key such as `__proto__`
+    # would set an object literal's prototype instead of naming a page.
     items: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}  # key, its entry
     views = _views(corpus, coverage, cut, names, topic_labels)
     for kind, key, view in progress(views, total=len(pages), unit="page"):
         entry = _script_json(_view_data(view, view.nodes, view.edges))
-        items[kind].append((key, f"{_script_json(key)}:{entry}"))
+        items[kind].append((key, f"[{_script_json(key)},{entry}]"))
     for kind, entries in items.items():
         shards = _shard_count(len(entries), sum(len(entry) for _, entry in entries))
         buckets: list[list[str]] = [[] for _ in range(shards)]
@@ -97,7 +99,7 @@ def write_views(
         written.append(write_text(out, page_file(kind), _render(template, kind.title(), setup)))
         for shard, bucket in enumerate(buckets):
             body = ",\n".join(bucket)
-            text = f'graphkit.receive("{kind}", {shard}, {{\n{body}\n}});\n'
+            text = f'graphkit.receive("{kind}", {shard}, [\n{body}\n]);\n'
             written.append(write_text(out, data_name(kind, shard), text))
     written.append(write_text(out, PAGES_FILE, json.dumps([p.__dict__ for p in pages], indent=1)))
     written.append(write_text(out, "index.html", _index(env, coverage, names, pages)))

@@ -102,9 +102,10 @@ var graphkit = (function () {
     }
     if (!key) return missing("No " + setup.kind + " named in this address");
     var shard = String(shardOf(key, setup.shards));
-    api.receive = function (kind, number, views) {
+    api.receive = function (kind, number, pages) { // pages: [key, view] pairs
       if (kind !== setup.kind || String(number) !== shard) return;
-      if (Object.prototype.hasOwnProperty.call(views, key)) show(views[key], setup);
+      var found = pages.filter(function (pair) { return pair[0] === key; })[0];
+      if (found) show(found[1], setup);
       else missing("No " + setup.kind + " " + key + " in this build");
     };
     var script = document.createElement("script");
