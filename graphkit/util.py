@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -60,6 +61,20 @@ def process_context() -> BaseContext:
     importable = main_file is None or os.path.isfile(main_file)
     method = "fork" if threading.active_count() == 1 or not importable else "forkserver"
     return multiprocessing.get_context(method)
+
+
+def worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of `workers` processes started the safe way from here (`process_context`), each
+    ending with this process (`end_with_parent`): what every stage that fans out uses."""
+    return ProcessPoolExecutor(
+        workers, mp_context=process_context(), initializer=end_with_parent,
+        initargs=(os.getpid(),),
+    )  # fmt: skip
+
+
+def worker_count(jobs: int) -> int:
+    """The processes `jobs` asks for: 0 means one per core."""
+    return jobs or os.cpu_count() or 1
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent ends

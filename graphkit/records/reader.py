@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from ..util import end_with_parent, is_output_folder, process_context
+from ..util import is_output_folder, worker_count, worker_pool
 from .cache import FileResult, ReadCache, result_json, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
@@ -125,13 +125,10 @@ def read_records(
 
 def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractContextManager[Any]:
     """A process pool for `jobs` (0: every core) when none was given and it pays."""
-    workers = jobs or os.cpu_count() or 1
+    workers = worker_count(jobs)
     if executor is not None or workers == 1 or files < PARALLEL_FROM:
         return nullcontext()
-    return ProcessPoolExecutor(
-        min(workers, files // READ_CHUNK + 1), mp_context=process_context(),
-        initializer=end_with_parent, initargs=(os.getpid(),),
-    )  # fmt: skip
+    return worker_pool(min(workers, files // READ_CHUNK + 1))
 
 
 def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: bool) -> None:

@@ -6,16 +6,14 @@ canonicaliser; what is specific to news feeds (AMP forms, tracking parameters, `
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-from ..util import end_with_parent, process_context
+from ..util import worker_count, worker_pool
 
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ns_", "at_")
 TRACKING_PARAMS = frozenset(
@@ -76,7 +74,9 @@ class AmpRules:
         return rules
 
     def apply(self, parts: UrlParts) -> str:
-        """The canonical URL of a URL's parts under these rules."""
+        """The canonical URL of a URL's parts under these rules: https, the site's web host,
+        no AMP segment where the site uses one, no trailing slash (news sites serve `/a/b`
+        and `/a/b/` as one page, and feeds mix the two)."""
         host = self.hosts.get(parts.host, parts.host)
         named = parts.segments
         if named[:1] == ("amp",) and host in self.leading:
@@ -106,16 +106,13 @@ class UrlIndex:
         """Work out the parts of many URLs at once: in `jobs` worker processes (0: one per
         core) when there are enough to repay starting them, for parsing is most of resolving."""
         todo = [url for url in dict.fromkeys(urls) if url not in self._parts]
-        workers = jobs or os.cpu_count() or 1
+        workers = worker_count(jobs)
         if workers == 1 or len(todo) < PARALLEL_FROM:
             for url in todo:
                 self.parts(url)
             return
         batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
-        with ProcessPoolExecutor(
-            min(workers, len(batches)), mp_context=process_context(),
-            initializer=end_with_parent, initargs=(os.getpid(),),
-        ) as pool:  # fmt: skip
+        with worker_pool(min(workers, len(batches))) as pool:
             for batch, found in zip(batches, pool.map(_parts_of, batches), strict=True):
                 self._parts.update(zip(batch, found, strict=True))
 
