@@ -125,8 +125,18 @@ def _only_pyyaml(text: str) -> bool:
     )
 
 
-_RESOLVERS = RecordLoader.yaml_implicit_resolvers
-_RESOLVED_STARTS = frozenset(first for first in _RESOLVERS if first)  # "" is not a plain scalar
+def _scoped(pattern: re.Pattern[str]) -> str:
+    """A pattern as a group of a larger one, with its own verbose flag (PyYAML's use it)."""
+    return f"(?{'x' if pattern.flags & re.VERBOSE else ''}:{pattern.pattern})"
+
+
+# For each first character a plain scalar can start with ("" is none), the one pattern that
+# any of PyYAML's resolvers for it would match: one match per text, not one per resolver.
+_RETYPED_BY_START = {
+    first: re.compile("|".join(_scoped(pattern) for _, pattern in resolvers))
+    for first, resolvers in RecordLoader.yaml_implicit_resolvers.items()
+    if first and resolvers  # `o`, `y`, ... had only the booleans RecordLoader leaves out
+}
 _PYYAML_TIMES = yaml.constructor.SafeConstructor()
 
 
@@ -180,10 +190,8 @@ def _typed_as_pyyaml(data: Any) -> Any:
 
 def _retyped(text: str) -> bool:
     """Whether a PyYAML resolver (other than text) would read `text`, were it plain."""
-    first = text[:1]
-    if first not in _RESOLVED_STARTS:  # most texts: words and URLs
-        return False
-    return any(pattern.match(text) for _, pattern in _RESOLVERS[first])
+    pattern = _RETYPED_BY_START.get(text[:1])  # most texts (words, URLs) have none
+    return pattern is not None and pattern.match(text) is not None
 
 
 # ISO 8601 times as feeds write them, which PyYAML and `datetime.fromisoformat` read alike

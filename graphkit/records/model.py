@@ -106,7 +106,7 @@ def display_path(path: Path) -> str:
     >>> display_path(Path("seeds/000_fe3165b138a4a152.txt")), display_path(Path("/"))
     ('seeds/000_fe3165b138a4a152.txt', '/')
     """
-    real = os.path.realpath(path)  # what Path.resolve() gives, without pathlib's cost per file
+    real = _real_path(os.fspath(path))
     folder = _real_folder(os.getcwd())
     if real == folder:
         return "."
@@ -114,6 +114,15 @@ def display_path(path: Path) -> str:
     return real[len(below) :] if real.startswith(below) else str(path)
 
 
-@lru_cache(maxsize=16)  # resolved once, not for each of a million files
+def _real_path(path: str) -> str:
+    """What Path.resolve() gives, but the folder resolved once for all its files: a file that
+    is no symbolic link is its real folder's entry (one lstat, not one per path part)."""
+    folder, name = os.path.split(path)
+    if not name or name in (".", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    return os.path.join(_real_folder(os.path.abspath(folder or ".")), name)
+
+
+@lru_cache(maxsize=1024)  # resolved once, not for each of a million files
 def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
