@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from graphkit.resolve import AmpRules, canonical_url, domain_key, host_of
+from graphkit.resolve.urls import _PLAIN_URL, parsed_parts, unwrap_amp_cache, url_parts
 
 PAGE = "https://example.com/world/2023/05/01/big-story"
 
@@ -144,3 +148,44 @@ def test_query_parameters_and_hosts_at_the_edges_of_the_rules(url: str, canonica
 def test_an_unreadable_address_has_no_host() -> None:
     assert host_of("https://[bad/x") is None
     assert canonical_url("https://[bad/x") is None
+
+
+# ---------------------------------------------------------------- the plain-URL fast path
+
+SLICE = Path(__file__).resolve().parent / "fixtures" / "uci-news-slice.csv"
+_LABEL = st.text("abcxyz019-", min_size=1, max_size=8)
+_SEGMENT = st.text("aZ09._~-", min_size=1, max_size=6)
+_PARAM = st.sampled_from(["id", "a", "amp", "utm_source", "page", "outputType", "B", "x.y"])
+
+
+@st.composite
+def plain_looking_urls(draw: st.DrawFn) -> str:
+    """URLs near the fast path's edges: ports, dots, blank and AMP values, fragments."""
+    host = ".".join(draw(st.lists(_LABEL, min_size=1, max_size=3)))
+    port = draw(
+        st.sampled_from(["", ":", ":80", ":443", ":0", ":080", ":8080", ":65535", ":99999"])
+    )
+    path = "".join("/" + s for s in draw(st.lists(_SEGMENT, max_size=3))) + draw(
+        st.sampled_from(["", "/", "//"])
+    )
+    pairs = draw(st.lists(st.tuples(_PARAM, st.text("a1-=", max_size=3)), max_size=3))
+    query = "&".join(f"{k}={v}" if v else k for k, v in pairs)
+    scheme = draw(st.sampled_from(["http", "https", "HTTP"]))
+    www = draw(st.sampled_from(["", "www."]))
+    mark = "?" + query if pairs or draw(st.booleans()) else ""
+    fragment = draw(st.sampled_from(["", "#top", "#a/../b"]))
+    return f"{scheme}://{www}{host}{port}{path}{mark}{fragment}"
+
+
+@given(plain_looking_urls())
+def test_the_fast_path_reads_urls_as_w3lib_does(url: str) -> None:
+    assert url_parts(url) == parsed_parts(url)
+
+
+def test_real_urls_take_the_fast_path_and_read_alike() -> None:
+    with SLICE.open(encoding="utf-8") as rows:
+        urls = [row["URL"] for row in csv.DictReader(rows)]
+    urls += [f"https://www-{h}.cdn.ampproject.org/c/s/www.{h}/a/b?amp=1" for h in ("x.com", "y.io")]
+    assert [url_parts(url) for url in urls] == [parsed_parts(url) for url in urls]
+    fast = [url for url in urls if _PLAIN_URL.fullmatch(unwrap_amp_cache(url))]
+    assert len(fast) >= 0.8 * len(urls)
