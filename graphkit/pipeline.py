@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Iterable, Sequence
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -36,7 +36,7 @@ from .outputs import (
 )
 from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
-from .rdf import rdf_written
+from .rdf import write_rdf
 from .records import Problem, ReadCache, ReadResult, Severity, read_records
 from .resolve import Corpus, resolve
 from .util import Progress, Stopwatch, T, collector_paused, quietly
@@ -186,22 +186,16 @@ def _write_files(
     if set(formats) & GRAPH_FORMATS:
         with timed("graph files"):
             written += write_graph_files(result.graph, folder, formats)
-    with ExitStack() as store_loading:
-        with timed("rdf"):
-            rdf = rdf_written(
-                result.corpus, result.coverage, folder, base, formats, bar("writing RDF")
-            )
-            written += store_loading.enter_context(rdf)  # the store loads from here on
-        with timed("report and tables"):
-            written += [write_json(folder, "report.json", result.report)]
-            stats = coverage_stats(result.corpus, result.coverage)
-            written += [write_json(folder, STATS_FILE, stats)]
-            written += write_coverage_tables(result.coverage, folder)
-        with timed("views"):
-            cut, views_bar = _cut_links(result), bar("writing pages")
-            written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
-        with timed("store"):  # what is left of its load once the pages are written
-            store_loading.close()
+    with timed("report and tables"):
+        written += [write_json(folder, "report.json", result.report)]
+        written += [write_json(folder, STATS_FILE, coverage_stats(result.corpus, result.coverage))]
+        written += write_coverage_tables(result.coverage, folder)
+    with timed("rdf and store"):
+        rdf_bar = bar("writing RDF")
+        written += write_rdf(result.corpus, result.coverage, folder, base, formats, rdf_bar)
+    with timed("views"):
+        cut, views_bar = _cut_links(result), bar("writing pages")
+        written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
     keep_only(folder, written)
     write_build_info(folder, result.sources, result.read.record_count)
     return written

@@ -14,8 +14,7 @@ it reads like the schema.org JSON-LD web developers know.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable, Sequence
 from itertools import groupby, islice
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -45,41 +44,24 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`;
     `progress` counts the articles mapped."""
-    with rdf_written(corpus, coverage, out, base, extra, progress) as written:
-        return written
-
-
-@contextmanager
-def rdf_written(
-    corpus: Corpus,
-    coverage: Sequence[StoryCoverage],
-    out: Path,
-    base: str | None = None,
-    extra: Collection[str] = RDF_EXTRA,
-    progress: Progress = quietly,
-) -> Iterator[list[Path]]:
-    """`write_rdf`, but only graph.nt (and the `extra` formats) are written before the block
-    runs: Oxigraph loads the store from graph.nt in a thread of its own meanwhile, outside
-    Python's lock, so a build writes its pages on one core while the store fills on the
-    other. The store is published when the block ends; if the block fails, it is dropped."""
     chosen = resolve_base(base)
-    with collector_paused():
+    # The N-Triples lines are streamed as they are made, into graph.nt and into the store.
+    with collector_paused(), StoreLoader(out) as loader:
         lines = ntriples_lines(corpus, coverage, base=chosen, progress=progress)
-        nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines))
-    written = [nt]
-    if set(extra) & set(RDF_EXTRA):
-        triples = list(parse(path=str(nt), format=RdfFormat.N_TRIPLES))  # in order, by Oxigraph
-        written = [*_extra_files(triples, out, chosen, extra), nt]
-    with StoreLoader(out) as loader:
-        loader.load_file(nt)
-        yield [*written, loader.target]
+        nt = write_stream(out, "graph.nt", lambda stream: _write_lines(stream, lines, loader))
+    if not set(extra) & set(RDF_EXTRA):
+        return [nt, loader.target]
+    triples = list(parse(path=str(nt), format=RdfFormat.N_TRIPLES))  # in order, by Oxigraph
+    return [*_extra_files(triples, out, chosen, extra), nt, loader.target]
 
 
-def _write_lines(stream: BinaryIO, lines: Iterable[str]) -> None:
-    """Write text lines as UTF-8, many at a time (one write per line costs more than the
-    line)."""
+def _write_lines(stream: BinaryIO, lines: Iterable[str], loader: StoreLoader) -> None:
+    """Write text lines as UTF-8 and load them, many at a time (one write per line costs
+    more than the line)."""
     for run in iter(lambda: list(islice(lines, BULK_LOAD_TRIPLES)), []):
-        stream.write("".join(run).encode("utf-8"))
+        data = "".join(run).encode("utf-8")
+        loader.load(data)
+        stream.write(data)
 
 
 def write_rdf_files(

@@ -206,7 +206,7 @@ class StoreLoader:
     def __init__(self, out: Path, queued: int = 2) -> None:
         self.target = inside(out, STORE_DIR)
         self.fresh, self.old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
-        self.runs: queue.Queue[bytes | Path | None] = queue.Queue(maxsize=queued)  # bounded
+        self.runs: queue.Queue[bytes | None] = queue.Queue(maxsize=queued)  # bounds the memory
         self.failure: BaseException | None = None
         self.thread = threading.Thread(target=self._load_runs, name="store-loader", daemon=True)
 
@@ -219,13 +219,6 @@ class StoreLoader:
 
     def load(self, ntriples: bytes) -> None:
         """Queue a run of N-Triples lines (whole lines) for loading."""
-        if self.failure is not None:
-            raise self.failure
-        self.runs.put(ntriples)
-
-    def load_file(self, ntriples: Path) -> None:
-        """Queue a whole N-Triples file for loading: Oxigraph reads it itself, and the caller
-        goes on with other work until the block ends."""
         if self.failure is not None:
             raise self.failure
         self.runs.put(ntriples)
@@ -252,10 +245,7 @@ class StoreLoader:
         while (run := self.runs.get()) is not None:
             if self.failure is None and self.store is not None:
                 try:
-                    if isinstance(run, Path):
-                        self.store.bulk_load(path=str(run), format=ox.RdfFormat.N_TRIPLES)
-                    else:
-                        self.store.bulk_load(run, ox.RdfFormat.N_TRIPLES)
+                    self.store.bulk_load(run, ox.RdfFormat.N_TRIPLES)
                 except BaseException as error:  # raised again in the caller's thread
                     self.failure = error
 
