@@ -8,7 +8,7 @@ import sys
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -64,6 +64,14 @@ from .views.site import page_for
 Command = TypeVar("Command", bound=Callable[..., Any])
 EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT, EXIT_STOPPED = 0, 1, 2, 3, 4
 EXIT_BUSY, EXIT_NOT_WRITTEN = 5, 6
+
+
+def _fail(message: str, status: int) -> NoReturn:
+    """End the command the way every error ends it: `error: ...` on stderr, and its status."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
 PASSWORD_VARIABLE = "GRAPHKIT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 QUERY_LIMITS = Limits(timeout=60, max_rows=100_000)  # one user, at the command line
 
@@ -210,18 +218,14 @@ def build_command(
             wait=wait,
         )
     except StrictModeError as error:
-        click.echo(f"error: {error} (--strict: stopped, nothing published)", err=True)
-        sys.exit(EXIT_STRICT)
+        _fail(f"{error} (--strict: stopped, nothing published)", EXIT_STRICT)
     except BuildBusyError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_BUSY)
+        _fail(str(error), EXIT_BUSY)
     except (OutputAmongSourcesError, OutputConflictError) as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE)
     except OSError as error:  # out of space, no permission: nothing was published
         reason = error.strerror or str(error)
-        click.echo(f"error: could not write {out}: {reason}; its last build stands", err=True)
-        sys.exit(EXIT_NOT_WRITTEN)
+        _fail(f"could not write {out}: {reason}; its last build stands", EXIT_NOT_WRITTEN)
     for problem in result.lost:
         click.echo(str(problem), err=True)
     if not quiet:
@@ -455,16 +459,13 @@ def query_command(
                 _build_of(data), query, values, engine=engine, base=base, limits=limits
             )
     except QueryTimeoutError as error:
-        click.echo(f"error: {error} (raise it with --timeout, or narrow the query)", err=True)
-        sys.exit(EXIT_STOPPED)
+        _fail(f"{error} (raise it with --timeout, or narrow the query)", EXIT_STOPPED)
     except QueryError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE)
     try:
         click.echo(render(result, fmt, data_base), nl=False)
     except QueryError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE)
     if result.truncated:
         click.echo(f"note: result cut at {max_rows:,} rows (--max-rows; 0 lifts the cap)", err=True)
 
@@ -474,8 +475,7 @@ def _build_of(data: Path) -> Path:
     try:
         return pin_build(data)
     except NoBuildError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE)
 
 
 def _limits(timeout: float, max_rows: int) -> Limits:
@@ -606,8 +606,7 @@ def push_command(
             progress=not quiet,
         )
     except QueryError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error), EXIT_USAGE)
     if not quiet:
         click.echo(report.describe())
 
