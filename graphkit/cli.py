@@ -51,7 +51,7 @@ from .rdf import (
     QueryTimeoutError,
     canned_listing,
     parse_assignments,
-    query_data,
+    render_query,
     resolve_base,
 )
 from .rdf.formats import ALL_FORMATS, render
@@ -454,19 +454,18 @@ def query_command(
                 base=base,
                 limits=limits,
             )
-        else:
-            result, data_base = query_data(
-                _build_of(data), query, values, engine=engine, base=base, limits=limits
+            text, truncated = render(result, fmt, data_base), result.truncated
+        else:  # written by the query's worker: only the text comes back
+            rendered = render_query(
+                _build_of(data), query, fmt, values, engine=engine, base=base, limits=limits
             )
+            text, truncated = rendered.text, rendered.truncated
     except QueryTimeoutError as error:
         _fail(f"{error} (raise it with --timeout, or narrow the query)", EXIT_STOPPED)
     except QueryError as error:
         _fail(str(error), EXIT_USAGE)
-    try:
-        click.echo(render(result, fmt, data_base), nl=False)
-    except QueryError as error:
-        _fail(str(error), EXIT_USAGE)
-    if result.truncated:
+    click.echo(text, nl=False)
+    if truncated:
         click.echo(f"note: result cut at {max_rows:,} rows (--max-rows; 0 lifts the cap)", err=True)
 
 

@@ -14,7 +14,15 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import main
-from graphkit.rdf import canned_queries, open_store
+from graphkit.rdf import (
+    Limits,
+    QueryError,
+    canned_queries,
+    open_store,
+    query_data,
+    render_query,
+)
+from graphkit.rdf.formats import render
 
 from .conftest import ROOT, SEEDS
 
@@ -264,3 +272,22 @@ def test_graphkit_query_as_a_real_command(out: Path, tmp_path: Path) -> None:
     done = subprocess.run(bad, capture_output=True, text=True, cwd=tmp_path, env=env, check=False)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: syntax error at line 1, column ")
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json", "xml"])
+def test_a_worker_writes_what_the_caller_would_write(out: Path, fmt: str) -> None:
+    # `graphkit query` has its worker write the answer (only text crosses the pipe): the
+    # same text as writing the worker's result in this process.
+    result, base = query_data(out, "first-coverage", limits=Limits(max_rows=5))
+    rendered = render_query(out, "first-coverage", fmt, limits=Limits(max_rows=5))
+    assert rendered.text == render(result, fmt, base)
+    assert rendered.truncated is result.truncated is True
+    whole = render_query(out, "first-coverage", "csv")
+    assert not whole.truncated and len(whole.text.splitlines()) == 12  # header and 11 rows
+
+
+def test_a_format_the_result_cannot_take_is_the_worker_s_usage_error(out: Path) -> None:
+    with pytest.raises(QueryError, match="cannot be written as turtle"):
+        render_query(out, "first-coverage", "turtle")
+    code, _, stderr = query(out, "first-coverage", "--format", "turtle")
+    assert code == 2 and "cannot be written as turtle" in stderr

@@ -19,9 +19,11 @@ from .workers import (
     Limits,
     QueryTimeoutError,
     QueryWorkers,
+    Rendered,
     WorkerDiedError,
     WorkersBusyError,
     query_data,
+    render_query,
 )
 
 PACKAGE = Path(__file__).resolve().parent
@@ -48,6 +50,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeoutError",
     "QueryWorkers",
+    "Rendered",
     "Result",
     "Term",
     "UpdateRefusedError",
@@ -64,6 +67,7 @@ __all__ = [
     "parse_assignments",
     "query_data",
     "query_engine",
+    "render_query",
     "resolve_base",
     "run_query",
     "write_rdf",
