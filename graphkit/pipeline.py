@@ -153,14 +153,12 @@ def _read(
     paths: list[str | Path], out: Path | None, reuse: bool, strict: bool, progress: bool, jobs: int
 ) -> ReadResult:
     """Read the records; with an output folder, through its read cache (refilled each time)."""
-    cache = None
-    if out is not None:
-        cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
     bar = _progress_bar if progress else iter
-    read = read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache)
-    if out is not None and cache is not None:
-        cache.save(out / READ_CACHE)
-    return read
+    if out is None:
+        return read_records(paths, strict=strict, progress=bar, jobs=jobs)
+    cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
+    with cache.saving(out / READ_CACHE):  # entries written as files are read
+        return read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache)
 
 
 def write_outputs(

@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import time
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from graphkit.pipeline import READ_CACHE
 from graphkit.records import ReadCache, read_file, read_records
 from graphkit.records import cache as cache_module
 from graphkit.records.cache import decode_result, encode_result
+from graphkit.records.reader import StrictModeError
 
 from .conftest import MIXED, SEED_RECORD, SEEDS
 
@@ -340,3 +342,39 @@ def test_the_reader_fingerprint_follows_every_python_file_of_the_reading_code(
     assert second != first
     (tmp_path / "b.py").rename(tmp_path / "c.py")  # the same code under another name
     assert cache_module._reader_fingerprint() not in (first, second)
+
+
+def test_a_cache_being_saved_takes_each_entry_to_its_file_at_once(tmp_path: Path) -> None:
+    # A million files' JSON would not fit in memory beside their records: while `saving`,
+    # the entries go to the new file as the files are read, none stays in the cache.
+    records = corpus(tmp_path)
+    path = tmp_path / "out" / "cache.jsonl"
+    written_meanwhile: list[int] = []
+
+    def progress(files: Iterable[Path]) -> Iterator[Path]:
+        for number, file in enumerate(files, start=1):
+            yield file
+            if number == 30:  # 30 files read: their entries are in the new file already
+                (partial,) = path.parent.glob(".cache.jsonl.*")
+                with partial.open("rb") as handle:  # all but what the writer still buffers
+                    written_meanwhile.append(handle.read().count(b"\n"))
+
+    cache = ReadCache()
+    with cache.saving(path):
+        read = read_records([records], cache=cache, progress=progress)
+    assert cache.kept == {} and written_meanwhile and written_meanwhile[0] >= 1
+    saved = ReadCache.load(path)
+    assert len(saved.entries) == read.files_read > 30
+    again = read_records([records], cache=saved)
+    assert again.files_reused == again.files_read and again.records == read.records
+
+
+def test_a_cache_whose_reading_fails_leaves_the_old_one(tmp_path: Path) -> None:
+    records = corpus(tmp_path)
+    path = tmp_path / "cache.jsonl"
+    ReadCache().save(path)
+    before = path.read_bytes()
+    cache = ReadCache()
+    with pytest.raises(StrictModeError), cache.saving(path):
+        read_records([records], cache=cache, strict=True)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.glob(".cache*")] == []

@@ -2,8 +2,8 @@
 
 A file is taken from the cache when its size, modification time (to the nanosecond) and inode
 are those it had when it was read, and the reading code is the same (a fingerprint of this
-package's source). As in git's index, a file modified in the two seconds before the cache was
-saved is not kept: a later change in the same clock tick would not show in its time.
+package's source). As in git's index, a file modified in the two seconds before its entry was
+written is not kept: a later change in the same clock tick would not show in its time.
 
 The cache is text, never pickle: an output folder may come from someone else, and loading it
 must not run code. Each line is a JSON array (the file's key and stamp), a tab, and the JSON
@@ -24,10 +24,12 @@ import json
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from ..util import new_mode
 from .model import Image, Mention, Problem, Record, Severity
@@ -44,6 +46,7 @@ class ReadCache:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, result as JSON
         self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
+        self._sink: TextIO | None = None  # while `saving`: where kept entries go at once
 
     @classmethod
     def load(cls, path: Path) -> ReadCache:
@@ -74,7 +77,7 @@ class ReadCache:
             result = decode_result(json.loads(found[1]))
         except (ValueError, TypeError, KeyError, IndexError):
             return None
-        self.kept[key] = found
+        self._keep(key, found)
         return result
 
     def put(self, file: Path, stamp: Stamp | None, result: FileResult | str) -> None:
@@ -82,25 +85,52 @@ class ReadCache:
         before reading it)."""
         if stamp is not None:
             text = result if isinstance(result, str) else result_json(result)
-            self.kept[_key(file)] = (stamp, text)
+            self._keep(_key(file), (stamp, text))
+
+    def _keep(self, key: str, entry: tuple[Stamp, str]) -> None:
+        if self._sink is None:
+            self.kept[key] = entry
+        else:
+            _write_entry(self._sink, key, entry, time.time_ns() - RACY_NS)
 
     def save(self, path: Path) -> None:
         """Write the entries this run used or read (files gone since are dropped), atomically."""
-        fresh_from = time.time_ns() - RACY_NS
+        with self.saving(path):
+            pass
+
+    @contextmanager
+    def saving(self, path: Path) -> Iterator[None]:
+        """Within the block, write each entry to a new cache file as soon as it is used or
+        read (a million files' JSON is never all in memory): it replaces `path` when the block
+        ends, and is dropped if the block fails. Entries kept before it are written first."""
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             os.fchmod(handle, new_mode())  # mkstemp makes 0600 files; the folder's are shared
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 out.write(json.dumps(_header()) + "\n")
-                for key, (stamp, encoded) in self.kept.items():
-                    if stamp[1] < fresh_from:
-                        head = json.dumps([key, *stamp], ensure_ascii=False)
-                        out.write(f"{head}\t{encoded}\n")
+                fresh_from = time.time_ns() - RACY_NS
+                for key, entry in self.kept.items():
+                    _write_entry(out, key, entry, fresh_from)
+                self._sink = out
+                yield
+                self._sink = None
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        finally:
+            self._sink = None
+
+
+def _write_entry(out: TextIO, key: str, entry: tuple[Stamp, str], fresh_from: int) -> None:
+    """One line of the cache file, unless the file changed too recently to trust its stamp:
+    modified after `fresh_from` (two seconds before now), a change in the same clock tick
+    after it was read would not show in its time."""
+    stamp, encoded = entry
+    if stamp[1] < fresh_from:
+        head = json.dumps([key, *stamp], ensure_ascii=False)
+        out.write(f"{head}\t{encoded}\n")
 
 
 def _key(file: Path) -> str:
