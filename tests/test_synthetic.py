@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import pytest
 import yaml
 
+from graphkit.records import Record, read_records
 from graphkit.synthetic import SyntheticCorpus, generate_corpus, main
 
 TRACKING = {"fbclid", "gclid", "amp", "outputType"}
@@ -215,3 +216,19 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("wrote 50 records")
     assert "\n" not in out
     assert len(list(tmp_path.glob("*.txt"))) == 50
+
+
+def test_a_json_lines_corpus_holds_the_same_records(tmp_path: Path) -> None:
+    files = generate_corpus(tmp_path / "files", 1200, seed=3)
+    lines = generate_corpus(tmp_path / "lines", 1200, seed=3, jsonl=True)
+    assert sorted(p.name for p in lines.path.iterdir()) == ["000000.jsonl", "labels.tsv"]
+    assert lines.labels == files.labels
+    as_files, as_lines = read_records([files.path]), read_records([lines.path])
+    assert as_files.problems == as_lines.problems == []
+
+    def key(record: Record) -> tuple[object, ...]:  # all but where it was read from
+        return (record.article, record.related, record.topics, record.categories, record.tags)
+
+    assert sorted(map(key, as_lines.records), key=repr) == sorted(
+        map(key, as_files.records), key=repr
+    )
