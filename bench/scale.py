@@ -1,6 +1,7 @@
 """How graphkit scales: per-stage seconds, records/s and peak memory at growing corpus sizes.
 
     python bench/scale.py --records 10000 100000 1000000 [--naive-up-to 10000]
+        [--layout files jsonl] [--corpora DIR]
 
 For each size: generates a corpus in the record format (graphkit.synthetic: Zipf-like
 outlets, power-law story sizes, 0 to 5 related entries, AMP and cdn URL forms, records of
@@ -77,11 +78,15 @@ def measure_build(corpus: Path, out: Path) -> dict[str, Any]:
 
 def measure_rebuild(corpus: Path, out: Path) -> dict[str, Any]:
     """A rebuild of `out` after one record changed (a new headline), in a fresh process."""
-    changed = min(corpus.glob("*.txt"))
+    changed = min(p for p in corpus.iterdir() if p.suffix in (".txt", ".jsonl"))
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace('title: "', 'title: "Updated: ', 1), encoding="utf-8")
+    title = '"title": "' if changed.suffix == ".jsonl" else 'title: "'
+    changed.write_text(text.replace(title, title + "Updated: ", 1), encoding="utf-8")
     started = time.perf_counter()
-    result = graphkit.build(corpus, out)
+    try:
+        result = graphkit.build(corpus, out)
+    finally:  # a kept corpus (--corpora) stays as it was made
+        changed.write_text(text, encoding="utf-8")
     return {
         "stages": result.timings.steps,
         "total": time.perf_counter() - started,
@@ -168,6 +173,13 @@ def main() -> None:
     parser.add_argument("--records", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--naive-up-to", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--layout", nargs="+", choices=["files", "jsonl"], default=["files"],
+        help="a front-matter file per record, or JSON Lines files of 10,000 records each",
+    )  # fmt: skip
+    parser.add_argument(
+        "--corpora", type=Path, help="keep the generated corpora here and reuse them next time"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -175,23 +187,34 @@ def main() -> None:
         work = {"graphkit": measure_build, "rebuild": measure_rebuild, "naive": naive_build}[kind]
         print(json.dumps(work(Path(corpus), Path(out))))
         return
-    for records in args.records:
-        with tempfile.TemporaryDirectory() as temporary:
-            folder = Path(temporary)
-            started = time.perf_counter()
-            generate_corpus(folder / "records", records, seed=args.seed)
-            print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
-            (folder / "out").mkdir()
-            floor = disk_floor(folder / "records")
-            drop_page_cache()
-            ours = in_fresh_process("graphkit", folder / "records", folder / "out")
-            ours["floor"] = floor
-            ours["first_coverage_query"] = time_query(folder / "out")
-            again = in_fresh_process("rebuild", folder / "records", folder / "out")
-            naive = None
-            if records <= args.naive_up_to:
-                naive = in_fresh_process("naive", folder / "records", folder / "out")
-            report(records, ours, again, naive)
+    for layout in args.layout:
+        for records in args.records:
+            with tempfile.TemporaryDirectory() as temporary:
+                folder = Path(temporary)
+                corpus = corpus_of(records, layout, args.seed, args.corpora or folder)
+                (folder / "out").mkdir()
+                floor = disk_floor(corpus)
+                drop_page_cache()
+                ours = in_fresh_process("graphkit", corpus, folder / "out")
+                ours["floor"] = floor
+                ours["first_coverage_query"] = time_query(folder / "out")
+                again = in_fresh_process("rebuild", corpus, folder / "out")
+                naive = None
+                if records <= args.naive_up_to and layout == "files":
+                    naive = in_fresh_process("naive", corpus, folder / "out")
+                print(f"\nlayout: {layout}", end="")
+                report(records, ours, again, naive)
+
+
+def corpus_of(records: int, layout: str, seed: int, folder: Path) -> Path:
+    """The generated corpus of `records` in `layout` below `folder`, made unless it is there
+    (a kept corpus of a million records takes minutes to make)."""
+    corpus = folder / f"{layout}-{records}-seed{seed}"
+    if not (corpus / "labels.tsv").exists():
+        started = time.perf_counter()
+        generate_corpus(corpus, records, seed=seed, jsonl=layout == "jsonl")
+        print(f"generated {records:,} records in {time.perf_counter() - started:.0f} s")
+    return corpus
 
 
 if __name__ == "__main__":

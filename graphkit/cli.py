@@ -13,18 +13,11 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from .analysis import CoverageFilter, StoryCoverage, coverage_stats, head_to_head, leaderboard
-from .analysis.coverage import find_story, parse_when
+from .analysis.coverage import StoryNotFoundError, find_story, parse_when
+from .errors import ExitStatus, GraphkitError
 from .outputs import read_coverage, read_stats, read_stray_links
 from .outputs.exports import parse_formats
-from .outputs.folder import (
-    BuildBusyError,
-    BuildInfo,
-    NoBuildError,
-    OutputAmongSourcesError,
-    OutputConflictError,
-    describe,
-    pin_build,
-)
+from .outputs.folder import BuildInfo, NoBuildError, describe, pin_build
 from .outputs.tables import (
     HEAD_TO_HEAD_COLUMNS,
     OUTLET_COLUMNS,
@@ -62,8 +55,6 @@ from .server import SERVE_LIMITS, serve
 from .views.site import page_for
 
 Command = TypeVar("Command", bound=Callable[..., Any])
-EXIT_OK, EXIT_INPUT_LOST, EXIT_USAGE, EXIT_STRICT, EXIT_STOPPED = 0, 1, 2, 3, 4
-EXIT_BUSY, EXIT_NOT_WRITTEN = 5, 6
 
 
 def _fail(message: str, status: int) -> NoReturn:
@@ -218,14 +209,12 @@ def build_command(
             wait=wait,
         )
     except StrictModeError as error:
-        _fail(f"{error} (--strict: stopped, nothing published)", EXIT_STRICT)
-    except BuildBusyError as error:
-        _fail(str(error), EXIT_BUSY)
-    except (OutputAmongSourcesError, OutputConflictError) as error:
-        _fail(str(error), EXIT_USAGE)
+        _fail(f"{error} (--strict: stopped, nothing published)", error.exit_status)
+    except GraphkitError as error:  # another build is writing OUT; OUT among the sources
+        _fail(str(error), error.exit_status)
     except OSError as error:  # out of space, no permission: nothing was published
         reason = error.strerror or str(error)
-        _fail(f"could not write {out}: {reason}; its last build stands", EXIT_NOT_WRITTEN)
+        _fail(f"could not write {out}: {reason}; its last build stands", ExitStatus.NOT_WRITTEN)
     for problem in result.lost:
         click.echo(str(problem), err=True)
     if not quiet:
@@ -238,7 +227,7 @@ def build_command(
         click.echo(text)
     if verbose:
         click.echo(stage_table(result.timings.steps, result.read.record_count))
-    sys.exit(EXIT_INPUT_LOST if result.lost else EXIT_OK)
+    sys.exit(ExitStatus.INPUT_LOST if result.lost else ExitStatus.OK)
 
 
 @main.command("stats")
@@ -316,12 +305,10 @@ def first_command(
     """
     coverage, strays = _coverage(sources, data)
     if story_id is not None:
-        story = find_story(coverage, story_id)
-        if story is None:
-            starting = sum(1 for s in coverage if s.id.startswith(story_id))
-            if starting:
-                raise click.BadParameter(f"{starting} story ids start with {story_id!r}: give more")
-            raise click.BadParameter(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
+        try:
+            story = find_story(coverage, story_id)
+        except StoryNotFoundError as error:
+            _fail(f"--story: {error}", error.exit_status)
         cut = [link for link in strays if story.id in (link["story_a"], link["story_b"])]
         _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))
         return
@@ -461,9 +448,9 @@ def query_command(
             )
             text, truncated = rendered.text, rendered.truncated
     except QueryTimeoutError as error:
-        _fail(f"{error} (raise it with --timeout, or narrow the query)", EXIT_STOPPED)
+        _fail(f"{error} (raise it with --timeout, or narrow the query)", error.exit_status)
     except QueryError as error:
-        _fail(str(error), EXIT_USAGE)
+        _fail(str(error), error.exit_status)
     click.echo(text, nl=False)
     if truncated:
         click.echo(f"note: result cut at {max_rows:,} rows (--max-rows; 0 lifts the cap)", err=True)
@@ -474,7 +461,7 @@ def _build_of(data: Path) -> Path:
     try:
         return pin_build(data)
     except NoBuildError as error:
-        _fail(str(error), EXIT_USAGE)
+        _fail(str(error), error.exit_status)
 
 
 def _limits(timeout: float, max_rows: int) -> Limits:
@@ -605,7 +592,7 @@ def push_command(
             progress=not quiet,
         )
     except QueryError as error:
-        _fail(str(error), EXIT_USAGE)
+        _fail(str(error), error.exit_status)
     if not quiet:
         click.echo(report.describe())
 

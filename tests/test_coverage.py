@@ -24,7 +24,7 @@ from graphkit.analysis import (
     head_to_head,
     leaderboard,
 )
-from graphkit.analysis.coverage import find_story, format_lag, parse_when
+from graphkit.analysis.coverage import StoryNotFoundError, find_story, format_lag, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
 from graphkit.records import is_plausible, iso_utc, parse_time, read_records
@@ -315,8 +315,11 @@ def test_a_story_is_found_by_its_id_or_a_prefix_of_only_its_id() -> None:
         i for i, (x, y) in enumerate(zip(one.id[2:], two.id[2:], strict=True)) if x != y
     )
     assert find_story(stories, one.id[: common + 1]) is one  # unique from here on
-    assert find_story(stories, one.id[:common]) is None  # a prefix of both ids
-    assert find_story(stories, "s-") is None and find_story(stories, "s-000000000000") is None
+    with pytest.raises(StoryNotFoundError, match="2 story ids start with"):
+        find_story(stories, one.id[:common])  # a prefix of both ids
+    for unknown in ("s-000000000000", "s-zz"):
+        with pytest.raises(StoryNotFoundError, match=f"no story '{unknown}'"):
+            find_story(stories, unknown)
 
 
 def test_parse_when_refuses_other_text() -> None:

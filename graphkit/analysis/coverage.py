@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cached_property
 from itertools import combinations
 
+from ..errors import GraphkitError
 from ..resolve import Article, Corpus, label_key
 from .stories import Story, timeline_key
 
@@ -240,11 +241,20 @@ def head_to_head(
     return sorted(rows, key=lambda r: (-r.stories, r.a, r.b))
 
 
-def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage | None:
+class StoryNotFoundError(GraphkitError, LookupError):
+    """No story has the id asked for, or several ids start with it."""
+
+
+def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage:
     """The story with this id, or the only one whose id starts with it (ids all have one
-    length, so a whole id is the prefix of no other)."""
+    length, so a whole id is the prefix of no other); StoryNotFoundError says which of
+    "none" and "several" it was."""
     matches = [story for story in coverage if story.id.startswith(story_id)]
-    return matches[0] if len(matches) == 1 else None
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise StoryNotFoundError(f"{len(matches)} story ids start with {story_id!r}: give more")
+    raise StoryNotFoundError(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
 
 
 def parse_when(text: str, *, end: bool = False) -> datetime:

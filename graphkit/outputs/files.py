@@ -9,10 +9,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from ..errors import GraphkitError
 from ..util import new_mode
 
 
-class UnsafePathError(ValueError):
+class UnsafePathError(GraphkitError, ValueError):
     """A name that would put a file outside the output folder."""
 
 

@@ -36,6 +36,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from ..errors import ExitStatus, GraphkitError
 from ..util import OUTPUT_MARK
 from .files import write_json
 
@@ -51,19 +52,21 @@ FLAT_LEFTOVERS = frozenset(
 KEEP = 2  # builds kept: the published one and the one before, which readers may still use
 
 
-class NoBuildError(Exception):
+class NoBuildError(GraphkitError):
     """The folder holds no published build, or one this graphkit cannot read."""
 
 
-class BuildBusyError(Exception):
+class BuildBusyError(GraphkitError):
     """Another build is writing the folder."""
 
+    exit_status = ExitStatus.BUSY
 
-class OutputAmongSourcesError(Exception):
+
+class OutputAmongSourcesError(GraphkitError):
     """The output folder is a source folder or inside one: its outputs would be read back."""
 
 
-class OutputConflictError(Exception):
+class OutputConflictError(GraphkitError):
     """A file of the user's stands where graphkit would put an output of the same name."""
 
 

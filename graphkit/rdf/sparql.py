@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 
 from pyoxigraph import Literal, NamedNode
 
+from ..errors import GraphkitError
 from .terms import XSD
 
 READ_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -55,7 +56,7 @@ _TOKEN = re.compile(
 )
 
 
-class QueryError(ValueError):
+class QueryError(GraphkitError, ValueError):
     """A query that cannot be run, with a message for the user (no traceback)."""
 
 

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from ..errors import GraphkitError
+
 DEFAULT_BASE = "https://graphkit.example/id/"
 BASE_VARIABLE = "GRAPHKIT_BASE"
 
@@ -47,7 +49,7 @@ MINTED_KINDS = ("article", "outlet", "topic", "story", "image")
 _FAITHFUL_SLUG = re.compile(r"[a-z0-9][a-z0-9.-]*(_[a-z0-9.-]+)*")
 
 
-class BaseIriError(ValueError):
+class BaseIriError(GraphkitError, ValueError):
     """A base for minted IRIs that is not an absolute http(s) IRI ending in `/` or `#`."""
 
 

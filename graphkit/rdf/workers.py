@@ -27,6 +27,7 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
+from ..errors import ExitStatus
 from ..util import end_with_parent, process_context
 from .formats import render
 from .query import QuerySource, find_query
@@ -60,6 +61,8 @@ class Rendered:
 
 class QueryTimeoutError(QueryError):
     """A query stopped at its time limit."""
+
+    exit_status = ExitStatus.STOPPED
 
 
 class WorkerDiedError(QueryError):

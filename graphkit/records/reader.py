@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
+from ..errors import ExitStatus, GraphkitError
 from ..util import is_output_folder, worker_count, worker_pool
 from .cache import FileResult, ReadCache, result_json, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
@@ -23,8 +24,10 @@ READ_CHUNK = 64  # files a worker process reads per round trip
 PARALLEL_FROM = 500  # fewer files read faster in one process than starting others
 
 
-class StrictModeError(Exception):
+class StrictModeError(GraphkitError):
     """Raised in strict mode at the first problem that would lose data."""
+
+    exit_status = ExitStatus.STRICT
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(str(problem))
