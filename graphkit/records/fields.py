@@ -24,11 +24,13 @@ _UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uff
 
 
 class FieldError(ValueError):
-    """A field whose value cannot be used; the message names the field."""
+    """A field whose value cannot be used; the message names the field, and `key` is the
+    record's top-level key it is under (where its line is found), when there is one."""
 
-    def __init__(self, message: str, line: int | None = None) -> None:
+    def __init__(self, message: str, line: int | None = None, key: str | None = None) -> None:
         super().__init__(message)
         self.line = line
+        self.key = key
 
 
 Locate = Callable[[str], "int | None"]
@@ -49,8 +51,8 @@ def to_record(
     try:
         return _record(raw, source, line, locate, notes), notes
     except FieldError as error:
-        key = str(error).split(":", 1)[0].split(".")[0].split(" ")[0]
-        raise FieldError(str(error), error.line or locate(key)) from None
+        where = error.line or (locate(error.key) if error.key else line)
+        raise FieldError(str(error), where, error.key) from None
 
 
 def _record(
@@ -87,7 +89,8 @@ def _mention(
     provider = raw.get("provider")
     if provider is not None and not isinstance(provider, Mapping):
         raise FieldError(
-            f"provider: expected a mapping with name and domain, got {_kind(provider)}"
+            f"provider: expected a mapping with name and domain, got {_kind(provider)}",
+            key="provider",
         )
     provider = provider or {}
     published_raw = raw.get("publishedDateTime")
@@ -96,7 +99,7 @@ def _mention(
         try:
             parsed = parse_time(published_raw)
         except TimeFormatError as error:
-            raise FieldError(f"publishedDateTime: {error}") from None
+            raise FieldError(f"publishedDateTime: {error}", key="publishedDateTime") from None
         published, has_zone = parsed.value, parsed.has_zone
     return Mention(
         urls=urls,
@@ -116,7 +119,7 @@ def _mention(
 
 
 def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[str, ...]:
-    good, bad = [], []
+    good, bad, bad_names = [], [], []
     for name in URL_FIELDS:
         value = raw.get(name)
         if value is None:
@@ -125,8 +128,11 @@ def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[st
             good.append(clean_text(value))
         else:
             bad.append(f"{name} {one_line(repr(value), 60)} is not an http(s) URL")
+            bad_names.append(name)
+    if not bad_names and not good:
+        raise FieldError("no URL at all (webUrl, originalUrl, ...)")
     if not good:
-        raise FieldError("; ".join(bad) if bad else "no URL at all (webUrl, originalUrl, ...)")
+        raise FieldError("; ".join(bad), key=bad_names[0])
     for reason in bad:
         notes.append(Problem(source, f"ignored {reason}", Severity.WARNING))
     return tuple(dict.fromkeys(good))
@@ -153,7 +159,9 @@ def _text(raw: Mapping[str, Any], key: str, label: str | None = None) -> str | N
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FieldError(f"{label or key}: expected text, got {_kind(value)}")
+        # `label` is the dotted path of a nested field (provider.name): its line is provider's
+        top = (label or key).partition(".")[0]
+        raise FieldError(f"{label or key}: expected text, got {_kind(value)}", key=top)
     text = clean_text(str(value))
     return text[:MAX_TEXT] or None
 
@@ -174,7 +182,7 @@ def _texts(raw: Mapping[str, Any], key: str) -> list[str]:
     texts = []
     for value in values:
         if isinstance(value, dict | list):
-            raise FieldError(f"{key}: expected a list of text, found {_kind(value)} in it")
+            raise FieldError(f"{key}: expected a list of text, found {_kind(value)} in it", key=key)
         if value is not None and str(value).strip():
             texts.append(clean_text(str(value))[:MAX_TEXT])
     return texts
@@ -185,7 +193,8 @@ def _list(raw: Mapping[str, Any], key: str) -> list[Any]:
     if value is None:
         return []
     if not isinstance(value, list):
-        raise FieldError(f"{key}: expected a list, got {_kind(value)} {one_line(repr(value), 40)}")
+        got = f"{_kind(value)} {one_line(repr(value), 40)}"
+        raise FieldError(f"{key}: expected a list, got {got}", key=key)
     return value
 
 
@@ -200,14 +209,17 @@ def _number(raw: Mapping[str, Any], key: str) -> float | None:
             return float(value)
         except ValueError:
             pass
-    raise FieldError(f"{key}: expected a number, got {_kind(value)} {one_line(repr(value), 40)}")
+    got = f"{_kind(value)} {one_line(repr(value), 40)}"
+    raise FieldError(f"{key}: expected a number, got {got}", key=key)
 
 
 def _images(raw: Mapping[str, Any]) -> tuple[Image, ...]:
     images = []
     for entry in _list(raw, "images"):
         if not isinstance(entry, Mapping):
-            raise FieldError(f"images: expected mappings with a url, found {_kind(entry)}")
+            raise FieldError(
+                f"images: expected mappings with a url, found {_kind(entry)}", key="images"
+            )
         url = entry.get("url")
         if isinstance(url, str) and _is_web_url(url):
             images.append(Image(url, _int(entry, "width"), _int(entry, "height")))
