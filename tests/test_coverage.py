@@ -24,9 +24,10 @@ from graphkit.analysis import (
     head_to_head,
     leaderboard,
 )
-from graphkit.analysis.coverage import StoryNotFoundError, find_story, format_lag, parse_when
+from graphkit.analysis.coverage import StoryNotFoundError, find_story, parse_when
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
+from graphkit.outputs.text import format_lag
 from graphkit.records import is_plausible, iso_utc, parse_time, read_records
 from graphkit.resolve import Corpus, resolve
 
@@ -68,12 +69,13 @@ def test_seed_record_washington_post_first_then_nation_thailand_then_daily_dot()
     assert story.first_time == datetime(2021, 2, 17, 23, 21, tzinfo=UTC)
     assert story.first_providers == ("washingtonpost.com",)
     timeline = [
-        (e.url, e.provider_name, e.lag_seconds, format_lag(e.lag_seconds)) for e in story.entries
+        (e.url, e.provider_name, e.is_first, e.lag_seconds, format_lag(e.lag_seconds))
+        for e in story.entries
     ]
     assert timeline == [
-        (POST, "Washington Post", 0, "first"),
-        (NATION, "nationthailand", 94 * 60, "1 h 34 min"),
-        (DOT, "The Daily Dot", (16 * 60 + 52) * 60, "16 h 52 min"),
+        (POST, "Washington Post", True, 0, "0 s"),
+        (NATION, "nationthailand", False, 94 * 60, "1 h 34 min"),
+        (DOT, "The Daily Dot", False, (16 * 60 + 52) * 60, "16 h 52 min"),
     ]
 
 
@@ -261,7 +263,7 @@ def test_parse_when_reads_dates_and_date_times_as_utc(
     ("seconds", "shown"),
     [
         (None, "-"),
-        (0, "first"),
+        (0, "0 s"),
         (59, "59 s"),
         (60, "1 min"),
         (61, "1 min 1 s"),

@@ -13,10 +13,10 @@ both count as first (an article given to the second is not tied with one given t
 >>> story.first_providers
 ('washingtonpost.com',)
 >>> for entry in story.entries:
-...     print(entry.provider, format_lag(entry.lag_seconds))
-washingtonpost.com first
-nationthailand.com 1 h 34 min
-dailydot.com 16 h 52 min
+...     print(entry.provider, entry.is_first, entry.lag_seconds)
+washingtonpost.com True 0.0
+nationthailand.com False 5640.0
+dailydot.com False 60720.0
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import cached_property
 from itertools import combinations
 
@@ -278,28 +278,6 @@ def parse_when(text: str, *, end: bool = False) -> datetime:
             return moment.replace(tzinfo=UTC)
         return moment.astimezone(UTC)
     return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
-
-
-def format_lag(seconds: float | None) -> str:
-    """A lag for people: 'first', '45 s', '1 h 34 min', '2 d 3 h'; '-' when unknown.
-
-    >>> [format_lag(s) for s in (0, 45, 5640, 60720, 183600, None)]
-    ['first', '45 s', '1 h 34 min', '16 h 52 min', '2 d 3 h', '-']
-    """
-    if seconds is None:
-        return "-"
-    if seconds == 0:
-        return "first"
-    delta = timedelta(seconds=round(seconds))
-    days, rest = delta.days, delta.seconds
-    hours, minutes, secs = rest // 3600, rest % 3600 // 60, rest % 60
-    if days:
-        return f"{days} d {hours} h" if hours else f"{days} d"
-    if hours:
-        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
-    if minutes:
-        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
-    return f"{secs} s"
 
 
 @dataclass

@@ -7,11 +7,11 @@ every cell is made one line of printable characters before it reaches a terminal
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from ..analysis import StoryCoverage
-from ..analysis.coverage import format_lag
 from ..records import iso_utc
 
 
@@ -164,7 +164,7 @@ def timeline_text(story: StoryCoverage, cut: Sequence[Mapping[str, Any]] = ()) -
     rows = [
         [
             iso_utc(e.published) if e.published else f"({e.time_status} time)",
-            format_lag(e.lag_seconds),
+            "first" if e.is_first else format_lag(e.lag_seconds),
             outlet_label(e.provider, e.provider_name),
             terminal_safe(e.url),
         ]
@@ -198,8 +198,8 @@ def leaderboard_text(rows: Sequence[Mapping[str, Any]]) -> str:
             f"{r['times_first']:g}",
             str(r["tied_first"]),
             f"{r['share_first']:.0%}",
-            format_lag(r["median_lag_seconds"]).replace("first", "-"),
-            format_lag(r["mean_lag_seconds"]).replace("first", "-"),
+            format_lag(r["median_lag_seconds"]),
+            format_lag(r["mean_lag_seconds"]),
         ]
         for r in rows
     ]
@@ -224,3 +224,24 @@ def outlet_label(domain: str | None, name: str | None) -> str:
     if not domain:
         return "(unknown outlet)"
     return f"{terminal_safe(name)} ({domain})" if name and name != domain else domain
+
+
+def format_lag(seconds: float | None) -> str:
+    """A lag for people: '45 s', '1 h 34 min', '2 d 3 h' (the two largest units); '-' when
+    unknown. The first articles' lag is 0 s: a timeline shows them as 'first' itself.
+
+    >>> [format_lag(s) for s in (0, 45, 5640, 60720, 183600, None)]
+    ['0 s', '45 s', '1 h 34 min', '16 h 52 min', '2 d 3 h', '-']
+    """
+    if seconds is None:
+        return "-"
+    delta = timedelta(seconds=round(seconds))
+    days, rest = delta.days, delta.seconds
+    hours, minutes, secs = rest // 3600, rest % 3600 // 60, rest % 60
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min {secs} s" if secs else f"{minutes} min"
+    return f"{secs} s"

@@ -20,7 +20,7 @@ import igraph
 import networkx as nx
 
 from ..analysis import HeadToHead, StoryCoverage
-from ..analysis.coverage import format_lag
+from ..outputs.text import format_lag
 from ..records import iso_utc
 from ..util import seeded_igraph
 from .names import page_name

@@ -26,8 +26,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analysis import HeadToHead, StoryCoverage, head_to_head, leaderboard
-from ..analysis.coverage import format_lag
 from ..outputs import write_text
+from ..outputs.text import format_lag
 from ..resolve import Corpus
 from ..util import Progress, quietly
 from .names import KINDS, data_name, page_file, page_name, shard_of
