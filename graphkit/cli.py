@@ -12,7 +12,14 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
-from .analysis import CoverageFilter, StoryCoverage, coverage_stats, head_to_head, leaderboard
+from .analysis import (
+    CoverageFilter,
+    CutLink,
+    StoryCoverage,
+    coverage_stats,
+    head_to_head,
+    leaderboard,
+)
 from .analysis.coverage import StoryNotFoundError, find_story, parse_when
 from .errors import ExitStatus, GraphkitError
 from .outputs import read_coverage, read_stats, read_stray_links
@@ -309,7 +316,7 @@ def first_command(
             story = find_story(coverage, story_id)
         except StoryNotFoundError as error:
             _fail(f"--story: {error}", error.exit_status)
-        cut = [link for link in strays if story.id in (link["story_a"], link["story_b"])]
+        cut = [link for link in strays if story.id in (link.story_a, link.story_b)]
         _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))
         return
     where = CoverageFilter(topic=topic, category=category, since=since, until=until)
@@ -321,13 +328,11 @@ def first_command(
     _echo_rows(rows, OUTLET_COLUMNS, fmt, lambda: leaderboard_text(rows))
 
 
-def _coverage(
-    sources: tuple[Path, ...], data: Path
-) -> tuple[list[StoryCoverage], list[dict[str, Any]]]:
+def _coverage(sources: tuple[Path, ...], data: Path) -> tuple[list[StoryCoverage], list[CutLink]]:
     """The story timelines and the related links set aside as strays."""
     if sources:
         result = build(sources)
-        return result.coverage, result.report["stray_links"]
+        return result.coverage, result.grouping.cut if result.grouping else []
     folder = _build_of(data)
     return read_coverage(folder), read_stray_links(folder)
 

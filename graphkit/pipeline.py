@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -192,15 +192,11 @@ def _write_files(
         rdf_bar = bar("writing RDF")
         written += write_rdf(result.corpus, result.coverage, folder, base, formats, rdf_bar)
     with timed("views"):
-        cut, views_bar = _cut_links(result), bar("writing pages")
+        cut, views_bar = result.grouping.cut if result.grouping else [], bar("writing pages")
         written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
     keep_only(folder, written)
     write_build_info(folder, result.sources, result.read.record_count)
     return written
-
-
-def _cut_links(result: Build) -> list[dict[str, Any]]:
-    return [asdict(link) for link in result.grouping.cut] if result.grouping else []
 
 
 class _Bars:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from itertools import pairwise
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from graphkit.analysis import (
 )
 from graphkit.analysis.stories import story_index
 from graphkit.cli import main
+from graphkit.outputs import read_stray_links
 from graphkit.records import read_records
 from graphkit.resolve import Corpus, resolve
 from graphkit.synthetic.labelled import LabelledCorpus, read_labelled, write_labelled_corpus
@@ -172,3 +173,8 @@ def test_first_story_shows_the_links_that_were_cut(tmp_path: Path) -> None:
     assert "set aside as strays" in shown.stdout
     assert link["story_b"] in shown.stdout and link["b"] in shown.stdout
     assert link["detail"] in " ".join(shown.stdout.split())
+    # read back as the typed links the build made, an entry that is not one left out
+    assert [asdict(cut) for cut in read_stray_links(out)] == strays
+    report["stray_links"] = [{**strays[0], "story_a": 7}, "not a link", *strays[1:]]
+    (out / "report.json").write_text(json.dumps(report), encoding="utf-8")
+    assert [asdict(cut) for cut in read_stray_links(out)] == strays[1:]

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -104,6 +104,14 @@ class CutLink:
     story_b: str
     reason: str  # "bridge" (links), "unlike" or "moved" (headline evidence)
     detail: str  # one line for people
+
+    def other_story(self, story_id: str) -> str:
+        """The story at the other end of the link from `story_id`'s."""
+        return self.story_b if self.story_a == story_id else self.story_a
+
+    def article_in(self, members: Container[str]) -> tuple[str, str]:
+        """(the article among `members`, the other one)."""
+        return (self.a, self.b) if self.a in members else (self.b, self.a)
 
 
 @dataclass(frozen=True)

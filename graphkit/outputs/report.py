@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from ..analysis import StoryGrouping, graph_stats
+from ..analysis import CutLink, StoryGrouping, graph_stats
 from ..analysis.graph import GraphSize
 from ..records import Problem, ReadResult, Severity, iso_utc
 from ..resolve import Corpus, TimeStatus
@@ -80,14 +80,22 @@ def _problems(problems: list[Problem], severity: Severity) -> list[dict[str, Any
     ]
 
 
-def read_stray_links(out: Path) -> list[dict[str, Any]]:
-    """The related links a build set aside as strays, from its `report.json` (none if absent)."""
+def read_stray_links(out: Path) -> list[CutLink]:
+    """The related links a build set aside as strays, from its `report.json` (none if absent;
+    an entry that is not one is left out)."""
     try:
         report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return []
     links = report.get("stray_links") if isinstance(report, dict) else None
-    return links if isinstance(links, list) else []
+    return [link for link in map(_cut_link, links) if link] if isinstance(links, list) else []
+
+
+def _cut_link(data: Any) -> CutLink | None:
+    names = [field.name for field in fields(CutLink)]
+    if not isinstance(data, dict) or not all(isinstance(data.get(n), str) for n in names):
+        return None
+    return CutLink(**{name: data[name] for name in names})
 
 
 def read_stats(out: Path) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from ..analysis import StoryCoverage
+from ..analysis import CutLink, StoryCoverage
 from ..records import iso_utc
 
 
@@ -149,7 +149,7 @@ def _build_lines(build: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
-def timeline_text(story: StoryCoverage, cut: Sequence[Mapping[str, Any]] = ()) -> str:
+def timeline_text(story: StoryCoverage, cut: Sequence[CutLink] = ()) -> str:
     """One story's coverage, earliest first, with each article's lag behind the first, and
     the related links between it and other stories that were set aside as strays (`cut`)."""
     first = story.first_time
@@ -174,16 +174,14 @@ def timeline_text(story: StoryCoverage, cut: Sequence[Mapping[str, Any]] = ()) -
     return "\n".join(lines) + "\n" + table + _cut_text(story.id, cut)
 
 
-def _cut_text(story_id: str, cut: Sequence[Mapping[str, Any]]) -> str:
+def _cut_text(story_id: str, cut: Sequence[CutLink]) -> str:
     if not cut:
         return "\n\nno related link of this story was set aside"
     lines = ["", "", f"{plural(len(cut), 'related link')} set aside as strays:"]
     for link in cut:
-        other = link["story_b"] if link["story_a"] == story_id else link["story_a"]
-        lines.append(f"  {terminal_safe(link['a'])} -- {terminal_safe(link['b'])}")
-        lines.append(
-            f"      other story {other}; {link['reason']}: {terminal_safe(link['detail'])}"
-        )
+        other = link.other_story(story_id)
+        lines.append(f"  {terminal_safe(link.a)} -- {terminal_safe(link.b)}")
+        lines.append(f"      other story {other}; {link.reason}: {terminal_safe(link.detail)}")
     return "\n".join(lines)
 
 

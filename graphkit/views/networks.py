@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import igraph
 import networkx as nx
 
-from ..analysis import HeadToHead, StoryCoverage
+from ..analysis import CutLink, HeadToHead, StoryCoverage
 from ..outputs.text import format_lag
 from ..records import iso_utc
 from ..util import seeded_igraph
@@ -98,7 +98,7 @@ def to_pyvis(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
 def story_view(
     story: StoryCoverage,
     links: Iterable[tuple[str, str]],
-    cut: Sequence[Mapping[str, Any]],
+    cut: Sequence[CutLink],
     titles: Mapping[str, str | None],
     outlet_names: Mapping[str, str],
 ) -> View:
@@ -130,15 +130,15 @@ def story_view(
         if a in members and b in members:
             view.edges.append({"from": a, "to": b, "color": "#888888"})
     for link in cut:
-        mine, other = (link["a"], link["b"]) if link["a"] in members else (link["b"], link["a"])
-        other_story = link["story_b"] if link["story_a"] == story.id else link["story_a"]
+        mine, other = link.article_in(members)
+        other_story = link.other_story(story.id)
         ghost = f"other:{other}"
         if ghost not in ghosts:
             ghosts.add(ghost)  # each in its own place, stacked above the lanes
             view.nodes.append(
                 node(
                     "other", ghost, "other story",
-                    [titles.get(other) or other, f"in story {other_story}", link["detail"]],
+                    [titles.get(other) or other, f"in story {other_story}", link.detail],
                     x=untimed_x, y=-LANE_GAP * (1 + (len(ghosts) - 1) / 2),
                     page=page_name("story", other_story),
                     physics=False,
@@ -146,7 +146,7 @@ def story_view(
             )  # fmt: skip
         view.edges.append(
             {"from": mine, "to": ghost, "dashes": True, "color": "#d62728",
-             "title": f"set aside as a stray ({link['reason']})"}
+             "title": f"set aside as a stray ({link.reason})"}
         )  # fmt: skip
     view.notes = [
         f"{len(story.entries)} articles by {len(story.outlets)} outlets; "

@@ -25,7 +25,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..analysis import HeadToHead, StoryCoverage, head_to_head, leaderboard
+from ..analysis import CutLink, HeadToHead, StoryCoverage, head_to_head, leaderboard
 from ..outputs import write_text
 from ..outputs.text import format_lag
 from ..resolve import Corpus
@@ -60,7 +60,7 @@ class Page:
 def write_views(
     corpus: Corpus,
     coverage: Sequence[StoryCoverage],
-    cut: Sequence[Mapping[str, Any]],
+    cut: Sequence[CutLink],
     out: Path,
     progress: Progress = quietly,
 ) -> list[Path]:
@@ -189,7 +189,7 @@ def _pages(
 def _views(
     corpus: Corpus,
     coverage: Sequence[StoryCoverage],
-    cut: Sequence[Mapping[str, Any]],
+    cut: Sequence[CutLink],
     names: Mapping[str, str],
     topic_labels: Mapping[str, str],
 ) -> Iterator[tuple[str, str, View]]:
@@ -201,10 +201,10 @@ def _views(
     for a, b in links:
         if story_of.get(a) == story_of.get(b) and a in story_of:
             links_of[story_of[a]].append((a, b))
-    cut_of: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    cut_of: dict[str, list[CutLink]] = defaultdict(list)
     for link in cut:
-        cut_of[link["story_a"]].append(link)
-        cut_of[link["story_b"]].append(link)
+        cut_of[link.story_a].append(link)
+        cut_of[link.story_b].append(link)
     by_outlet: dict[str, list[StoryCoverage]] = defaultdict(list)
     by_topic: dict[str, list[StoryCoverage]] = defaultdict(list)
     for story in coverage:
