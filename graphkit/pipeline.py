@@ -18,6 +18,7 @@ from .analysis import (
     Story,
     StoryCoverage,
     StoryGrouping,
+    StoryParams,
     add_stories,
     coverage_graph,
     coverage_stats,
@@ -25,6 +26,7 @@ from .analysis import (
     graph_size,
     group_stories,
 )
+from .analysis.stories import DEFAULT_PARAMS
 from .outputs import (
     STATS_FILE,
     build_report,
@@ -103,6 +105,7 @@ def build(
     reuse: bool = True,
     wait: bool = False,
     keep_records: bool = False,
+    story_params: StoryParams = DEFAULT_PARAMS,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
@@ -113,7 +116,8 @@ def build(
     are written (`graphkit.outputs.folder`); while another build writes `out`, this one waits
     (`wait`) or raises BuildBusyError at once. The records read are let go once resolved
     (`result.read.record_count` still counts them); `keep_records` keeps them in
-    `result.read.records`.
+    `result.read.records`. `story_params` are the knobs of story grouping (see
+    `graphkit.analysis.stories.StoryParams`; the defaults were chosen on real coverage).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -133,7 +137,7 @@ def build(
             if not keep_records:
                 read.release()
         with timed("stories"):
-            grouping = group_stories(corpus, progress=bar("finding stories"))
+            grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
             coverage = first_coverage(grouping.stories, corpus)
         result = Build(
             [str(p) for p in paths], read, corpus, stories=grouping.stories,

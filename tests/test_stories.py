@@ -13,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import graphkit
 from graphkit.analysis import (
     adjusted_rand_index,
     bcubed,
@@ -522,3 +523,21 @@ def test_stories_come_earliest_first_whatever_their_ids() -> None:
     starts = [s.start for s in stories]
     assert starts == sorted(starts) and len(starts) == 6
     assert [s.id for s in stories] != sorted(s.id for s in stories)  # ids alone would not do
+
+
+def test_every_step_of_grouping_answers_to_its_knob(tmp_path: Path) -> None:
+    # With each step's size threshold out of reach, no step applies: the stories are the
+    # plain linked components. A build takes the knobs as they are.
+    generate_corpus(tmp_path / "records", 600, noise=0.1, seed=4)
+    off = StoryParams(
+        least_split=10**6, least_unlike_group=10**6, least_moved_from=10**6,
+        least_join_target=10**6,
+    )  # fmt: skip
+    plain = graphkit.build(tmp_path / "records", story_params=off, now=NOW)
+    components = linked_components(plain.corpus)
+    assert [s.articles for s in plain.stories] == [s.articles for s in components]
+    assert not plain.grouping or plain.grouping.joined == []
+    default = graphkit.build(tmp_path / "records", now=NOW)
+    assert len(default.stories) > len(components)  # Leiden splits what stray links joined
+    shallow = graphkit.build(tmp_path / "records", story_params=StoryParams(max_depth=0), now=NOW)
+    assert len(components) < len(shallow.stories) <= len(default.stories)

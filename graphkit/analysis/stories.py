@@ -50,12 +50,15 @@ from collections import Counter, defaultdict
 from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TypeVar
 
 import igraph
 
 from ..resolve import Article, Corpus
 from ..util import Progress, quietly, seeded_igraph
 from .similarity import Vector, centroid, cosine, summed, tfidf_vectors
+
+Node = TypeVar("Node", str, int)  # what `_components` joins: article ids, or group numbers
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,15 @@ class StoryParams:
     split_similarity: float = 0.15  # ... and less like the rest of their group than this, leaves
     common_word_groups: int = 500  # a move is never decided by a word more groups than this hold
     seed: int = 1  # of Leiden's random generator
+    # Sizes and depths: where a step applies at all.
+    least_split: int = 3  # a component (or part) smaller than this is one story as it is
+    max_depth: int = 8  # Leiden runs again inside its parts at most this many times
+    least_unlike_group: int = 5  # a group this big may lose a linked set of unlike articles ...
+    least_unlike_piece: int = 2  # ... of at least this many articles ...
+    unlike_share: float = 0.25  # ... that are at most this share of it
+    least_moved_from: int = 3  # an article moves out of a group of at least this many ...
+    least_move_target: int = 2  # ... into one of at least this many
+    least_join_target: int = 2  # a piece joins a story of at least this many articles
 
 
 DEFAULT_PARAMS = StoryParams()
@@ -185,7 +197,7 @@ def _communities(
     groups = []
     for component in progress(sorted(members), total=len(members), unit="component"):
         nodes = sorted(members[component])
-        if len(nodes) < 3:
+        if len(nodes) < params.least_split:
             groups.append(set(nodes))
             continue
         groups.extend(_leiden(nodes, by_component[component], weights, params))
@@ -209,7 +221,7 @@ def _leiden(
             n_iterations=-1,
         )  # fmt: skip
     parts = [sorted(nodes[i] for i in community) for community in partition]
-    if len(parts) == 1 or depth >= 8:
+    if len(parts) == 1 or depth >= params.max_depth:
         return [set(part) for part in parts]
     part_of = {node: i for i, part in enumerate(parts) for node in part}
     inside: list[list[tuple[str, str]]] = [[] for _ in parts]
@@ -218,7 +230,7 @@ def _leiden(
             inside[part_of[a]].append((a, b))
     groups = []
     for part, sub in zip(parts, inside, strict=True):
-        if len(part) < 3 or not sub:
+        if len(part) < params.least_split or not sub:
             groups.append(set(part))
         else:
             groups.extend(_leiden(part, sub, weights, params, depth + 1))
@@ -263,8 +275,8 @@ def _unlike_pieces(
     vectors: Mapping[str, Vector],
     params: StoryParams,
 ) -> list[set[str]]:
-    """Cohesive linked sets of at least two articles unlike the rest, under 1/4 of the group."""
-    if len(group) < 5:
+    """Cohesive linked sets of a few articles unlike the rest, a small share of the group."""
+    if len(group) < params.least_unlike_group:
         return []
     total = summed(vectors[a] for a in group)
     norm = sum(w * w for w in total.values())
@@ -279,7 +291,7 @@ def _unlike_pieces(
     pieces = []
     for key in sorted(found):
         piece = found[key]
-        if len(piece) < 2 or len(piece) * 4 > len(group):
+        if len(piece) < params.least_unlike_piece or len(piece) > params.unlike_share * len(group):
             continue
         alike = min(cosine(vectors[a], centroid(vectors[x] for x in piece - {a})) for a in piece)
         if alike >= params.cohesion:
@@ -295,11 +307,11 @@ def _moves(
     Returns the new groups and, per moved article, its similarity to its old group and new one.
     """
     centroids = [centroid(vectors[a] for a in group) for group in groups]
-    holding = _term_index(centroids, groups, least_size=2)
+    holding = _term_index(centroids, groups, least_size=params.least_move_target)
     moves: list[tuple[str, int, int]] = []
     similarities: dict[str, tuple[float, float]] = {}
     for i, group in enumerate(groups):
-        if len(group) < 3:
+        if len(group) < params.least_moved_from:
             continue
         total = summed(vectors[a] for a in group)
         norm = sum(w * w for w in total.values())
@@ -373,7 +385,7 @@ def _joins(
     # term -> (articles with it, group) for every group big enough to take a piece, most first
     holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for j, group in enumerate(ordered):
-        if len(group) >= max(2.0, params.join_ratio):
+        if len(group) >= max(params.least_join_target, params.join_ratio):
             for term, count in counts[j].items():
                 holders[term].append((count, j))
     for listed in holders.values():
@@ -399,12 +411,11 @@ def _joins(
         )  # fmt: skip
         if scored and scored[0][0] >= params.join_similarity:
             joins[i], target[i] = scored[0][0], -scored[0][1]
+    # a story that took pieces may itself join a bigger one: each chain ends in one story
+    story_of = _components(range(len(ordered)), ((i, j) for i, j in enumerate(target) if i != j))
     merged: dict[int, set[str]] = defaultdict(set)
     for i, group in enumerate(ordered):
-        root = i
-        while target[root] != root:
-            root = target[root]
-        merged[root] |= group
+        merged[story_of[i]] |= group
     pieces = [(tuple(sorted(ordered[i])), similarity) for i, similarity in sorted(joins.items())]
     return list(merged.values()), pieces
 
@@ -563,11 +574,11 @@ def _most_used(keys: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(counts, key=lambda key: (-counts[key], key)))
 
 
-def _components(nodes: Iterable[str], pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+def _components(nodes: Iterable[Node], pairs: Iterable[tuple[Node, Node]]) -> dict[Node, Node]:
     """Union-find: each node's component, named by its smallest member (order-independent)."""
     parent = {node: node for node in nodes}
 
-    def root(node: str) -> str:
+    def root(node: Node) -> Node:
         while parent[node] != node:
             parent[node] = parent[parent[node]]
             node = parent[node]
