@@ -57,6 +57,7 @@ from .rdf import (
 from .rdf.formats import ALL_FORMATS, render
 from .rdf.push import BATCH_TRIPLES, RETRIES, push_graph
 from .rdf.remote import query_endpoint
+from .rdf.workers import QUERY_WORKERS
 from .records import StrictModeError
 from .server import SERVE_LIMITS, serve
 from .views.site import page_for
@@ -71,7 +72,6 @@ def _fail(message: str, status: int) -> NoReturn:
 
 
 PASSWORD_VARIABLE = "GRAPHKIT_PASSWORD"  # noqa: S105 (the variable's name, not a password)
-QUERY_LIMITS = Limits(timeout=60, max_rows=100_000)  # one user, at the command line
 
 sources_argument = click.argument("sources", nargs=-1, type=click.Path(exists=True, path_type=Path))
 
@@ -394,7 +394,7 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
     help="Oxigraph (fast, persisted store) or rdflib's in-memory engine (slow fallback).",
 )
 @base_option("Base for relative IRIs in the query [default: the base the data was built with].")
-@limit_options(QUERY_LIMITS)
+@limit_options(Limits())  # one user's
 @click.option(
     "--endpoint",
     metavar="URL",
@@ -488,7 +488,7 @@ def _limits(timeout: float, max_rows: int) -> Limits:
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    default=2,
+    default=QUERY_WORKERS,
     show_default=True,
     help="Queries answered at once (one process each, with the store open).",
 )

@@ -39,7 +39,7 @@ from .outputs import (
 from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
 from .rdf import write_rdf
-from .records import Problem, ReadCache, ReadResult, Severity, read_records
+from .records import Problem, ReadCache, ReadResult, read_records
 from .resolve import Corpus, resolve
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
@@ -74,7 +74,7 @@ class Build:
     @property
     def lost(self) -> list[Problem]:
         """Problems that cost data: rejected files or records and dropped related entries."""
-        return [p for p in self.problems if p.severity is not Severity.WARNING]
+        return [p for p in self.problems if p.lost_data]
 
     @cached_property
     def graph(self) -> nx.MultiDiGraph:

@@ -21,14 +21,10 @@ import pyoxigraph as ox
 from .query import find_query
 from .results import Result, Row, Term, graph_result
 from .sparql import QueryError
-from .store import run_query
+from .store import BASE_QUERY, ox_term, run_query
 from .workers import Limits, QueryTimeoutError
 
 USER_AGENT = "graphkit (+https://graphkit.example/)"
-_BASE_QUERY = (
-    "SELECT ?base WHERE { ?d a <http://rdfs.org/ns/void#Dataset> ; "
-    "<http://rdfs.org/ns/void#uriSpace> ?base } LIMIT 1"
-)
 
 
 class RemoteError(QueryError):
@@ -104,7 +100,7 @@ class RemoteEngine:
         self.base = base
         if base is None:
             try:
-                found = self.answer(_BASE_QUERY, "SELECT")
+                found = self.answer(BASE_QUERY, "SELECT")
                 self.base = found.rows[0][0].value if found.rows and found.rows[0][0] else None
             except QueryError:
                 self.base = None
@@ -160,16 +156,8 @@ def _graph(kind: str, body: bytes, max_rows: int | None) -> Result:
         raise RemoteError(f"the endpoint's N-Triples do not parse: {error}") from None
     cut = max_rows is not None and len(triples) > max_rows
     kept = triples[:max_rows] if cut else triples
-    rows = [tuple(_ox_term(part) for part in (t.subject, t.predicate, t.object)) for t in kept]
+    rows = [tuple(ox_term(part) for part in (t.subject, t.predicate, t.object)) for t in kept]
     return graph_result(kind, rows, cut)  # type: ignore[arg-type]
-
-
-def _ox_term(term: Any) -> Term:
-    if isinstance(term, ox.NamedNode):
-        return Term.iri(term.value)
-    if isinstance(term, ox.BlankNode):
-        return Term("bnode", term.value)
-    return Term.literal(term.value, term.datatype.value, term.language)
 
 
 def query_endpoint(

@@ -44,7 +44,8 @@ NT_FILE = "graph.nt"
 # Oxigraph's bulk loader holds what it loads in memory until it writes its files: 4 million
 # triples at once took 1.65 GB; in runs of 250,000, 0.38 GB and a quarter more time.
 BULK_LOAD_TRIPLES = 250_000
-_BASE_QUERY = f"SELECT ?base WHERE {{ ?d a <{VOID}Dataset> ; <{VOID}uriSpace> ?base }} LIMIT 1"
+# The base IRI a build minted its IRIs under, as its void:Dataset states it.
+BASE_QUERY = f"SELECT ?base WHERE {{ ?d a <{VOID}Dataset> ; <{VOID}uriSpace> ?base }} LIMIT 1"
 
 
 class StoreMissingError(QueryError):
@@ -81,7 +82,7 @@ class OxigraphEngine:
         try:
             if isinstance(found, ox.QueryTriples):
                 triples, cut = _first(found, max_rows)
-                return graph_result(kind, [tuple(map(_ox_term, t)) for t in triples], cut)  # type: ignore[misc]
+                return graph_result(kind, [tuple(map(ox_term, t)) for t in triples], cut)  # type: ignore[misc]
             names = [variable.value for variable in found.variables]
             solutions, cut = _first(found, max_rows)
             term = _TermMemo()
@@ -255,17 +256,17 @@ class StoreLoader:
 
 
 def _store_base(store: ox.Store) -> str | None:
-    found = store.query(_BASE_QUERY)
+    found = store.query(BASE_QUERY)
     assert isinstance(found, ox.QuerySolutions)
     return next((solution[0].value for solution in found), None)
 
 
 def _graph_base(graph: rdflib.Graph) -> str | None:
-    return next((str(row[0]) for row in graph.query(_BASE_QUERY)), None)  # type: ignore[index]
+    return next((str(row[0]) for row in graph.query(BASE_QUERY)), None)  # type: ignore[index]
 
 
 class _TermMemo(dict[Any, Term | None]):
-    """`_ox_term` once per distinct term of a result: outlets, counts and types repeat on
+    """`ox_term` once per distinct term of a result: outlets, counts and types repeat on
     most rows (first-coverage on 100,000 records: 196,000 terms, a third of them distinct)."""
 
     def __call__(self, term: Any) -> Term | None:
@@ -273,13 +274,12 @@ class _TermMemo(dict[Any, Term | None]):
             return None
         found = self.get(term)
         if found is None:
-            found = self[term] = _ox_term(term)
+            found = self[term] = ox_term(term)
         return found
 
 
-def _ox_term(term: Any) -> Term | None:
-    if term is None:
-        return None
+def ox_term(term: Any) -> Term:
+    """An Oxigraph term as graphkit's engine-neutral `Term`."""
     if isinstance(term, ox.NamedNode):
         return Term.iri(term.value)
     if isinstance(term, ox.BlankNode):

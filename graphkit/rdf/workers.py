@@ -35,12 +35,14 @@ from .results import Result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import OXIGRAPH, open_store, run_query
 
+QUERY_WORKERS = 2  # queries answered at once by default: one per core of a small machine
 STARTUP_SECONDS = 120.0  # opening a big store, or parsing graph.nt for rdflib, takes a while
 
 
 @dataclass(frozen=True)
 class Limits:
-    """A query's time limit in seconds and its row cap; None lifts either."""
+    """A query's time limit in seconds and its row cap; None lifts either. The defaults are
+    one user's at the command line; an endpoint shared by clients has tighter ones."""
 
     timeout: float | None = 60.0
     max_rows: int | None = 100_000
@@ -133,7 +135,7 @@ class QueryWorkers:
         engine: str = OXIGRAPH,
         base: str | None = None,
         *,
-        size: int = 2,
+        size: int = QUERY_WORKERS,
         limits: Limits | None = None,
         start_method: str | None = None,
     ) -> None:

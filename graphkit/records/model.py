@@ -31,6 +31,12 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{where}: {self.severity.value}: {self.reason}"
 
+    @property
+    def lost_data(self) -> bool:
+        """Whether this problem cost data (a rejected file or record, a dropped related
+        entry), rather than being a note."""
+        return self.severity is not Severity.WARNING
+
 
 @dataclass(frozen=True)
 class Image:
@@ -86,7 +92,7 @@ class ReadResult:
 
     @property
     def rejected(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity is not Severity.WARNING]
+        return [p for p in self.problems if p.lost_data]
 
     @property
     def record_count(self) -> int:

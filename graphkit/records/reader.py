@@ -14,7 +14,7 @@ from ..util import is_output_folder, worker_count, worker_pool
 from .cache import FileResult, ReadCache, result_json, stamp_of
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
-from .model import Problem, ReadResult, Record, Severity, display_path
+from .model import Problem, ReadResult, Record, display_path
 
 FRONT_MATTER_SUFFIXES = frozenset({".md", ".txt", ".yaml", ".yml"})
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
@@ -184,7 +184,7 @@ def _read_files_only(files: list[Path]) -> list[tuple[FileResult, str | None]]:
 
 
 def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
-    lost = [p for p in problems if p.severity is not Severity.WARNING]
+    lost = [p for p in problems if p.lost_data]
     if strict and lost:
         raise StrictModeError(lost[0])
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import uvicorn
 
 from ..rdf import OXIGRAPH, Limits, QueryWorkers
+from ..rdf.workers import QUERY_WORKERS
 from .app import Site, create_app
 
 SERVE_LIMITS = Limits(timeout=30, max_rows=10_000)  # shared by clients: tighter than the CLI
@@ -30,7 +31,7 @@ def serve(
     port: int = 8000,
     *,
     limits: Limits = SERVE_LIMITS,
-    workers: int = 2,
+    workers: int = QUERY_WORKERS,
     engine: str = OXIGRAPH,
     open_browser: bool = False,
     on_ready: Callable[[str], None] | None = None,
