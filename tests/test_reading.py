@@ -611,3 +611,28 @@ def test_a_dropped_related_entry_is_located_at_the_related_field(write_record: W
     assert [m.urls for m in record.related] == [("https://f.com/b",)]
     assert (problem.line, problem.severity) == (4, Severity.DROPPED)
     assert problem.reason == "related entry 1 dropped: expected a mapping, got int"
+
+
+def test_prefetching_stops_with_its_reader_and_never_hangs(tmp_path: Path) -> None:
+    # The hint thread opens files before their reader: a named pipe put where a record was
+    # (which a plain open would wait on forever), a file gone, and files never taken.
+    files = [tmp_path / f"{i}.txt" for i in range(10)]
+    for file in files:
+        file.write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    files[1].unlink()
+    os.mkfifo(files[1])
+    files[2].unlink()
+    with reader.Prefetch(files, ahead=2) as ahead:
+        ahead.taken()  # three files may be asked for: seven are left when the reader stops
+    assert not ahead.thread.is_alive()  # ended with its reader
+    with reader.Prefetch(files, ahead=100) as ahead:
+        ahead.thread.join(timeout=5)
+        assert not ahead.thread.is_alive()  # every file asked for, the pipe included
+
+
+def test_a_read_with_its_files_asked_for_ahead_is_the_same(tmp_path: Path) -> None:
+    corpus = generate_corpus(tmp_path / "records", 800, seed=5).path
+    ahead = read_records([corpus], jobs=2)
+    with ThreadPoolExecutor(2) as threads:  # another executor: no prefetching
+        without = read_records([corpus], executor=threads)
+    assert ahead.records == without.records and ahead.problems == without.problems

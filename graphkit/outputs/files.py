@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..errors import GraphkitError
-from ..util import new_mode
+from ..util import json_text, new_mode
 
 
 class UnsafePathError(GraphkitError, ValueError):
@@ -87,8 +87,11 @@ def keep_only(folder: Path, written: Iterable[Path]) -> None:
 
 
 def write_json(out: Path, name: str, data: Any, indent: int | None = 2) -> Path:
-    """Write JSON as UTF-8; `indent=None` for large files (json's C encoder needs it)."""
-    return write_text(out, name, json.dumps(data, ensure_ascii=False, indent=indent) + "\n")
+    """Write JSON as UTF-8, indented by two spaces (`indent=None`: one line, as json.dumps
+    writes it)."""
+    if indent is None:
+        return write_text(out, name, json.dumps(data, ensure_ascii=False) + "\n")
+    return write_text(out, name, json_text(data, indent=True) + "\n")
 
 
 def share_tree(root: Path) -> None:

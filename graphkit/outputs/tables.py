@@ -19,6 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..analysis import (
     Entry,
     HeadToHead,
@@ -165,8 +167,8 @@ def write_coverage_tables(coverage: Sequence[StoryCoverage], out: Path) -> list[
 
 def read_coverage(out: Path) -> list[StoryCoverage]:
     """Story timelines from a built output folder (`stories.json` and `first_coverage.json`)."""
-    stories = json.loads((out / "first_coverage.json").read_text(encoding="utf-8"))
-    articles = json.loads((out / "stories.json").read_text(encoding="utf-8"))
+    stories = orjson.loads((out / "first_coverage.json").read_bytes())
+    articles = orjson.loads((out / "stories.json").read_bytes())
     entries: dict[str, list[Entry]] = {}
     for row in articles:
         entries.setdefault(row["story_id"], []).append(_row_entry(row))

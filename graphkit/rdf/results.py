@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..outputs.text import columns
+from ..util import json_text
 from .terms import PREFIXES, XSD
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -117,7 +117,7 @@ def graph_result(
 def format_result(result: Result, fmt: str, base: str | None = None) -> str:
     """The result as text in one of FORMATS."""
     if fmt == "json":
-        return json.dumps(as_json(result), ensure_ascii=False, indent=2) + "\n"
+        return json_text(as_json(result), indent=True) + "\n"
     if result.boolean is not None:
         return ("true" if result.boolean else "false") + "\n"
     if fmt == "csv":

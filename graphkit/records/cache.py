@@ -31,7 +31,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..util import new_mode
+import orjson
+
+from ..util import json_text, new_mode
 from .model import Image, Mention, Problem, Record, Severity
 
 FORMAT = 2
@@ -58,7 +60,7 @@ class ReadCache:
                     return cache
                 for line in lines:
                     head, tab, encoded = line.rstrip("\n").partition("\t")
-                    key, size, mtime_ns, inode = json.loads(head)
+                    key, size, mtime_ns, inode = orjson.loads(head)
                     if not tab:
                         raise ValueError("no result")
                     cache.entries[str(key)] = ((int(size), int(mtime_ns), int(inode)), encoded)
@@ -74,7 +76,7 @@ class ReadCache:
         if found is None or stamp is None or found[0] != stamp:
             return None
         try:
-            result = decode_result(json.loads(found[1]))
+            result = decode_result(orjson.loads(found[1]))
         except (ValueError, TypeError, KeyError, IndexError):
             return None
         self._keep(key, found)
@@ -165,7 +167,7 @@ def _reader_fingerprint() -> str:
 
 def result_json(result: FileResult) -> str:
     """What a file read to, as the cache keeps it: JSON on one line (no tab: JSON escapes it)."""
-    return json.dumps(encode_result(result), ensure_ascii=False)
+    return json_text(encode_result(result))
 
 
 def encode_result(result: FileResult) -> list[Any]:

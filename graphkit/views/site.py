@@ -29,7 +29,7 @@ from ..analysis import CutLink, HeadToHead, StoryCoverage, head_to_head, leaderb
 from ..outputs import write_text
 from ..outputs.text import format_lag
 from ..resolve import Corpus
-from ..util import Progress, quietly
+from ..util import Progress, json_text, quietly
 from .names import KINDS, data_name, page_file, page_name, shard_of
 from .networks import STYLE, View, outlet_view, overview_view, story_view, to_pyvis, topic_view
 
@@ -133,7 +133,7 @@ _SCRIPT_ESCAPES = (  # JSON allows these escapes in any string
 
 def _script_json(value: Any) -> str:
     """JSON that is inert inside a script: no `</script>`, no HTML, no line separators."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = json_text(value)
     for character, escape in _SCRIPT_ESCAPES:  # str.replace runs in C; str.translate does not
         text = text.replace(character, escape)
     return text
