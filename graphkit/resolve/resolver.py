@@ -176,12 +176,16 @@ class _Resolver:
 
 
 def _web_amp_pairs(records: list[Record]) -> Iterable[tuple[str, str]]:
+    """Each (web URL, AMP-looking URL) pair that one mention gives for its article."""
     for record in records:
         for mention in (record.article, *record.related):
-            for web in mention.urls:
-                for other in mention.urls:
-                    if other != web and "amp" in other.lower() and "amp" not in web.lower():
-                        yield web, other
+            if len(mention.urls) < 2:
+                continue
+            is_amp = ["amp" in url.lower() for url in mention.urls]  # once per URL, not per pair
+            amp = [url for url, flagged in zip(mention.urls, is_amp, strict=True) if flagged]
+            for web, flagged in zip(mention.urls, is_amp, strict=True):
+                if not flagged:
+                    yield from ((web, other) for other in amp)
 
 
 def _show(value: object) -> str:
