@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -117,20 +117,21 @@ def read_records(
     known = [cache.get(file) if cache else None for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     stamps = iter([stamp_of(file) for file in missing] if cache else [])  # before reading
-    with _own_pool(executor, jobs, len(missing)) as pool, ExitStack() as stack:
+    with _own_pool(executor, jobs, len(missing)) as pool:
         fresh = _read_all(missing, pool or executor, for_cache=cache is not None)
-        # Started once the pool's workers are forked; not for a distributed executor, whose
-        # workers read files on other machines.
-        ahead = stack.enter_context(Prefetch(missing if pool or executor is None else []))
-        for file, found in zip(progress(files), known, strict=True):
-            if found is None:
-                found, text = next(fresh)
-                ahead.taken()
-                if cache:
-                    cache.put(file, next(stamps), text or found)
-            else:
-                result.files_reused += 1
-            _add(result, found, strict)
+        # Asked for once the pool's workers are forked; not when the caller's executor reads
+        # them (its workers may be on other machines).
+        here = pool is not None or executor is None
+        with Prefetch(missing if here else []) as ahead:
+            for file, found in zip(progress(files), known, strict=True):
+                if found is None:
+                    found, text = next(fresh)
+                    ahead.taken()
+                    if cache:
+                        cache.put(file, next(stamps), text or found)
+                else:
+                    result.files_reused += 1
+                _add(result, found, strict)
     return result
 
 
