@@ -522,18 +522,37 @@ def test_records_of_json_lines_carry_their_line(write_record: WriteRecord) -> No
 
 
 def test_graphkits_own_pool_is_used_only_when_it_pays() -> None:
+    def batches(files: int, jsonl: int = 0) -> list[list[Path]]:
+        names = [Path(f"{i}.md") for i in range(files)] + [Path(f"{i}.jsonl") for i in range(jsonl)]
+        return reader.read_batches(names)
+
     with ThreadPoolExecutor(1) as given:
-        assert isinstance(reader._own_pool(given, 4, 10_000), contextlib.nullcontext)
-    assert isinstance(reader._own_pool(None, 1, 10_000), contextlib.nullcontext)
-    assert isinstance(reader._own_pool(None, 4, reader.PARALLEL_FROM - 1), contextlib.nullcontext)
-    pool = reader._own_pool(None, 4, reader.PARALLEL_FROM)
+        assert isinstance(reader._own_pool(given, 4, batches(10_000)), contextlib.nullcontext)
+    assert isinstance(reader._own_pool(None, 1, batches(10_000)), contextlib.nullcontext)
+    few = batches(reader.PARALLEL_FROM - reader.READ_CHUNK)
+    assert isinstance(reader._own_pool(None, 4, few), contextlib.nullcontext)
+    pool = reader._own_pool(None, 4, batches(reader.PARALLEL_FROM))
     assert isinstance(pool, ProcessPoolExecutor)
-    assert pool._max_workers == min(4, reader.PARALLEL_FROM // reader.READ_CHUNK + 1)
+    assert pool._max_workers == min(4, len(batches(reader.PARALLEL_FROM)))
     pool.shutdown()
-    every_core = reader._own_pool(None, 0, 100_000)  # 0: one per core
+    # JSON Lines files hold thousands of records each: a handful of them is worth a pool,
+    # and one worker each at most
+    handful = -(-reader.PARALLEL_FROM // reader.READ_CHUNK)  # batches of PARALLEL_FROM files
+    lines = reader._own_pool(None, 4, batches(0, jsonl=handful))
+    assert isinstance(lines, ProcessPoolExecutor) and lines._max_workers == min(4, handful)
+    lines.shutdown()
+    every_core = reader._own_pool(None, 0, batches(100_000))  # 0: one per core
     assert isinstance(every_core, ProcessPoolExecutor)
     assert every_core._max_workers == (os.cpu_count() or 1)
     every_core.shutdown()
+
+
+def test_a_json_lines_file_is_a_read_task_alone() -> None:
+    names = [Path("a.md"), Path("b.jsonl"), *(Path(f"{i}.txt") for i in range(70)), Path("c.json")]
+    assert reader.read_batches(names) == [
+        [names[0]], [names[1]], names[2 : 2 + reader.READ_CHUNK], names[2 + reader.READ_CHUNK : -1],
+        [names[-1]],
+    ]  # fmt: skip
 
 
 def test_a_record_with_every_field_reads_to_exactly_these_values(write_record: WriteRecord) -> None:

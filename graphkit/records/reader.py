@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
@@ -117,8 +117,9 @@ def read_records(
     known = [cache.get(file) if cache else None for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     stamps = iter([stamp_of(file) for file in missing] if cache else [])  # before reading
-    with _own_pool(executor, jobs, len(missing)) as pool:
-        fresh = _read_all(missing, pool or executor, for_cache=cache is not None)
+    batches = read_batches(missing)
+    with _own_pool(executor, jobs, batches) as pool:
+        fresh = _read_all(missing, batches, pool or executor, for_cache=cache is not None)
         # Asked for once the pool's workers are forked; not when the caller's executor reads
         # them (its workers may be on other machines).
         here = pool is not None or executor is None
@@ -183,12 +184,15 @@ class Prefetch:
                 os.close(handle)
 
 
-def _own_pool(executor: Executor | None, jobs: int, files: int) -> AbstractContextManager[Any]:
-    """A process pool for `jobs` (0: every core) when none was given and it pays."""
+def _own_pool(
+    executor: Executor | None, jobs: int, batches: list[list[Path]]
+) -> AbstractContextManager[Any]:
+    """A process pool for `jobs` (0: every core) when none was given and it pays: for
+    `PARALLEL_FROM` files or more, a JSON file counted as a batch of them."""
     workers = worker_count(jobs)
-    if executor is not None or workers == 1 or files < PARALLEL_FROM:
+    if executor is not None or workers == 1 or len(batches) * READ_CHUNK < PARALLEL_FROM:
         return nullcontext()
-    return worker_pool(min(workers, files // READ_CHUNK + 1))
+    return worker_pool(min(workers, len(batches)))
 
 
 def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: bool) -> None:
@@ -200,20 +204,39 @@ def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: 
 
 
 def _read_all(
-    files: list[Path], executor: Executor | None, for_cache: bool
+    files: list[Path], batches: list[list[Path]], executor: Executor | None, for_cache: bool
 ) -> Iterator[tuple[FileResult, str | None]]:
     """Each file's records and problems, in the order of `files`, and for a cache their JSON,
     made where the file was read (by a worker: the main process has enough to do)."""
     read = read_file_for_cache if for_cache else _read_file_only
     if executor is None:
         return map(read, files)
-    if isinstance(executor, ProcessPoolExecutor):  # batches: fewer round trips between processes
-        return executor.map(read, files, chunksize=READ_CHUNK)
-    # Other executors (threads, Dask) take one task per batch of files: a task per file
-    # costs a distributed scheduler about a millisecond, as much as reading the file.
-    batches = [files[i : i + READ_CHUNK] for i in range(0, len(files), READ_CHUNK)]
+    # One task per batch of files: a task per file costs a process pool a round trip and a
+    # distributed scheduler about a millisecond, as much as reading the file.
     batch_read = read_files_for_cache if for_cache else _read_files_only
     return (found for batch in executor.map(batch_read, batches) for found in batch)
+
+
+def read_batches(files: list[Path]) -> list[list[Path]]:
+    """`files` in order, in tasks of `READ_CHUNK` front-matter files; a JSON file is a task
+    alone, since it may hold thousands of records (a JSON Lines file of 10,000 in a batch of
+    64 would keep one worker busy, and its results in memory, for most of the read).
+
+    >>> [len(b) for b in read_batches([Path(f"{i}.md") for i in range(70)] + [Path("a.jsonl")])]
+    [64, 6, 1]
+    """
+    batches: list[list[Path]] = []
+    batch: list[Path] = []
+    for file in files:
+        if file.suffix.lower() in JSON_SUFFIXES:
+            batches += [batch, [file]] if batch else [[file]]
+            batch = []
+            continue
+        batch.append(file)
+        if len(batch) == READ_CHUNK:
+            batches.append(batch)
+            batch = []
+    return [*batches, batch] if batch else batches
 
 
 def read_files(files: list[Path]) -> list[FileResult]:
