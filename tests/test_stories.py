@@ -541,3 +541,18 @@ def test_every_step_of_grouping_answers_to_its_knob(tmp_path: Path) -> None:
     assert len(default.stories) > len(components)  # Leiden splits what stray links joined
     shallow = graphkit.build(tmp_path / "records", story_params=StoryParams(max_depth=0), now=NOW)
     assert len(components) < len(shallow.stories) <= len(default.stories)
+
+
+@pytest.mark.slow
+def test_leiden_passes_bounded_in_big_components_keep_the_stories(
+    labelled: dict[float, tuple[Corpus, dict[str, str]]],
+) -> None:
+    # A component over `stable_up_to` articles gets `big_passes` Leiden passes, not passes
+    # until stable: here every component does, and the parts searched again make up for it.
+    corpus, truth = labelled[0.05]
+    stable = story_index(detect_stories(corpus))
+    bounded = story_index(detect_stories(corpus, StoryParams(stable_up_to=0, big_passes=1)))
+    assert bcubed(bounded, stable).f1 >= 0.99
+    assert bcubed(bounded, truth).f1 >= FLOORS[0.05][0]
+    sparse = story_index(detect_stories(corpus, StoryParams(stable_up_to=0, max_depth=0)))
+    assert bcubed(sparse, stable).f1 < bcubed(bounded, stable).f1  # the recursion matters

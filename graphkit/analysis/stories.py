@@ -81,6 +81,8 @@ class StoryParams:
     # Sizes and depths: where a step applies at all.
     least_split: int = 3  # a component (or part) smaller than this is one story as it is
     max_depth: int = 8  # Leiden runs again inside its parts at most this many times
+    stable_up_to: int = 20_000  # Leiden iterates until stable in a component this big or less,
+    big_passes: int = 2  # ... and makes this many passes over a bigger one
     least_unlike_group: int = 5  # a group this big may lose a linked set of unlike articles ...
     least_unlike_piece: int = 2  # ... of at least this many articles ...
     unlike_share: float = 0.25  # ... that are at most this share of it
@@ -186,54 +188,82 @@ def _communities(
     params: StoryParams,
     progress: Progress = quietly,
 ) -> list[set[str]]:
-    """Step 1: Leiden communities (constant Potts model) within each connected component."""
-    members: dict[str, list[str]] = defaultdict(list)
-    for article, component in _components(articles, weights).items():
-        members[component].append(article)
-    by_component: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    component_of = {a: c for c, group in members.items() for a in group}
-    for pair in sorted(weights):
-        by_component[component_of[pair[0]]].append(pair)
+    """Step 1: Leiden communities (constant Potts model) within each connected component.
+
+    Articles are numbered in sorted order and links kept as numbered pairs, so igraph works on
+    integer ids and the recursion handles lists of ints, not strings and dicts of them."""
+    ids = sorted(articles)
+    number = {article: i for i, article in enumerate(ids)}
+    pairs = sorted(weights)  # (a, b) with a < b: the same order numbered
+    links = _Links(
+        [number[a] for a, _ in pairs], [number[b] for _, b in pairs], [weights[p] for p in pairs]
+    )
+    graph = igraph.Graph(n=len(ids), edges=list(zip(links.a, links.b, strict=True)))
+    # igraph numbers components by their smallest vertex: the order of their smallest article
+    components = graph.connected_components()
+    inside: list[list[int]] = [[] for _ in components]
+    membership = components.membership  # a copy at each use
+    for edge, a in enumerate(links.a):
+        inside[membership[a]].append(edge)
     groups = []
-    for component in progress(sorted(members), total=len(members), unit="component"):
-        nodes = sorted(members[component])
+    for nodes, edges in progress(
+        zip(components, inside, strict=True), total=len(components), unit="component"
+    ):
         if len(nodes) < params.least_split:
-            groups.append(set(nodes))
-            continue
-        groups.extend(_leiden(nodes, by_component[component], weights, params))
-    return groups
+            groups.append(nodes)
+        else:
+            groups.extend(_leiden(nodes, edges, links, params))
+    return [{ids[i] for i in group} for group in groups]
+
+
+@dataclass(frozen=True)
+class _Links:
+    """The related links as columns: numbered ends (a < b) and weights."""
+
+    a: list[int]
+    b: list[int]
+    weight: list[float]
 
 
 def _leiden(
-    nodes: list[str],
-    pairs: list[tuple[str, str]],
-    weights: Mapping[tuple[str, str], float],
-    params: StoryParams,
-    depth: int = 0,
-) -> list[set[str]]:
+    nodes: list[int], edges: list[int], links: _Links, params: StoryParams, depth: int = 0
+) -> list[list[int]]:
+    """Leiden (CPM) on the links `edges` among the sorted `nodes`, then again inside each part
+    found, against that part's own density."""
     position = {node: i for i, node in enumerate(nodes)}
-    graph = igraph.Graph(n=len(nodes), edges=[(position[a], position[b]) for a, b in pairs])
-    weight = [weights[pair] for pair in pairs]
+    ends_a, ends_b = links.a, links.b
+    graph = igraph.Graph(
+        n=len(nodes), edges=[(position[ends_a[e]], position[ends_b[e]]) for e in edges]
+    )
+    weight = [links.weight[e] for e in edges]
     density = sum(weight) / (len(nodes) * (len(nodes) - 1) / 2)
+    # Iterating until no article moves is superlinear in a huge component (the 383,000
+    # articles of a 300,000-record corpus's biggest: 14.3 s, two passes 1.6 s for nearly the
+    # same parts); its parts are searched again below either way.
+    passes = -1 if len(nodes) <= params.stable_up_to else params.big_passes
     with seeded_igraph(params.seed):
         partition = graph.community_leiden(
             objective_function="CPM", weights=weight, resolution=params.resolution * density,
-            n_iterations=-1,
+            n_iterations=passes,
         )  # fmt: skip
     parts = [sorted(nodes[i] for i in community) for community in partition]
     if len(parts) == 1 or depth >= params.max_depth:
-        return [set(part) for part in parts]
-    part_of = {node: i for i, part in enumerate(parts) for node in part}
-    inside: list[list[tuple[str, str]]] = [[] for _ in parts]
-    for a, b in pairs:
-        if part_of[a] == part_of[b]:
-            inside[part_of[a]].append((a, b))
+        return parts
+    part_of = dict.fromkeys(nodes, 0)
+    for i, part in enumerate(parts):
+        for node in part:
+            part_of[node] = i
+    inside: list[list[int]] = [[] for _ in parts]
+    for e in edges:
+        part = part_of[ends_a[e]]
+        if part == part_of[ends_b[e]]:
+            inside[part].append(e)
     groups = []
     for part, sub in zip(parts, inside, strict=True):
         if len(part) < params.least_split or not sub:
-            groups.append(set(part))
+            groups.append(part)
         else:
-            groups.extend(_leiden(part, sub, weights, params, depth + 1))
+            groups.extend(_leiden(part, sub, links, params, depth + 1))
     return groups
 
 
