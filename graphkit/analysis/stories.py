@@ -255,9 +255,9 @@ def _leiden(
             part_of[node] = i
     inside: list[list[int]] = [[] for _ in parts]
     for e in edges:
-        part = part_of[ends_a[e]]
-        if part == part_of[ends_b[e]]:
-            inside[part].append(e)
+        where = part_of[ends_a[e]]
+        if where == part_of[ends_b[e]]:
+            inside[where].append(e)
     groups = []
     for part, sub in zip(parts, inside, strict=True):
         if len(part) < params.least_split or not sub:
