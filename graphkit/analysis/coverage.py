@@ -35,7 +35,7 @@ from ..resolve import Article, Corpus, label_key
 from .stories import Story, timeline_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """One article in a story's timeline."""
 

@@ -94,7 +94,7 @@ class StoryParams:
 DEFAULT_PARAMS = StoryParams()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Story:
     """The articles on one event, earliest first (articles without a usable time last)."""
 
@@ -108,7 +108,7 @@ class Story:
     end: datetime | None  # latest usable publication time
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CutLink:
     """A related link whose two articles ended in different stories, and why."""
 

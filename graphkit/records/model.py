@@ -18,7 +18,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, located as precisely as we can."""
 
@@ -38,14 +38,14 @@ class Problem:
         return self.severity is not Severity.WARNING
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Image:
     url: str
     width: int | None = None
     height: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """What one place (a record, or one entry of its related list) says about an article."""
 
@@ -64,7 +64,7 @@ class Mention:
     own_record: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One usable record: its own article, what it is about, and the articles it relates to."""
 

@@ -19,7 +19,7 @@ class TimeStatus(StrEnum):
     MISSING = "missing"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conflict:
     """Two mentions of one article that disagree; `kept` is what the article now says."""
 
@@ -30,7 +30,7 @@ class Conflict:
     source: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Article:
     id: str  # canonical URL
     url: str  # the address to show: the article's own webUrl when it has a record
@@ -57,7 +57,7 @@ class Article:
         return self.published if self.time_status in usable else None
 
 
-@dataclass
+@dataclass(slots=True)
 class Provider:
     domain: str
     names: list[str] = field(default_factory=list)  # every spelling seen, first seen first
@@ -71,7 +71,7 @@ class Provider:
         return max(self.names, key=lambda n: self.name_counts[n])
 
 
-@dataclass
+@dataclass(slots=True)
 class Label:
     """A topic or category: keyed case- and space-insensitively, labelled by its first spelling."""
 
@@ -80,7 +80,7 @@ class Label:
     variants: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RelatedLink:
     source: str  # article id of the record
     target: str  # article id of the related entry
