@@ -133,9 +133,11 @@ def build(
         with timed("read"):
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
         with timed("resolve"):
-            corpus = resolve(read.records, now=now, jobs=jobs, progress=bar("resolving"))
-            if not keep_records:
-                read.release()
+            records = read.records if keep_records else read.take()
+            corpus = resolve(
+                records, now=now, jobs=jobs, progress=bar("resolving"), release=not keep_records
+            )
+            del records
         with timed("stories"):
             grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
             coverage = first_coverage(grouping.stories, corpus)

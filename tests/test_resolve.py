@@ -384,3 +384,17 @@ def test_urls_parsed_in_worker_processes_resolve_exactly_as_in_one(
     shared = resolve(records, now=NOW, jobs=2)
     assert shared.articles == alone.articles and len(alone.articles) == 55
     assert shared.providers == alone.providers and shared.related == alone.related
+
+
+def test_released_records_resolve_exactly_as_held_ones_and_are_let_go() -> None:
+    from .conftest import SEEDS
+
+    held_list = read_records([SEEDS]).records
+    held = resolve(held_list, now=NOW)
+    read = read_records([SEEDS])
+    handed = read.take()
+    released = resolve(handed, now=NOW, release=True)
+    assert handed == [] and read.records == [] and read.record_count == len(held_list)
+    assert len(held_list) == held.records == released.records  # the caller's list is untouched
+    assert released.articles == held.articles and released.related == held.related
+    assert released.providers == held.providers and released.problems == held.problems

@@ -492,6 +492,7 @@ def test_word_weights_are_log_counts_times_idf_of_words_in_two_texts_or_more() -
     assert vectors["b"] == pytest.approx({"kestrel": 2**-0.5, "lighthouse": 2**-0.5})
     assert set(vectors["c"]) == {"harbour", "lighthouse"}
     assert vectors["d"] == {}
+    assert tfidf_vectors(iter(texts.items())) == vectors  # pairs, as a build gives them
 
 
 def test_a_storys_topics_and_categories_come_most_used_first_then_by_name() -> None:

@@ -53,16 +53,19 @@ def _term(word: str) -> str | None:
     return word
 
 
-def tfidf_vectors(texts: Mapping[str, str]) -> dict[str, Vector]:
-    """One normalised vector per key: log-scaled term counts times the term's IDF.
+def tfidf_vectors(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, Vector]:
+    """One normalised vector per key: log-scaled term counts times the term's IDF. `texts`
+    maps keys to texts, or gives (key, text) pairs (so that no one holds all the texts).
 
     A term found in one text only says nothing about two texts being alike, so it is left out.
     """
-    counts = {key: Counter(terms(text)) for key, text in texts.items()}
+    pairs = texts.items() if isinstance(texts, Mapping) else texts
+    counts = {key: Counter(terms(text)) for key, text in pairs}
     frequency: Counter[str] = Counter(term for count in counts.values() for term in count)
     total = len(counts)
     vectors = {}
-    for key, count in counts.items():
+    for key in list(counts):  # each count goes as its vector comes: never both whole at once
+        count = counts.pop(key)
         weights = {
             term: (1 + math.log(n)) * math.log(total / frequency[term])
             for term, n in count.items()

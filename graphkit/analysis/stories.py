@@ -158,11 +158,12 @@ def group_stories(
     """The stories, the related links set aside as strays, and the pieces joined back;
     `progress` counts the linked components as Leiden splits them."""
     vectors = tfidf_vectors(
-        {a.id: f"{a.title or ''} {a.excerpt or ''}" for a in corpus.articles.values()}
+        (a.id, f"{a.title or ''} {a.excerpt or ''}") for a in corpus.articles.values()
     )
     links = _link_counts(corpus)
     weights = {(a, b): params.link_floor + cosine(vectors[a], vectors[b]) for a, b in links}
     groups = _communities(corpus.articles, weights, params, progress)
+    del weights  # a few hundred bytes a link, and nothing after needs them
     groups, unlike = _split_unlike(groups, links, vectors, params)
     groups, moved = _moves(groups, vectors, params)
     groups, pieces = _joins(corpus, groups, vectors, params)
@@ -408,16 +409,18 @@ def _joins(
     """Step 3: pieces join a much bigger story that matches their words and their time, and
     shares a word with them that few other articles have."""
     ordered = sorted(groups, key=lambda g: (-len(g), min(g)))  # biggest first
-    centroids = [centroid(vectors[a] for a in group) for group in ordered]
-    spans = [_span(corpus, group) for group in ordered]
     frequency = Counter(term for vector in vectors.values() for term in vector)
-    counts = [Counter(term for a in group for term in vectors[a]) for group in ordered]
+    # Only a group big enough to take a piece needs its centroid, span and word counts held
+    # (for all groups they were three copies of every vector); a piece's are made in its turn.
+    least_target = max(params.least_join_target, params.join_ratio)
+    takers = sum(1 for group in ordered if len(group) >= least_target)  # the first, by size
+    centroids = [_centroid(ordered[j], vectors) for j in range(takers)]
+    spans = [_span(corpus, ordered[j]) for j in range(takers)]
     # term -> (articles with it, group) for every group big enough to take a piece, most first
     holders: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for j, group in enumerate(ordered):
-        if len(group) >= max(params.least_join_target, params.join_ratio):
-            for term, count in counts[j].items():
-                holders[term].append((count, j))
+    for j in range(takers):
+        for term, count in _term_counts(ordered[j], vectors).items():
+            holders[term].append((count, j))
     for listed in holders.values():
         listed.sort(key=lambda pair: (-pair[0], pair[1]))
     pad = timedelta(days=params.join_days)
@@ -426,7 +429,7 @@ def _joins(
     for i in range(len(ordered) - 1, 0, -1):
         need = params.join_ratio * len(ordered[i])
         candidates = set()
-        for term, mine in counts[i].items():
+        for term, mine in _term_counts(ordered[i], vectors).items():
             # a shared word found mostly in the two groups: the story must hold enough of it
             least = params.join_specificity * frequency[term] - mine
             for count, j in holders[term]:
@@ -434,20 +437,34 @@ def _joins(
                     break
                 if j != i and len(ordered[j]) >= need:
                     candidates.add(j)
+        if not candidates:
+            continue
+        mean, span = _centroid(ordered[i], vectors), _span(corpus, ordered[i])
         scored = sorted(
-            ((cosine(centroids[i], centroids[j]), -j) for j in candidates
-             if _within(spans[i], spans[j], pad)),
+            ((cosine(mean, centroids[j]), -j) for j in candidates if _within(span, spans[j], pad)),
             reverse=True,
-        )  # fmt: skip
+        )
         if scored and scored[0][0] >= params.join_similarity:
             joins[i], target[i] = scored[0][0], -scored[0][1]
     # a story that took pieces may itself join a bigger one: each chain ends in one story
     story_of = _components(range(len(ordered)), ((i, j) for i, j in enumerate(target) if i != j))
-    merged: dict[int, set[str]] = defaultdict(set)
-    for i, group in enumerate(ordered):
-        merged[story_of[i]] |= group
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(ordered)):
+        parts[story_of[i]].append(i)
+    merged = [
+        ordered[found[0]] if len(found) == 1 else set().union(*(ordered[i] for i in found))
+        for found in parts.values()
+    ]  # a group that neither took nor joined is kept as it is, not copied
     pieces = [(tuple(sorted(ordered[i])), similarity) for i, similarity in sorted(joins.items())]
-    return list(merged.values()), pieces
+    return merged, pieces
+
+
+def _centroid(group: Iterable[str], vectors: Mapping[str, Vector]) -> Vector:
+    return centroid(vectors[a] for a in group)
+
+
+def _term_counts(group: Iterable[str], vectors: Mapping[str, Vector]) -> Counter[str]:
+    return Counter(term for a in group for term in vectors[a])
 
 
 def _term_index(

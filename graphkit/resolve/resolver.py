@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
 from ..records import Mention, Problem, Record, Severity, is_plausible, iso_utc
@@ -17,12 +17,15 @@ def resolve(
     now: datetime | None = None,
     jobs: int = 1,
     progress: Progress = quietly,
+    release: bool = False,
 ) -> Corpus:
     """Merge all records into a corpus with one node per article, outlet, topic and category.
 
     A record's own account of its article wins over what related lists say about it; where
     they disagree, the article keeps a `Conflict` so nothing is silently dropped. `jobs`
-    processes parse the distinct URLs (0: one per core) when there are many.
+    processes parse the distinct URLs (0: one per core) when there are many. With `release`,
+    `records` must be a list that nothing else needs: it is emptied as the records are merged,
+    so that each record's memory goes as its article takes what it said.
 
     >>> from graphkit.records import read_records
     >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
@@ -30,9 +33,17 @@ def resolve(
     (3, 'dailydot.com')
     """
     # A fixed order makes the result independent of the order records arrive in.
-    ordered = sorted(records, key=lambda r: (r.source, r.line or 0, r.article.urls))
+    if release and isinstance(records, list):
+        ordered = records
+        ordered.sort(key=_reading_order)
+    else:
+        ordered, release = sorted(records, key=_reading_order), True  # our own copy
     resolver = _Resolver(ordered, now or datetime.now(UTC), jobs)
-    return resolver.run(progress)
+    return resolver.run(progress, release)
+
+
+def _reading_order(record: Record) -> tuple[str, int, tuple[str, ...]]:
+    return (record.source, record.line or 0, record.article.urls)
 
 
 class _Resolver:
@@ -48,7 +59,7 @@ class _Resolver:
         self.declared_domains: set[str] = set()
         self.links: dict[tuple[str, str], list[str]] = {}
 
-    def run(self, progress: Progress) -> Corpus:
+    def run(self, progress: Progress, release: bool) -> Corpus:
         declared = {
             mention.provider_domain
             for record in self.records
@@ -59,7 +70,8 @@ class _Resolver:
         self.declared_domains = {key for key in self.domains.values() if key}
         # Own records first, so that they win over related-list mentions in any file order.
         own = [self._merge(r.article, r) for r in self.records]
-        pairs = zip(self.records, own, strict=True)
+        records = _drain(self.records) if release else iter(self.records)
+        pairs = zip(records, own, strict=True)
         for record, article in progress(pairs, total=len(own), unit="record"):
             self._attach_labels(record, article)
             for mention in record.related:
@@ -173,6 +185,14 @@ class _Resolver:
 
     def _warn(self, source: str, reason: str) -> None:
         self.corpus.problems.append(Problem(source, one_line(reason, 200), Severity.WARNING))
+
+
+def _drain(records: list[Record]) -> Iterator[Record]:
+    """The records in order, each dropped from the list as it is given: once its related
+    mentions are merged, nothing else holds it (at a million records, gigabytes)."""
+    records.reverse()  # popping from the end is O(1)
+    while records:
+        yield records.pop()
 
 
 def _web_amp_pairs(records: list[Record]) -> Iterable[tuple[str, str]]:

@@ -7,6 +7,7 @@ canonicaliser; what is specific to news feeds (AMP forms, tracking parameters, `
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -34,11 +35,13 @@ BATCH = 2_000  # URLs a worker parses per round trip
 
 class UrlParts(NamedTuple):
     """What a URL's identity is made of before any site's AMP rule applies: the bare host,
-    the port (":8080", or "" for the scheme's own), the path segments, the identifying query."""
+    the port (":8080", or "" for the scheme's own), the path's segments joined by "/" (no
+    empty ones: one text, not a tuple of texts, for a build holds millions), the identifying
+    query."""
 
     host: str
     port: str
-    segments: tuple[str, ...]
+    path: str
     query: str
 
 
@@ -60,9 +63,9 @@ class AmpRules:
             return
         if amp.host == f"amp.{web.host}":
             self.hosts[amp.host] = web.host
-        if amp.segments == ("amp", *web.segments):
+        if amp.path == _joined("amp", web.path):
             self.leading.add(web.host)
-        elif amp.segments == (*web.segments, "amp"):
+        elif amp.path == _joined(web.path, "amp"):
             self.trailing.add(web.host)
 
     @classmethod
@@ -79,13 +82,17 @@ class AmpRules:
         no AMP segment where the site uses one, no trailing slash (news sites serve `/a/b`
         and `/a/b/` as one page, and feeds mix the two)."""
         host = self.hosts.get(parts.host, parts.host)
-        named = parts.segments
-        if named[:1] == ("amp",) and host in self.leading:
-            named = named[1:]
-        if named[-1:] == ("amp",) and host in self.trailing:
-            named = named[:-1]
+        path = parts.path
+        if host in self.leading and (path == "amp" or path.startswith("amp/")):
+            path = path[4:]
+        if host in self.trailing and (path == "amp" or path.endswith("/amp")):
+            path = path[:-4]
         query = f"?{parts.query}" if parts.query else ""
-        return f"https://{host}{parts.port}/{'/'.join(named)}{query}"
+        return f"https://{host}{parts.port}/{path}{query}"
+
+
+def _joined(first: str, second: str) -> str:
+    return f"{first}/{second}" if first and second else first or second
 
 
 class UrlIndex:
@@ -142,7 +149,7 @@ def url_parts(url: str) -> UrlParts | None:
     """The parts of a URL's identity (see `UrlParts`), or None when it is not an http(s) URL.
 
     >>> url_parts("http://www.example.com:8080/amp/a/?utm_source=x&b=2&a=1")
-    UrlParts(host='example.com', port=':8080', segments=('amp', 'a'), query='a=1&b=2')
+    UrlParts(host='example.com', port=':8080', path='amp/a', query='a=1&b=2')
     """
     page = unwrap_amp_cache(url)
     plain = _PLAIN_URL.fullmatch(page)
@@ -158,7 +165,7 @@ def parsed_parts(url: str) -> UrlParts | None:
         return None
     port = parts.port if parts.port not in (None, DEFAULT_PORTS.get(parts.scheme)) else None
     return UrlParts(
-        _bare_host(parts.hostname), f":{port}" if port else "", tuple(_segments(parts.path)),
+        _bare_host(parts.hostname), f":{port}" if port else "", _segments(parts.path),
         urlencode(_identifying_params(parts.query), doseq=True),
     )  # fmt: skip
 
@@ -179,7 +186,7 @@ def _plain_parts(
     number = int(port) if port else None
     kept = f":{number}" if number and number != DEFAULT_PORTS[scheme] else ""
     query_kept = urlencode(_identifying_params(query), doseq=True) if query else ""
-    return UrlParts(_bare_host(host), kept, tuple(_segments(path)), query_kept)
+    return UrlParts(_bare_host(host), kept, _segments(path), query_kept)
 
 
 def host_of(url: str) -> str | None:
@@ -228,11 +235,13 @@ def _split(url: str) -> SplitResult | None:
 
 def _bare_host(host: str | None) -> str:
     host = (host or "").lower().rstrip(".")
-    return host[4:] if host.startswith("www.") else host
+    return sys.intern(host[4:] if host.startswith("www.") else host)  # a few thousand recur
 
 
-def _segments(path: str) -> list[str]:
-    return [s for s in path.split("/") if s]
+def _segments(path: str) -> str:
+    """The path without empty segments ("/a//b/" is "a/b")."""
+    stripped = path.strip("/")
+    return stripped if "//" not in stripped else "/".join(s for s in stripped.split("/") if s)
 
 
 def _identifying_params(query: str) -> list[tuple[str, str]]:
