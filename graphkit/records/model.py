@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
 from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+def _pickled_by_fields(cls: type[T]) -> type[T]:
+    """Pickle instances as a call of the class on their fields' values: a million records
+    come back from the reading workers through pickle, and unpickling slotted dataclasses
+    the default way (a new object, then each slot set from a state dict) took twice as long
+    (10,000 records: 2.1 s against 1.0 s)."""
+    values = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
+
+    def __reduce__(self: T) -> tuple[type[T], tuple[object, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
 
 
 class Severity(StrEnum):
@@ -18,6 +36,7 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, located as precisely as we can."""
@@ -38,6 +57,7 @@ class Problem:
         return self.severity is not Severity.WARNING
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Image:
     url: str
@@ -45,6 +65,7 @@ class Image:
     height: int | None = None
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Mention:
     """What one place (a record, or one entry of its related list) says about an article."""
@@ -64,6 +85,7 @@ class Mention:
     own_record: bool = False
 
 
+@_pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Record:
     """One usable record: its own article, what it is about, and the articles it relates to."""
