@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -38,7 +38,7 @@ from .outputs import (
 )
 from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
-from .rdf import write_rdf
+from .rdf import RdfWriter
 from .records import Problem, ReadCache, ReadResult, read_records
 from .resolve import Corpus, resolve
 from .util import Progress, Stopwatch, T, collector_paused, quietly
@@ -190,16 +190,23 @@ def _write_files(
     if set(formats) & GRAPH_FORMATS:
         with timed("graph files"):
             written += write_graph_files(result.graph, folder, formats)
-    with timed("report and tables"):
-        written += [write_json(folder, "report.json", result.report)]
-        written += [write_json(folder, STATS_FILE, coverage_stats(result.corpus, result.coverage))]
-        written += write_coverage_tables(result.coverage, folder)
-    with timed("rdf and store"):
-        rdf_bar = bar("writing RDF")
-        written += write_rdf(result.corpus, result.coverage, folder, base, formats, rdf_bar)
-    with timed("views"):
-        cut, views_bar = result.grouping.cut if result.grouping else [], bar("writing pages")
-        written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
+    # The store loads (in Oxigraph's threads) behind the tables and pages, which are Python's.
+    with ExitStack() as loading:
+        with timed("rdf"):
+            rdf_bar = bar("writing RDF")
+            rdf = RdfWriter(result.corpus, result.coverage, folder, base, formats, rdf_bar)
+            loading.enter_context(rdf)
+        with timed("report and tables"):
+            written += [write_json(folder, "report.json", result.report)]
+            stats = coverage_stats(result.corpus, result.coverage)
+            written += [write_json(folder, STATS_FILE, stats)]
+            written += write_coverage_tables(result.coverage, folder)
+        with timed("views"):
+            cut, views_bar = result.grouping.cut if result.grouping else [], bar("writing pages")
+            written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
+        with timed("store"):
+            loading.close()
+    written += rdf.paths
     keep_only(folder, written)
     write_build_info(folder, result.sources, result.read.record_count)
     return written

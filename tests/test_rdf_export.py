@@ -14,6 +14,7 @@ import rdflib
 
 import graphkit
 from graphkit.rdf import RDF_FILES, open_store, run_query
+from graphkit.rdf.store import StoreLoader
 
 from .conftest import SEEDS
 from .rdf_support import BASE, build_seeds, ntriples, rows
@@ -126,3 +127,55 @@ def test_the_default_build_streams_the_same_n_triples_into_the_same_store(tmp_pa
     assert not (tmp_path / "graph.ttl").exists()
     count = rows(run_query(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
     assert int(count[0][0]) == written.count(b"\n")
+
+
+def test_the_store_loads_from_spans_of_a_file_still_being_written(tmp_path: Path) -> None:
+    lines = [f'<https://x.example/a{i}> <https://x.example/p> "{i}" .\n' for i in range(1000)]
+    with (tmp_path / "graph.nt").open("w+b") as stream, StoreLoader(tmp_path) as loader:
+        at = 0
+        for run in (lines[:400], lines[400:]):
+            data = "".join(run).encode()
+            stream.write(data)
+            stream.flush()
+            loader.load_span(stream, at, len(data))
+            at += len(data)
+        assert not loader.target.exists()  # put in place when the loader is left
+    assert len(ox.Store.read_only(str(loader.target))) == 1000
+
+
+def test_a_span_past_the_end_of_its_file_fails_the_load_and_leaves_no_store(
+    tmp_path: Path,
+) -> None:
+    with (tmp_path / "graph.nt").open("w+b") as stream:
+        stream.write(b'<https://x.example/a> <https://x.example/p> "1" .\n')
+        stream.flush()
+        loader = StoreLoader(tmp_path)
+        with pytest.raises(OSError, match="ended 10 bytes early"), loader:
+            loader.load_span(stream, 0, stream.tell() + 10)
+    assert not loader.target.exists() and not loader.fresh.exists()
+    with (
+        (tmp_path / "graph.nt").open("wb") as stream,
+        StoreLoader(tmp_path) as loader,
+        pytest.raises(ValueError, match="open for reading and writing"),
+    ):
+        loader.load_span(stream, 0, 0)  # its loader could not read it back
+
+
+def test_the_store_loads_behind_the_next_stages_and_goes_if_they_fail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = graphkit.build(SEEDS, tmp_path)
+    count = rows(run_query(open_store(tmp_path), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    stages = list(first.timings.steps)
+    assert stages.index("rdf") < stages.index("views") < stages.index("store")
+
+    def no_room(*_: object, **__: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(graphkit.pipeline, "write_views", no_room)  # while the store loads
+    with pytest.raises(OSError, match="No space left"):
+        graphkit.build(SEEDS, tmp_path, base="https://other.example/id/")
+    store = open_store(tmp_path)
+    assert store.base == BASE  # the first build's, whole
+    assert rows(run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")) == count
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".store")]

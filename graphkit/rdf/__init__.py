@@ -8,7 +8,7 @@ writes `graph.ttl`, `graph.nt`, `graph.jsonld` and an Oxigraph store, and answer
 from pathlib import Path
 
 from .canned import CannedQuery, Parameter, canned_listing, canned_queries, canned_query
-from .export import RDF_FILES, write_rdf, write_rdf_files
+from .export import RDF_FILES, RdfWriter, write_rdf, write_rdf_files
 from .mapping import coverage_triples
 from .query import QuerySource, find_query, parse_assignments, query_engine
 from .results import FORMATS, Result, Term, format_result
@@ -50,6 +50,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeoutError",
     "QueryWorkers",
+    "RdfWriter",
     "Rendered",
     "Result",
     "Term",

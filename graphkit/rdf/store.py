@@ -13,13 +13,15 @@ rdflib [(Term(kind='literal', value='A', datatype=None, lang=None),)]
 
 from __future__ import annotations
 
+import fcntl
+import os
 import queue
 import shutil
 import threading
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
 import rdflib
@@ -196,6 +198,10 @@ class StoreLoader:
     triples and loading them share the machine's cores. On a clean exit the store replaces
     the old one whole; on an error it is dropped and the old one stays.
 
+    Runs come as bytes (`load`: at most `queued` wait, which bounds the memory), or as spans
+    of a file the caller is writing (`load_span`: the loader reads them back from the page
+    cache, so any number may wait and the caller never does).
+
     >>> import tempfile
     >>> with StoreLoader(Path(tempfile.mkdtemp())) as loader:
     ...     loader.load(b'<https://x.example/a> <https://x.example/p> "1" .\\n')
@@ -206,8 +212,10 @@ class StoreLoader:
     def __init__(self, out: Path, queued: int = 2) -> None:
         self.target = inside(out, STORE_DIR)
         self.fresh, self.old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
-        self.runs: queue.Queue[bytes | None] = queue.Queue(maxsize=queued)  # bounds the memory
+        self.runs: queue.Queue[bytes | _Span | None] = queue.Queue()
+        self.room = threading.BoundedSemaphore(queued)  # runs of bytes waiting at most
         self.failure: BaseException | None = None
+        self.cancelled = False
         self.thread = threading.Thread(target=self._load_runs, name="store-loader", daemon=True)
 
     def __enter__(self) -> StoreLoader:
@@ -219,11 +227,25 @@ class StoreLoader:
 
     def load(self, ntriples: bytes) -> None:
         """Queue a run of N-Triples lines (whole lines) for loading."""
-        if self.failure is not None:
-            raise self.failure
+        self._check()
+        self.room.acquire()
         self.runs.put(ntriples)
 
+    def load_span(self, file: BinaryIO, start: int, length: int) -> None:
+        """Queue the whole N-Triples lines at `start` of `file` for loading, once written
+        (flushed) there: the loader reads them through a handle of its own, so `file` must be
+        open for reading too (as `write_stream`'s are: `mkstemp` opens them so)."""
+        self._check()
+        if fcntl.fcntl(file.fileno(), fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDWR:
+            raise ValueError("load_span needs a file open for reading and writing")
+        self.runs.put(_Span(os.dup(file.fileno()), start, length))
+
+    def _check(self) -> None:
+        if self.failure is not None:
+            raise self.failure
+
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        self.cancelled = kind is not None  # what is still queued is not loaded
         self.runs.put(None)
         self.thread.join()
         store, self.store = self.store, None
@@ -248,11 +270,35 @@ class StoreLoader:
 
     def _load_runs(self) -> None:
         while (run := self.runs.get()) is not None:
-            if self.failure is None and self.store is not None:
-                try:
-                    self.store.bulk_load(run, ox.RdfFormat.N_TRIPLES)
-                except BaseException as error:  # raised again in the caller's thread
-                    self.failure = error
+            if isinstance(run, bytes):
+                self.room.release()
+            try:
+                if self.failure is None and not self.cancelled and self.store is not None:
+                    data = run.read() if isinstance(run, _Span) else run
+                    self.store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            except BaseException as error:  # raised again in the caller's thread
+                self.failure = error
+            finally:
+                if isinstance(run, _Span):
+                    os.close(run.handle)
+
+
+class _Span:
+    """Bytes of a file being written, read back through a duplicated handle (positioned
+    reads leave the writer's offset alone)."""
+
+    def __init__(self, handle: int, start: int, length: int) -> None:
+        self.handle, self.start, self.length = handle, start, length
+
+    def read(self) -> bytes:
+        parts, done = [], 0
+        while done < self.length:
+            part = os.pread(self.handle, self.length - done, self.start + done)
+            if not part:
+                raise OSError(f"the N-Triples file ended {self.length - done} bytes early")
+            parts.append(part)
+            done += len(part)
+        return b"".join(parts)
 
 
 def _store_base(store: ox.Store) -> str | None:
