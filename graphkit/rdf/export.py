@@ -35,23 +35,19 @@ RDF_EXTRA = ("ttl", "jsonld")  # the RDF files written only on request (graph.nt
 
 
 def write_rdf(
-    corpus: Corpus,
-    coverage: Sequence[StoryCoverage],
-    out: Path,
-    base: str | None = None,
-    extra: Collection[str] = RDF_EXTRA,
-    progress: Progress = quietly,
+    corpus: Corpus, coverage: Sequence[StoryCoverage], out: Path, **options: Any
 ) -> list[Path]:
-    """Map a build to RDF (IRIs under `base`, see `resolve_base`) and write it into `out`;
-    `progress` counts the articles mapped."""
-    with RdfWriter(corpus, coverage, out, base, extra, progress) as rdf:
+    """Map a build to RDF and write it into `out`, the store included; `options` are
+    `RdfWriter`'s (`base`, `extra`, `progress`)."""
+    with RdfWriter(corpus, coverage, out, **options) as rdf:
         pass
     return rdf.paths
 
 
 class RdfWriter:
-    """`write_rdf` in two halves, so that the store loads while the caller does other work:
-    entering writes `graph.nt` (and the Turtle and JSON-LD files `extra` asks for) while
+    """The RDF of a build (IRIs under `base`, see `resolve_base`; `progress` counts the
+    articles mapped) written in two halves, so that the store loads while the caller does
+    other work: entering writes `graph.nt` (and the Turtle and JSON-LD files `extra` asks for) while
     Oxigraph loads what is written; leaving waits for the rest of the load and puts the
     store in place (or, on an error, drops it). `paths` is what was written.
 
