@@ -47,9 +47,9 @@ def write_rdf(
 class RdfWriter:
     """The RDF of a build (IRIs under `base`, see `resolve_base`; `progress` counts the
     articles mapped) written in two halves, so that the store loads while the caller does
-    other work: entering writes `graph.nt` (and the Turtle and JSON-LD files `extra` asks for) while
-    Oxigraph loads what is written; leaving waits for the rest of the load and puts the
-    store in place (or, on an error, drops it). `paths` is what was written.
+    other work: entering writes `graph.nt` (and the Turtle and JSON-LD files `extra` asks
+    for) while Oxigraph loads what is written; leaving waits for the rest of the load and
+    puts the store in place (or, on an error, drops it). `paths` is what was written.
 
     Loading is Oxigraph's work in threads of its own: a million records' 40 million triples
     took it 266 s of both cores, alone, against 100 s for Python to make their lines. Loaded

@@ -251,7 +251,7 @@ def kept_in_cache(file: Path) -> bool:
     Parsing YAML is most of reading a front-matter file, and the cache skips it. A JSON file
     reads nearly as fast as its cache entry decodes (10,000 records: 1.7 s against 1.0 s),
     and it is read again by the workers, in parallel, where the cache is decoded by the main
-    process alone; keeping it cost a first build a third more work in the workers (the
+    process alone; keeping it cost a first build a fifth more work in the workers (the
     entry's JSON) and 2.3 GB of cache for a million records."""
     return file.suffix.lower() not in JSON_SUFFIXES
 
