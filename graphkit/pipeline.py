@@ -22,10 +22,10 @@ from .analysis import (
     add_stories,
     coverage_graph,
     coverage_stats,
-    first_coverage,
     graph_size,
     group_stories,
 )
+from .analysis.coverage import CoverageTables, coverage_tables
 from .analysis.stories import DEFAULT_PARAMS
 from .outputs import (
     STATS_FILE,
@@ -61,11 +61,19 @@ class Build:
     sources: list[str]
     read: ReadResult
     corpus: Corpus
+    grouping: StoryGrouping  # the stories, links cut and pieces joined while grouping
+    coverage_tables: CoverageTables  # first coverage: one timeline per story, as tables
     written: list[Path] = field(default_factory=list)
-    stories: list[Story] = field(default_factory=list)
-    coverage: list[StoryCoverage] = field(default_factory=list)  # one timeline per story
-    grouping: StoryGrouping | None = None  # links cut and pieces joined while grouping
     timings: Stopwatch = field(default_factory=Stopwatch)  # seconds and peak MiB per stage
+
+    @property
+    def stories(self) -> list[Story]:
+        return self.grouping.stories
+
+    @cached_property
+    def coverage(self) -> list[StoryCoverage]:
+        """Each story's timeline as objects (made on first use from `coverage_tables`)."""
+        return self.coverage_tables.as_objects()
 
     @property
     def problems(self) -> list[Problem]:
@@ -79,16 +87,16 @@ class Build:
     @cached_property
     def graph(self) -> nx.MultiDiGraph:
         """The coverage graph (networkx), made on first use: builds need it only to export it."""
-        return add_stories(coverage_graph(self.corpus), self.coverage)
+        return add_stories(coverage_graph(self.corpus), self.coverage_tables)
 
     @cached_property
     def summary(self) -> dict[str, Any]:
-        size = graph_size(self.corpus, self.coverage)
+        size = graph_size(self.corpus, self.coverage_tables)
         return build_summary(self.read, self.corpus, size, self.grouping)
 
     @cached_property
     def report(self) -> dict[str, Any]:
-        size = graph_size(self.corpus, self.coverage)
+        size = graph_size(self.corpus, self.coverage_tables)
         return build_report(self.sources, self.read, self.corpus, size, self.grouping)
 
 
@@ -116,7 +124,7 @@ def build(
     are written (`graphkit.outputs.folder`); while another build writes `out`, this one waits
     (`wait`) or raises BuildBusyError at once. The records read are let go once resolved
     (`result.read.record_count` still counts them); `keep_records` keeps them in
-    `result.read.records`. `story_params` are the knobs of story grouping (see
+    `result.read.tables`. `story_params` are the knobs of story grouping (see
     `graphkit.analysis.stories.StoryParams`; the defaults were chosen on real coverage).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
@@ -133,18 +141,14 @@ def build(
         with timed("read"):
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
         with timed("resolve"):
-            records = read.records if keep_records else read.take()
-            corpus = resolve(
-                records, now=now, jobs=jobs, progress=bar("resolving"), release=not keep_records
-            )
+            records = read.tables if keep_records else read.take_tables()
+            assert records is not None  # read as tables
+            corpus = resolve(records, now=now, jobs=jobs, progress=bar("resolving"))
             del records
         with timed("stories"):
             grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
-            coverage = first_coverage(grouping.stories, corpus)
-        result = Build(
-            [str(p) for p in paths], read, corpus, stories=grouping.stories,
-            coverage=coverage, grouping=grouping, timings=timed,
-        )  # fmt: skip
+            coverage = coverage_tables(grouping, corpus)
+        result = Build([str(p) for p in paths], read, corpus, grouping, coverage, timings=timed)
         if out_folder is not None and folder is not None:
             written = _write_files(result, folder, base, formats, bar)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
@@ -161,10 +165,10 @@ def _read(
     """Read the records; with an output folder, through its read cache (refilled each time)."""
     bar = _progress_bar if progress else iter
     if out is None:
-        return read_records(paths, strict=strict, progress=bar, jobs=jobs)
+        return read_records(paths, strict=strict, progress=bar, jobs=jobs, tables=True)
     cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
     with cache.saving(out / READ_CACHE):  # entries written as files are read
-        return read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache)
+        return read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache, tables=True)
 
 
 def write_outputs(
@@ -194,15 +198,15 @@ def _write_files(
     with ExitStack() as loading:
         with timed("rdf"):
             rdf_bar = bar("writing RDF")
-            rdf = RdfWriter(result.corpus, result.coverage, folder, base, formats, rdf_bar)
+            rdf = RdfWriter(result.corpus, result.coverage_tables, folder, base, formats, rdf_bar)
             loading.enter_context(rdf)
         with timed("report and tables"):
             written += [write_json(folder, "report.json", result.report)]
-            stats = coverage_stats(result.corpus, result.coverage)
+            stats = coverage_stats(result.corpus, result.coverage_tables)
             written += [write_json(folder, STATS_FILE, stats)]
-            written += write_coverage_tables(result.coverage, folder)
+            written += write_coverage_tables(result.coverage_tables, folder)
         with timed("views"):
-            cut, views_bar = result.grouping.cut if result.grouping else [], bar("writing pages")
+            cut, views_bar = result.grouping.cut_ids(), bar("writing pages")
             written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
         with timed("store"):
             loading.close()

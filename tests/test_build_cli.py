@@ -192,7 +192,7 @@ def test_a_terminal_sees_a_bar_with_counts_and_a_rate_for_each_long_stage(tmp_pa
     assert done.returncode == 0
     text = shown.decode("utf-8", "replace")
     for stage, unit, total in [
-        ("reading", "file", 36), ("resolving", "record", 39), ("finding stories", "component", 9),
+        ("reading", "file", 36), ("resolving", "step", 8), ("finding stories", "component", 9),
         ("writing RDF", "article", 55), ("writing pages", "page", 55),
     ]:  # fmt: skip
         assert f"{stage}:" in text and f"/{total} [" in text and f"{unit}/s]" in text, stage

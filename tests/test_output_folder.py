@@ -133,10 +133,14 @@ def test_a_second_build_stops_at_once_or_waits(
     while not [p for p in (out / BUILDS).iterdir() if p.name.endswith(".partial")]:
         assert time.monotonic() < deadline
         time.sleep(0.05)
-    code, _, err = run("build", str(SEEDS), "-o", str(out), "-q")
-    assert code == 5
-    assert err == f"error: another build is writing {out}: wait for it, or use --wait\n"
-    assert what_readers_see(out) == expected["old"]  # read while the first one writes
+    os.kill(first.pid, signal.SIGSTOP)  # held in the middle of writing, however fast it is
+    try:
+        code, _, err = run("build", str(SEEDS), "-o", str(out), "-q")
+        assert code == 5
+        assert err == f"error: another build is writing {out}: wait for it, or use --wait\n"
+        assert what_readers_see(out) == expected["old"]  # read while the first one writes
+    finally:
+        os.kill(first.pid, signal.SIGCONT)
     waiting = graphkit("build", str(SEEDS), "-o", str(out), "-q", "--wait", quiet=True)
     assert first.wait(timeout=120) == 0
     assert waiting.wait(timeout=120) == 0  # ran after the first one, not beside it

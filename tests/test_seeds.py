@@ -21,6 +21,7 @@ from graphkit.analysis import (
 )
 from graphkit.outputs import read_graph_json, read_stats
 from graphkit.records import iso_utc, read_records
+from graphkit.records.columns import RecordTables
 from graphkit.resolve import TimeStatus, resolve
 
 from .conftest import SEEDS, examples
@@ -218,7 +219,10 @@ def test_a_build_lets_the_records_go_once_resolved_unless_asked_to_keep_them(
     records = read_records([SEEDS]).records
     let_go = build(SEEDS, tmp_path / "a")
     kept = build(SEEDS, tmp_path / "b", keep_records=True)
-    assert let_go.read.records == [] and kept.read.records == records
+    assert let_go.read.tables is None and kept.read.tables is not None
+    expected = RecordTables.from_records(records)
+    for name in ("records", "labels", "mentions", "urls", "images"):
+        assert getattr(kept.read.tables, name).equals(getattr(expected, name)), name
     assert let_go.read.record_count == kept.read.record_count == len(records) == 39
     assert let_go.summary == kept.summary and let_go.summary["records"] == 39
     assert let_go.corpus.articles == kept.corpus.articles  # the corpus holds what they said

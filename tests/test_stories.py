@@ -9,9 +9,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 import graphkit
 from graphkit.analysis import (
@@ -22,16 +24,23 @@ from graphkit.analysis import (
     group_stories,
     linked_components,
 )
-from graphkit.analysis.similarity import cosine, normalised, summed, terms, tfidf_vectors
+from graphkit.analysis.similarity import (
+    WordMatrix,
+    cosine,
+    normalised,
+    summed,
+    terms,
+    tfidf_vectors,
+)
 from graphkit.analysis.stories import (
     CutLink,
     Story,
     StoryParams,
-    _unlike_rest,
     plural_links,
     story_id,
     story_index,
 )
+from graphkit.analysis.stories.words import GroupWords
 from graphkit.records import read_records
 from graphkit.resolve import Corpus, resolve
 from graphkit.synthetic import generate_corpus
@@ -457,20 +466,25 @@ unit_vectors = st.lists(
 def test_an_articles_likeness_to_the_rest_of_its_group_is_their_cosine(
     raw: list[dict[str, float]],
 ) -> None:
-    # stories.py works it out from the group's sum without a copy; here, the long way.
+    # GroupWords works it out from the group's sum without a copy; here, the long way.
     vectors = [normalised(weights) for weights in raw]
-    total = summed(vectors)
-    norm = sum(w * w for w in total.values())
+    words = sorted({term for vector in vectors for term in vector})
+    rows = sparse.csr_matrix(
+        [[vector.get(term, 0.0) for term in words] for vector in vectors],
+        shape=(len(vectors), len(words)),
+    )
+    matrix = WordMatrix(rows, words, np.ones(len(words)))
+    group = GroupWords(matrix, np.zeros(len(vectors), dtype=np.int64), 1)
+    found = group.unlike_rest(floor=2.0)
     for i, vector in enumerate(vectors):
         rest = normalised(summed(vectors[:i] + vectors[i + 1 :]))
-        found = _unlike_rest(vector, total, norm, floor=2.0)
         if not vector:
-            assert found is None  # an article without words is like nothing, unlike nothing
+            assert math.isnan(found[i])  # an article without words is like nothing, unlike nothing
             continue
         expected = cosine(vector, rest) if rest else 0.0
-        assert found == pytest.approx(expected, abs=1e-9)
-        assert _unlike_rest(vector, total, norm, floor=expected + 1e-6) == found
-        assert _unlike_rest(vector, total, norm, floor=expected - 1e-6) is None
+        assert found[i] == pytest.approx(expected, abs=1e-9)
+        assert group.unlike_rest(floor=expected + 1e-6)[i] == found[i]
+        assert math.isnan(group.unlike_rest(floor=expected - 1e-6)[i])
 
 
 def test_words_of_no_text_are_none() -> None:

@@ -17,8 +17,9 @@ from playwright.sync_api import Browser
 
 from graphkit import build
 from graphkit.cli import main
+from graphkit.outputs.text import format_lag
 from graphkit.views.names import KINDS, page_file, page_name, shard_of
-from graphkit.views.networks import outlet_view, overview_view, story_view, to_pyvis, web_link
+from graphkit.views.networks import outlet_view, overview_view, to_pyvis, web_link
 from graphkit.views.site import read_pages
 
 from .browser import PageVisit, load, open_browser
@@ -202,10 +203,28 @@ def test_the_page_and_its_data_file_agree_on_where_each_key_lives(
 def test_pyvis_adds_nothing_to_the_nodes_and_edges_the_data_files_hold() -> None:
     result = build(SEEDS)
     story = max(result.coverage, key=lambda s: len(s.entries))
-    views = [story_view(story, [], [], {}, {}), outlet_view("bbc.co.uk", "BBC", [story], [], {})]
+    views = [outlet_view("bbc.co.uk", "BBC", [story], [], {}), overview_view([story], {}, {})]
     for view in views:
         nodes, edges = to_pyvis(view)
         assert nodes == view.nodes and edges == view.edges and len(nodes) >= 2
+
+
+def test_story_pages_show_lags_as_the_command_line_does(browser: Browser, out: Path) -> None:
+    page = load(browser, out / "views/story.html", allowed_root=out, fragment="s-be87dfd58115")
+    page.page.wait_for_function("() => window.graphkit && graphkit.current")
+    seconds = [0, 0.5, 1.5, 2.5, 45, 59.5, 60, 61, 3599.5, 3600, 5640, 60720, 86400, 183600,
+               10**7 + 0.5, None]  # fmt: skip
+    shown = page.page.evaluate("values => values.map(graphkit.formatLag)", seconds)
+    assert shown == [format_lag(value) for value in seconds]
+    places = [0.25, 0.75, 1.25, 531.25, 0.15, 2.675, 1000 / 3, 123.45, 0.05, 16512.0, 99.95]
+    rounded = page.page.evaluate("values => values.map(graphkit.roundTenth)", places)
+    assert rounded == [round(value, 1) for value in places]  # where a node stands
+    result = build(SEEDS)
+    story = next(s for s in result.coverage if s.id == "s-be87dfd58115")
+    labels = page.page.evaluate("graphkit.current.body.data.nodes.get().map(n => n.label)")
+    outlets = [e.provider_name or e.provider for e in story.entries]
+    lags = ["first" if e.is_first else format_lag(e.lag_seconds) for e in story.entries]
+    assert sorted(labels) == sorted(f"{o}\n{lag}" for o, lag in zip(outlets, lags, strict=True))
 
 
 def test_outlet_and_topic_pages_draw_their_stories(browser: Browser, out: Path) -> None:

@@ -5,6 +5,10 @@ implausible one, is listed in its story's timeline but is never first and has no
 Ties are equal UTC times: the feeds mostly give minutes, so two articles in the same minute
 both count as first (an article given to the second is not tied with one given to the minute).
 
+Every analysis here is a few group-bys over one table (`CoverageTables.entries`: a row per
+article, stories in order, each story's articles in timeline order); the `StoryCoverage`
+objects are made from it when asked for.
+
 >>> from graphkit.records import read_records
 >>> from graphkit.resolve import resolve
 >>> from graphkit.analysis.stories import detect_stories
@@ -23,16 +27,18 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from functools import cached_property
-from itertools import combinations
+from typing import Any
+
+import polars as pl
 
 from ..errors import GraphkitError
-from ..resolve import Article, Corpus, label_key
-from .stories import Story, timeline_key
+from ..resolve import Corpus, label_key
+from .stories import Story, StoryGrouping
+from .stories.assemble import usable_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +107,21 @@ class CoverageFilter:
     since: datetime | None = None
     until: datetime | None = None
 
+    def expression(self) -> pl.Expr:
+        """`admits` as a filter on `CoverageTables.summary()` rows."""
+        kept = pl.lit(True)
+        if self.topic is not None:
+            kept &= pl.col("topics").list.contains(label_key(self.topic))
+        if self.category is not None:
+            kept &= pl.col("categories").list.contains(label_key(self.category))
+        if self.since is not None or self.until is not None:
+            kept &= pl.col("first_time").is_not_null()
+        if self.since is not None:
+            kept &= pl.col("first_time") >= self.since
+        if self.until is not None:
+            kept &= pl.col("first_time") <= self.until
+        return kept
+
     def admits(self, story: StoryCoverage) -> bool:
         if self.topic is not None and label_key(self.topic) not in story.topics:
             return False
@@ -142,6 +163,104 @@ class HeadToHead:
     ties: int
 
 
+ENTRIES_SCHEMA: dict[str, Any] = {
+    "story": pl.UInt32,  # the story's number (stories in order)
+    "article": pl.String,  # canonical URL
+    "url": pl.String,
+    "provider": pl.String,
+    "provider_name": pl.String,
+    "title": pl.String,
+    "published": pl.Datetime("us", "UTC"),  # the usable time only
+    "time_status": pl.String,
+    "lag_seconds": pl.Float64,
+    "is_first": pl.Boolean,
+}
+STORIES_SCHEMA: dict[str, Any] = {
+    "story": pl.UInt32, "id": pl.String, "label": pl.String,
+    "topics": pl.List(pl.String), "categories": pl.List(pl.String),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class CoverageTables:
+    """First coverage as tables: `stories` (story, id, label, topics, categories) in story
+    order, and `entries` (ENTRIES_SCHEMA), a row per article, each story's in timeline order.
+    `as_objects()` gives the same as `StoryCoverage` objects."""
+
+    stories: pl.DataFrame
+    entries: pl.DataFrame
+
+    @classmethod
+    def of(cls, coverage: CoverageTables | Iterable[StoryCoverage]) -> CoverageTables:
+        """Tables of coverage given as tables (as they are) or as objects."""
+        if isinstance(coverage, CoverageTables):
+            return coverage
+        rows, entries = [], []
+        for number, story in enumerate(coverage):
+            rows.append((number, story.id, story.label, list(story.topics), list(story.categories)))
+            entries += [
+                (number, e.article, e.url, e.provider, e.provider_name, e.title, e.published,
+                 e.time_status, e.lag_seconds, e.is_first)
+                for e in story.entries
+            ]  # fmt: skip
+        return cls(
+            pl.DataFrame(rows, schema=STORIES_SCHEMA, orient="row"),
+            pl.DataFrame(entries, schema=ENTRIES_SCHEMA, orient="row"),
+        )
+
+    def __len__(self) -> int:
+        return self.stories.height
+
+    def as_objects(self) -> list[StoryCoverage]:
+        entries: list[list[Entry]] = [[] for _ in range(self.stories.height)]
+        for row in self.entries.iter_rows():
+            entries[row[0]].append(Entry(*row[1:]))
+        return [
+            StoryCoverage(id=id_, label=label, topics=tuple(topics),
+                          categories=tuple(categories), entries=tuple(entries[number]))
+            for number, id_, label, topics, categories in self.stories.iter_rows()
+        ]  # fmt: skip
+
+    def summary(self) -> pl.DataFrame:
+        """One row per story: its first time, last time, the providers and URLs of its first
+        articles, its articles, outlets and untimed articles (what `first_coverage.csv`
+        lists)."""
+        first = pl.col("is_first")
+        per_story = self.entries.group_by("story", maintain_order=True).agg(
+            pl.col("published").first().alias("first_time"),
+            pl.col("published").max().alias("last_time"),
+            pl.col("provider")
+            .filter(first & pl.col("provider").is_not_null())
+            .unique(maintain_order=True)
+            .alias("first_providers"),
+            pl.col("url").filter(first).alias("first_urls"),
+            pl.len().alias("articles"),
+            pl.col("provider").drop_nulls().n_unique().alias("outlets"),
+            pl.col("published").is_null().sum().alias("untimed"),
+        )
+        return self.stories.join(per_story, on="story", how="left", maintain_order="left")
+
+
+def coverage_tables(grouping: StoryGrouping, corpus: Corpus) -> CoverageTables:
+    """Every story's timeline: the first article(s), and every other article's lag behind
+    them, as tables."""
+    articles = corpus.tables.articles
+    names = corpus.tables.providers.select(pl.col("domain").alias("provider"), "name")
+    found = (
+        grouping.members.join(articles, on="article", maintain_order="left")
+        .join(names, on="provider", how="left", maintain_order="left")
+        .with_columns(usable_time().alias("published"))
+    )
+    lag = (pl.col("published") - pl.col("published").first().over("story")).dt.total_microseconds()
+    entries = found.select(
+        "story", pl.col("id").alias("article"), "url", "provider",
+        pl.col("name").alias("provider_name"), "title", "published", "time_status",
+        (lag / 1e6).alias("lag_seconds"),
+    ).with_columns((pl.col("lag_seconds") == 0).fill_null(False).alias("is_first"))  # fmt: skip
+    stories = grouping.table.select(list(STORIES_SCHEMA))
+    return CoverageTables(stories, entries.cast(ENTRIES_SCHEMA))  # type: ignore[arg-type]
+
+
 def first_coverage(stories: Iterable[Story], corpus: Corpus) -> list[StoryCoverage]:
     """Every story's timeline, in the order of `stories`."""
     return [story_coverage(story, corpus) for story in stories]
@@ -149,36 +268,31 @@ def first_coverage(stories: Iterable[Story], corpus: Corpus) -> list[StoryCovera
 
 def story_coverage(story: Story, corpus: Corpus) -> StoryCoverage:
     """One story's timeline: the first article(s), and every other article's lag behind them."""
-    articles = sorted((corpus.articles[a] for a in story.articles), key=timeline_key)
-    first = articles[0].usable_time if articles else None
-    return StoryCoverage(
-        id=story.id,
-        label=story.label,
-        topics=story.topics,
-        categories=story.categories,
-        entries=tuple(_entry(article, first, corpus) for article in articles),
-    )
-
-
-def _entry(article: Article, first: datetime | None, corpus: Corpus) -> Entry:
-    published = article.usable_time
-    lag = None if published is None or first is None else (published - first).total_seconds()
-    provider = corpus.providers.get(article.provider) if article.provider else None
-    return Entry(
-        article=article.id,
-        url=article.url,
-        provider=article.provider,
-        provider_name=provider.name if provider else None,
-        title=article.title,
-        published=published,
-        time_status=article.time_status.value,
-        lag_seconds=lag,
-        is_first=lag == 0,
-    )
+    articles = corpus.articles
+    entries = []
+    first = articles[story.articles[0]].usable_time if story.articles else None
+    for article in (articles[a] for a in story.articles):
+        published = article.usable_time
+        lag = None if published is None or first is None else (published - first).total_seconds()
+        provider = corpus.providers.get(article.provider) if article.provider else None
+        entries.append(
+            Entry(
+                article=article.id,
+                url=article.url,
+                provider=article.provider,
+                provider_name=provider.name if provider else None,
+                title=article.title,
+                published=published,
+                time_status=article.time_status.value,
+                lag_seconds=lag,
+                is_first=lag == 0,
+            )
+        )
+    return StoryCoverage(story.id, story.label, story.topics, story.categories, tuple(entries))
 
 
 def leaderboard(
-    coverage: Iterable[StoryCoverage],
+    coverage: CoverageTables | Iterable[StoryCoverage],
     where: CoverageFilter | None = None,
     *,
     min_outlets: int = 2,
@@ -189,19 +303,37 @@ def leaderboard(
     least `min_outlets` outlets (a story only one outlet covered says nothing about speed).
     An outlet's lag in a story is that of its earliest article there. Leaders first.
     """
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    for story in _counted(coverage, where, min_outlets):
-        firsts = story.first_providers
-        for provider, entry in _earliest_by_outlet(story).items():
-            tally = tallies[provider]
-            tally.stories += 1
-            tally.name = tally.name or entry.provider_name
-            if entry.is_first:
-                tally.first += 1 / len(firsts)
-                tally.tied += len(firsts) > 1
-            elif entry.lag_seconds is not None:
-                tally.lags.append(entry.lag_seconds)
-    rows = [tally.row(provider) for provider, tally in tallies.items()]
+    earliest = _earliest_by_outlet(CoverageTables.of(coverage), where, min_outlets)
+    if earliest.is_empty():
+        return []
+    firsts = earliest.filter("is_first").group_by("story").agg(pl.len().alias("firsts"))
+    earliest = earliest.join(firsts, on="story", how="left", maintain_order="left")
+    per_outlet = earliest.group_by("provider", maintain_order=True).agg(
+        pl.len().alias("stories"),
+        pl.col("provider_name").drop_nulls().filter(pl.col("provider_name") != "").first(),
+        pl.col("firsts").filter("is_first").alias("shares"),
+        (pl.col("is_first") & (pl.col("firsts") > 1)).sum().alias("tied"),
+        pl.col("lag_seconds")
+        .filter(~pl.col("is_first") & pl.col("lag_seconds").is_not_null())
+        .alias("lags"),
+    )
+    rows = []
+    for provider, stories, name, shares, tied, lags in per_outlet.iter_rows():
+        first = 0.0
+        for share in shares:  # summed in story order, as a reader would add them up
+            first += 1 / share
+        rows.append(
+            OutletLead(
+                provider=provider,
+                name=name or provider,
+                stories=stories,
+                first=first,
+                tied_first=tied,
+                share_first=first / stories,
+                median_lag_seconds=statistics.median(lags) if lags else None,
+                mean_lag_seconds=statistics.fmean(lags) if lags else None,
+            )
+        )
     return sorted(rows, key=_rank)
 
 
@@ -213,7 +345,7 @@ def _rank(row: OutletLead) -> tuple[float, float, float, int, str]:
 
 
 def head_to_head(
-    coverage: Iterable[StoryCoverage],
+    coverage: CoverageTables | Iterable[StoryCoverage],
     where: CoverageFilter | None = None,
     *,
     outlet: str | None = None,
@@ -225,20 +357,28 @@ def head_to_head(
     come with the outlets in alphabetical order, most shared stories first. `outlet` keeps
     only the pairs with that outlet; `min_stories` drops pairs that met on fewer stories.
     """
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for story in _counted(coverage, where, 2):
-        times = {p: e.published for p, e in _earliest_by_outlet(story).items() if e.published}
-        for a, b in combinations(sorted(times), 2):
-            if outlet is not None and outlet not in (a, b):
-                continue
-            tally = counts[(a, b)]
-            tally[0 if times[a] < times[b] else 1 if times[b] < times[a] else 2] += 1
-    rows = [
-        HeadToHead(a, b, sum(tally), tally[0], tally[1], tally[2])
-        for (a, b), tally in counts.items()
-        if sum(tally) >= min_stories
-    ]
-    return sorted(rows, key=lambda r: (-r.stories, r.a, r.b))
+    earliest = _earliest_by_outlet(CoverageTables.of(coverage), where, 2)
+    timed = earliest.filter(pl.col("published").is_not_null()).select(
+        "story", "provider", "published"
+    )
+    pairs = timed.join(timed, on="story", suffix="_b").filter(
+        pl.col("provider") < pl.col("provider_b")
+    )
+    if outlet is not None:
+        pairs = pairs.filter((pl.col("provider") == outlet) | (pl.col("provider_b") == outlet))
+    a, b = pl.col("published"), pl.col("published_b")
+    counted = (
+        pairs.group_by("provider", "provider_b")
+        .agg(
+            pl.len().alias("stories"),
+            (a < b).sum().alias("a_earlier"),
+            (b < a).sum().alias("b_earlier"),
+            (a == b).sum().alias("ties"),
+        )
+        .filter(pl.col("stories") >= min_stories)
+        .sort(["stories", "provider", "provider_b"], descending=[True, False, False])
+    )
+    return [HeadToHead(*row) for row in counted.iter_rows()]
 
 
 class StoryNotFoundError(GraphkitError, LookupError):
@@ -280,45 +420,21 @@ def parse_when(text: str, *, end: bool = False) -> datetime:
     return datetime.combine(day, time.max if end else time.min, tzinfo=UTC)
 
 
-@dataclass
-class _Tally:
-    name: str | None = None
-    stories: int = 0
-    first: float = 0.0
-    tied: int = 0
-    lags: list[float] = field(default_factory=list)
-
-    def row(self, provider: str) -> OutletLead:
-        lags = self.lags
-        return OutletLead(
-            provider=provider,
-            name=self.name or provider,
-            stories=self.stories,
-            first=self.first,
-            tied_first=self.tied,
-            share_first=self.first / self.stories,  # a tally starts with its first story
-            median_lag_seconds=statistics.median(lags) if lags else None,
-            mean_lag_seconds=statistics.fmean(lags) if lags else None,
-        )
-
-
-def _counted(
-    coverage: Iterable[StoryCoverage], where: CoverageFilter | None, min_outlets: int
-) -> Iterator[StoryCoverage]:
-    for story in coverage:
-        if story.first_time is None or len(story.outlets) < min_outlets:
-            continue
-        if where is None or where.admits(story):
-            yield story
-
-
-def _earliest_by_outlet(story: StoryCoverage) -> Mapping[str, Entry]:
-    """Each outlet's earliest article in the story (entries are in timeline order)."""
-    earliest: dict[str, Entry] = {}
-    for entry in story.entries:
-        if entry.provider:
-            earliest.setdefault(entry.provider, entry)
-    return earliest
+def _earliest_by_outlet(
+    coverage: CoverageTables, where: CoverageFilter | None, min_outlets: int
+) -> pl.DataFrame:
+    """Each outlet's earliest article in each story counted (entries are in timeline order):
+    stories with a usable first time, at least `min_outlets` outlets, that pass `where`."""
+    stories = coverage.summary().filter(
+        pl.col("first_time").is_not_null() & (pl.col("outlets") >= min_outlets)
+    )
+    if where is not None:
+        stories = stories.filter(where.expression())
+    return (
+        coverage.entries.filter(pl.col("provider").is_not_null())
+        .join(stories.select("story"), on="story", maintain_order="left")
+        .unique(["story", "provider"], keep="first", maintain_order=True)
+    )
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ import networkx as nx
 
 from ..records import iso_utc
 from ..resolve import Article, Corpus
-from .coverage import StoryCoverage
+from .coverage import CoverageTables, StoryCoverage
 
 ARTICLE, PROVIDER, TOPIC, CATEGORY = "article", "provider", "topic", "category"
 STORY = "story"
@@ -86,7 +86,9 @@ class GraphSize:
         return sum(self.edges_by_relation.values())
 
 
-def graph_size(corpus: Corpus, coverage: Sequence[StoryCoverage] = ()) -> GraphSize:
+def graph_size(
+    corpus: Corpus, coverage: CoverageTables | Sequence[StoryCoverage] = ()
+) -> GraphSize:
     """The size of `add_stories(coverage_graph(corpus), coverage)`, counted from the tables.
 
     Every edge joins nodes that exist, and no two have the same ends and relation (topics,
@@ -99,17 +101,18 @@ def graph_size(corpus: Corpus, coverage: Sequence[StoryCoverage] = ()) -> GraphS
     >>> size.nodes, size.edges, size.edges_by_relation["related"]
     (10, 9, 2)
     """
-    articles = corpus.articles.values()
+    t, stories = corpus.tables, CoverageTables.of(coverage)
+    firsts = stories.summary()["first_providers"].list.len().sum() if len(stories) else 0
     relations = Counter(
-        published_by=sum(1 for a in articles if a.provider),
-        about=sum(len(a.topics) for a in articles),
-        in_category=sum(len(a.categories) for a in articles),
-        related=len(corpus.related),
-        in_story=sum(len(story.entries) for story in coverage),
-        first_by=sum(len(story.first_providers) for story in coverage),
+        published_by=int(t.articles["provider"].is_not_null().sum()),
+        about=t.article_topics.height,
+        in_category=t.article_categories.height,
+        related=t.links.height,
+        in_story=stories.entries.height,
+        first_by=int(firsts),
     )
-    nodes = len(corpus.providers) + len(corpus.topics) + len(corpus.categories)
-    nodes += len(corpus.articles) + len(coverage)
+    nodes = t.providers.height + t.topics.height + t.categories.height
+    nodes += t.articles.height + len(stories)
     return GraphSize(nodes, dict(sorted((+relations).items())))
 
 
@@ -139,7 +142,9 @@ def article_attributes(article: Article) -> dict[str, Any]:
     return {name: value for name, value in values.items() if value not in (None, [])}
 
 
-def add_stories(graph: nx.MultiDiGraph, coverage: list[StoryCoverage]) -> nx.MultiDiGraph:
+def add_stories(
+    graph: nx.MultiDiGraph, coverage: CoverageTables | Sequence[StoryCoverage]
+) -> nx.MultiDiGraph:
     """Add a `story:<id>` node per story, `in_story` edges from its articles (with their lag
     and whether they were first) and `first_by` edges to the outlet(s) that were first.
 
@@ -153,6 +158,8 @@ def add_stories(graph: nx.MultiDiGraph, coverage: list[StoryCoverage]) -> nx.Mul
     >>> g.nodes[story]["first_published_utc"], list(g.successors(story))
     ('2021-02-17T23:21:00Z', ['provider:washingtonpost.com'])
     """
+    if isinstance(coverage, CoverageTables):
+        coverage = coverage.as_objects()
     for story in coverage:
         story_node = node_id(STORY, story.id)
         graph.add_node(story_node, **story_attributes(story))

@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
+import polars as pl
+from scipy import sparse
 
 Vector = dict[str, float]  # term -> weight, L2-normalised (empty when no term counts)
 
@@ -53,26 +58,86 @@ def _term(word: str) -> str | None:
     return word
 
 
-def tfidf_vectors(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, Vector]:
-    """One normalised vector per key: log-scaled term counts times the term's IDF. `texts`
-    maps keys to texts, or gives (key, text) pairs (so that no one holds all the texts).
+@dataclass(frozen=True)
+class WordMatrix:
+    """The TF-IDF vectors of many texts as one sparse matrix: row i is text i's vector (unit
+    length, or empty), column j the weight of word `terms[j]`; `frequency[j]` is the number
+    of texts with that word. Words found in one text only are left out: they say nothing
+    about two texts being alike."""
 
-    A term found in one text only says nothing about two texts being alike, so it is left out.
+    rows: sparse.csr_matrix
+    terms: list[str]
+    frequency: np.ndarray
+
+    def vector(self, row: int) -> Vector:
+        """Row `row` as a dict, for code that looks at a few vectors."""
+        start, end = self.rows.indptr[row], self.rows.indptr[row + 1]
+        columns, weights = self.rows.indices[start:end], self.rows.data[start:end]
+        return {self.terms[j]: float(w) for j, w in zip(columns, weights, strict=True)}
+
+
+def word_matrix(texts: pl.Series) -> WordMatrix:
+    """TF-IDF vectors of `texts` (null is empty): log-scaled term counts times the term's IDF.
+
+    Texts of ASCII characters only (nearly all) are cut into words by Polars, the others by
+    `terms`; both give the same words (tests/test_stories.py checks them against each other).
+
+    >>> matrix = word_matrix(pl.Series(["taper talk", "Fed taper", "rates"]))
+    >>> matrix.vector(0), matrix.vector(2)
+    ({'taper': 1.0}, {})
     """
-    pairs = texts.items() if isinstance(texts, Mapping) else texts
-    counts = {key: Counter(terms(text)) for key, text in pairs}
-    frequency: Counter[str] = Counter(term for count in counts.values() for term in count)
-    total = len(counts)
-    vectors = {}
-    for key in list(counts):  # each count goes as its vector comes: never both whole at once
-        count = counts.pop(key)
-        weights = {
-            term: (1 + math.log(n)) * math.log(total / frequency[term])
-            for term, n in count.items()
-            if frequency[term] > 1
-        }
-        vectors[key] = normalised(weights)
-    return vectors
+    words = term_rows(texts)
+    total = len(texts)
+    counts = words.group_by("row", "term", maintain_order=True).agg(pl.len().alias("n"))
+    frequency = counts.group_by("term").agg(pl.len().alias("df")).filter(pl.col("df") > 1)
+    frequency = frequency.sort("term").with_row_index("column")
+    weight = (1 + pl.col("n").cast(pl.Float64).log()) * (total / pl.col("df")).log()
+    weighted = counts.join(frequency, on="term").with_columns(weight.alias("w"))
+    norm = (pl.col("w") ** 2).sum().over("row").sqrt()
+    weighted = weighted.with_columns((pl.col("w") / norm).alias("w"), norm.alias("norm"))
+    weighted = weighted.filter((pl.col("norm") >= 1e-12) & (pl.col("w") != 0)).sort("row", "column")
+    matrix = sparse.csr_matrix(
+        (
+            weighted["w"].to_numpy(),
+            (weighted["row"].to_numpy(), weighted["column"].to_numpy()),
+        ),
+        shape=(total, frequency.height),
+    )
+    return WordMatrix(matrix, frequency["term"].to_list(), frequency["df"].to_numpy())
+
+
+def term_rows(texts: pl.Series) -> pl.DataFrame:
+    """The words of each text (`terms`), one row each: (row, term), in text order."""
+    frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("row")
+    ascii_only = ~pl.col("text").str.contains(r"[^\x00-\x7F]")
+    words = (
+        frame.filter(ascii_only)
+        .select("row", pl.col("text").str.to_lowercase().str.extract_all("[a-z0-9]+").alias("term"))
+        .explode("term")
+        .filter(pl.col("term").is_not_null())
+    )
+    word = pl.col("term")
+    length = word.str.len_bytes()
+    kept = words.filter((length >= 2) & ~word.is_in(list(STOPWORDS)))
+    plural = (length > 3) & word.str.ends_with("s") & ~word.str.ends_with("ss")
+    ascii_terms = kept.with_columns(
+        pl.when(plural).then(word.str.slice(0, length - 1)).otherwise(word).alias("term")
+    )
+    others = frame.filter(~ascii_only)
+    other_terms = pl.DataFrame(
+        [(row, term) for row, text in others.iter_rows() for term in terms(text)],
+        schema={"row": pl.UInt32, "term": pl.String},
+        orient="row",
+    )
+    return pl.concat([ascii_terms, other_terms]).sort("row", maintain_order=True)
+
+
+def tfidf_vectors(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, Vector]:
+    """One normalised vector per key (`word_matrix`, as dicts). `texts` maps keys to texts,
+    or gives (key, text) pairs."""
+    pairs = list(texts.items() if isinstance(texts, Mapping) else texts)
+    matrix = word_matrix(pl.Series([text for _, text in pairs], dtype=pl.String))
+    return {key: matrix.vector(row) for row, (key, _) in enumerate(pairs)}
 
 
 def normalised(weights: Mapping[str, float]) -> Vector:

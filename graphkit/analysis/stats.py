@@ -10,8 +10,9 @@ import networkx as nx
 
 from ..records import iso_utc
 from ..resolve import Corpus
-from .coverage import StoryCoverage
+from .coverage import CoverageTables, StoryCoverage
 from .graph import ARTICLE, CATEGORY, PROVIDER, TOPIC, graph_size, node_id
+from .stories.assemble import usable_time
 
 
 def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
@@ -40,7 +41,7 @@ def graph_stats(graph: nx.MultiDiGraph, top: int = 10) -> dict[str, Any]:
 
 
 def coverage_stats(
-    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), top: int = 10
+    corpus: Corpus, coverage: CoverageTables | Sequence[StoryCoverage] = (), top: int = 10
 ) -> dict[str, Any]:
     """`graph_stats` of the build's graph, counted from the corpus without building it.
 
@@ -50,24 +51,23 @@ def coverage_stats(
     >>> stats["articles"], stats["top_outlets"][0]["id"], stats["first_published_utc"]
     (3, 'provider:dailydot.com', '2021-02-17T23:21:00Z')
     """
-    articles = corpus.articles.values()
-    times = sorted(iso_utc(t) for a in articles if (t := a.usable_time) is not None)
-    outlets = Counter(a.provider for a in articles if a.provider)
-    topics = Counter(key for a in articles for key in a.topics)
+    t = corpus.tables
+    times = t.articles.select(usable_time().min().alias("first"), usable_time().max().alias("last"))
+    first, last = times.row(0)
+    names = dict(t.providers.select("domain", "name").iter_rows())
+    labels = dict(t.topics.select("key", "label").iter_rows())
+    outlets = t.articles["provider"].drop_nulls().value_counts().iter_rows()
+    topics = t.article_topics["key"].value_counts().iter_rows()
     return {
-        "articles": len(corpus.articles),
-        "outlets": len(corpus.providers),
-        "topics": len(corpus.topics),
-        "categories": len(corpus.categories),
+        "articles": t.articles.height,
+        "outlets": t.providers.height,
+        "topics": t.topics.height,
+        "categories": t.categories.height,
         "edges": graph_size(corpus, coverage).edges_by_relation,
-        "first_published_utc": times[0] if times else None,
-        "last_published_utc": times[-1] if times else None,
-        "top_outlets": _ranked(
-            {node_id(PROVIDER, k): (corpus.providers[k].name, n) for k, n in outlets.items()}, top
-        ),
-        "top_topics": _ranked(
-            {node_id(TOPIC, k): (corpus.topics[k].label, n) for k, n in topics.items()}, top
-        ),
+        "first_published_utc": iso_utc(first) if first else None,
+        "last_published_utc": iso_utc(last) if last else None,
+        "top_outlets": _ranked({node_id(PROVIDER, k): (names[k], n) for k, n in outlets}, top),
+        "top_topics": _ranked({node_id(TOPIC, k): (labels[k], n) for k, n in topics}, top),
     }
 
 

@@ -8,6 +8,8 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from ..analysis import CutLink, StoryGrouping, graph_stats
 from ..analysis.graph import GraphSize
 from ..records import Problem, ReadResult, Severity, iso_utc
@@ -26,26 +28,27 @@ def build_summary(
     """The figures `graphkit build` prints and `report.json` keeps (`graph`: the size of the
     coverage graph, which no build makes unless a graph export is asked for)."""
     lost = Counter(p.severity for p in read.problems)
-    times = Counter(a.time_status for a in corpus.articles.values())
+    t = corpus.tables
+    times = dict(t.articles["time_status"].value_counts().iter_rows())
     return {
         "files_read": read.files_read,
         "files_rejected": len({p.path for p in read.problems if p.severity is Severity.REJECTED}),
         "records": read.record_count,
         "records_rejected": lost[Severity.REJECTED],
         "related_entries_dropped": lost[Severity.DROPPED],
-        "articles": len(corpus.articles),
-        "articles_with_record": sum(a.has_record for a in corpus.articles.values()),
-        "outlets": len(corpus.providers),
-        "topics": len(corpus.topics),
-        "categories": len(corpus.categories),
+        "articles": t.articles.height,
+        "articles_with_record": int(t.articles["has_record"].sum()),
+        "outlets": t.providers.height,
+        "topics": t.topics.height,
+        "categories": t.categories.height,
         "nodes": graph.nodes,
         "edges": graph.edges,
         "edges_by_relation": graph.edges_by_relation,
-        "times_without_zone": times[TimeStatus.NO_ZONE],
-        "implausible_times": times[TimeStatus.IMPLAUSIBLE],
-        "missing_times": times[TimeStatus.MISSING],
-        "conflicts": len(corpus.conflicts),
-        "stray_links": len(grouping.cut) if grouping else 0,
+        "times_without_zone": times.get(TimeStatus.NO_ZONE.value, 0),
+        "implausible_times": times.get(TimeStatus.IMPLAUSIBLE.value, 0),
+        "missing_times": times.get(TimeStatus.MISSING.value, 0),
+        "conflicts": t.conflicts.height,
+        "stray_links": grouping.cut_table.height if grouping else 0,
         "pieces_joined": len(grouping.joined) if grouping else 0,
     }
 
@@ -66,10 +69,29 @@ def build_report(
         "rejected": _problems(problems, Severity.REJECTED),
         "dropped": _problems(problems, Severity.DROPPED),
         "warnings": _problems(problems, Severity.WARNING),
-        "conflicts": [asdict(conflict) for conflict in corpus.conflicts],
-        "stray_links": [asdict(link) for link in grouping.cut] if grouping else [],
+        "conflicts": _conflicts(corpus),
+        "stray_links": _stray_links(grouping) if grouping else [],
         "pieces_joined": [asdict(piece) for piece in grouping.joined] if grouping else [],
     }
+
+
+def _conflicts(corpus: Corpus) -> list[dict[str, Any]]:
+    """The conflicts as `Conflict` fields (the article by its id)."""
+    ids = corpus.tables.articles.select("article", pl.col("id").alias("id"))
+    found = corpus.tables.conflicts.join(ids, on="article", maintain_order="left")
+    return found.select(
+        pl.col("id").alias("article"), "field", "kept", "other", "source"
+    ).to_dicts()
+
+
+def _stray_links(grouping: StoryGrouping) -> list[dict[str, Any]]:
+    """The cut links as `CutLink` fields (articles by their ids)."""
+    ids = grouping.article_ids
+    return [
+        {"a": ids[a], "b": ids[b], "story_a": sa, "story_b": sb, "reason": reason,
+         "detail": detail}
+        for a, b, sa, sb, reason, detail in grouping.cut_table.iter_rows()
+    ]  # fmt: skip
 
 
 def _problems(problems: list[Problem], severity: Severity) -> list[dict[str, Any]]:

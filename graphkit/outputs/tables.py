@@ -29,6 +29,7 @@ from ..analysis import (
     head_to_head,
     leaderboard,
 )
+from ..analysis.coverage import CoverageTables
 from ..records import iso_utc
 from .files import write_json, write_text
 
@@ -66,31 +67,49 @@ TABLES = ("stories", "first_coverage", "outlets", "head_to_head")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def story_rows(coverage: Iterable[StoryCoverage]) -> list[dict[str, Any]]:
+def story_rows(coverage: CoverageTables | Iterable[StoryCoverage]) -> list[dict[str, Any]]:
     """One row per article, stories in order, each story's articles earliest first.
 
     JSON rows also carry the canonical URL and the title.
     """
-    return [_entry_row(story.id, entry) for story in coverage for entry in story.entries]
-
-
-def first_rows(coverage: Iterable[StoryCoverage]) -> list[dict[str, Any]]:
-    """One row per story: its first article(s); JSON rows also give topics, span, untimed."""
+    tables = CoverageTables.of(coverage)
+    ids = tables.stories["id"]
     return [
         {
-            "story_id": story.id,
-            "label": story.label,
-            "first_published_utc": _time(story.first_time),
-            "first_provider_domains": list(story.first_providers),
-            "first_article_urls": [entry.url for entry in story.first],
-            "articles": len(story.entries),
-            "outlets": len(story.outlets),
-            "last_published_utc": _time(story.last_time),
-            "untimed_articles": len(story.untimed),
-            "topics": list(story.topics),
-            "categories": list(story.categories),
+            "story_id": ids[story],
+            "article_url": url,
+            "provider_domain": provider,
+            "published_utc": _time(published),
+            "lag_seconds": _number(lag),
+            "is_first": is_first,
+            "time_status": time_status,
+            "provider_name": provider_name,
+            "canonical_url": article,
+            "title": title,
         }
-        for story in coverage
+        for (story, article, url, provider, provider_name, title, published, time_status, lag,
+             is_first) in tables.entries.iter_rows()
+    ]  # fmt: skip
+
+
+def first_rows(coverage: CoverageTables | Iterable[StoryCoverage]) -> list[dict[str, Any]]:
+    """One row per story: its first article(s); JSON rows also give topics, span, untimed."""
+    summary = CoverageTables.of(coverage).summary()
+    return [
+        {
+            "story_id": row["id"],
+            "label": row["label"],
+            "first_published_utc": _time(row["first_time"]),
+            "first_provider_domains": row["first_providers"] or [],
+            "first_article_urls": row["first_urls"] or [],
+            "articles": row["articles"] or 0,
+            "outlets": row["outlets"] or 0,
+            "last_published_utc": _time(row["last_time"]),
+            "untimed_articles": row["untimed"] or 0,
+            "topics": row["topics"],
+            "categories": row["categories"],
+        }
+        for row in summary.iter_rows(named=True)
     ]
 
 
@@ -150,8 +169,11 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
     return buffer.getvalue()
 
 
-def write_coverage_tables(coverage: Sequence[StoryCoverage], out: Path) -> list[Path]:
+def write_coverage_tables(
+    coverage: CoverageTables | Sequence[StoryCoverage], out: Path
+) -> list[Path]:
     """Write the story, first-coverage, outlet and head-to-head tables as CSV and JSON."""
+    coverage = CoverageTables.of(coverage)
     tables = {
         "stories": (story_rows(coverage), STORY_COLUMNS),
         "first_coverage": (first_rows(coverage), FIRST_COLUMNS),

@@ -15,18 +15,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
-from itertools import groupby, islice
+from itertools import groupby
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import polars as pl
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
-from ..analysis.coverage import StoryCoverage
+from ..analysis.coverage import CoverageTables, StoryCoverage
 from ..outputs import write_text
 from ..outputs.files import write_stream
 from ..resolve import Corpus
 from ..util import Progress, collector_paused, quietly
-from .mapping import TYPE, ntriples_lines
+from .mapping import TYPE, ntriples_runs
 from .store import BULK_LOAD_TRIPLES, StoreLoader, write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
@@ -35,7 +36,7 @@ RDF_EXTRA = ("ttl", "jsonld")  # the RDF files written only on request (graph.nt
 
 
 def write_rdf(
-    corpus: Corpus, coverage: Sequence[StoryCoverage], out: Path, **options: Any
+    corpus: Corpus, coverage: CoverageTables | Sequence[StoryCoverage], out: Path, **options: Any
 ) -> list[Path]:
     """Map a build to RDF and write it into `out`, the store included; `options` are
     `RdfWriter`'s (`base`, `extra`, `progress`)."""
@@ -60,7 +61,7 @@ class RdfWriter:
     def __init__(
         self,
         corpus: Corpus,
-        coverage: Sequence[StoryCoverage],
+        coverage: CoverageTables | Sequence[StoryCoverage],
         out: Path,
         base: str | None = None,
         extra: Collection[str] = RDF_EXTRA,
@@ -87,11 +88,9 @@ class RdfWriter:
 
     def _write_files(self) -> list[Path]:
         with collector_paused():
-            lines = ntriples_lines(
-                self.corpus, self.coverage, base=self.base, progress=self.progress
-            )
+            runs = ntriples_runs(self.corpus, self.coverage, base=self.base, progress=self.progress)
             nt = write_stream(
-                self.out, "graph.nt", lambda stream: _write_lines(stream, lines, self.loader)
+                self.out, "graph.nt", lambda stream: _write_runs(stream, runs, self.loader)
             )
         if not set(self.extra) & set(RDF_EXTRA):
             return [nt]
@@ -99,16 +98,18 @@ class RdfWriter:
         return [*_extra_files(triples, self.out, self.base, self.extra), nt]
 
 
-def _write_lines(stream: BinaryIO, lines: Iterable[str], loader: StoreLoader) -> None:
-    """Write text lines as UTF-8, many at a time (one write per line costs more than the
-    line), and queue each run for loading once it is in the file."""
+def _write_runs(stream: BinaryIO, runs: Iterable[pl.Series], loader: StoreLoader) -> None:
+    """Write runs of lines as UTF-8, and queue each for loading (in parts of at most
+    `BULK_LOAD_TRIPLES` lines) once it is in the file."""
     at = 0
-    for run in iter(lambda: list(islice(lines, BULK_LOAD_TRIPLES)), []):
-        data = "".join(run).encode("utf-8")
-        stream.write(data)
-        stream.flush()
-        loader.load_span(stream, at, len(data))
-        at += len(data)
+    for run in runs:
+        for start in range(0, len(run), BULK_LOAD_TRIPLES):
+            part = run.slice(start, BULK_LOAD_TRIPLES)
+            data = ("\n".join(part.to_list()) + "\n").encode("utf-8")
+            stream.write(data)
+            stream.flush()
+            loader.load_span(stream, at, len(data))
+            at += len(data)
 
 
 def write_rdf_files(

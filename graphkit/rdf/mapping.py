@@ -4,9 +4,13 @@ Every node is an IRI minted by `Minter` (no blank nodes), so any triple store ta
 and the same input gives the same triples, in the same order, on every run.
 
 The mapping writes N-Triples text: a term is its N-Triples form (`<iri>`, `"text"`,
-`"59"^^<...#decimal>`) from the start, so the millions of triples of a big build are lines
-written as they are made, never Python objects; `coverage_triples` parses them into
-pyoxigraph triples (in Rust) for the callers that want objects.
+`"59"^^<...#decimal>`) from the start, made column by column (Polars) from the build's tables,
+so the millions of triples of a big build are lines written in bulk, never Python objects;
+`coverage_triples` parses them into pyoxigraph triples (in Rust) for the callers that want
+objects. A term is made by one rule below (`text`, `typed`, `date_time`, `decimal`,
+`web_term`): column by column where Polars can apply it (`text_terms`, ...), one value at a
+time by the rule itself for the values it cannot (text to escape, URLs that are not plainly
+valid IRIs, unusual numbers).
 
 >>> from graphkit.records import read_records
 >>> from graphkit.resolve import resolve
@@ -21,20 +25,22 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
+from urllib.parse import quote
 
+import polars as pl
 from pyoxigraph import NamedNode, RdfFormat, Triple, parse
 from w3lib.url import safe_url_string
 
-from ..analysis.coverage import Entry, StoryCoverage
-from ..records import Image, iso_utc
-from ..resolve import Article, Corpus, Label, Provider
-from ..util import Progress, collector_paused, quietly
-from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter
+from ..analysis.coverage import CoverageTables, StoryCoverage
+from ..records import iso_utc
+from ..records.times import iso_utc_texts
+from ..resolve import Corpus
+from ..util import Progress, advance, collector_paused, quietly, ticks
+from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter, short_hash
 
 Term = str  # an N-Triples term: <iri>, "text", "text"^^<datatype>
 Statement = tuple[str, Term, Term]  # subject IRI (bare), predicate, object
@@ -129,7 +135,10 @@ def web_term(url: str) -> Term | None:
 
 
 def coverage_triples(
-    corpus: Corpus, coverage: Sequence[StoryCoverage] = (), *, base: str = DEFAULT_BASE
+    corpus: Corpus,
+    coverage: CoverageTables | Sequence[StoryCoverage] = (),
+    *,
+    base: str = DEFAULT_BASE,
 ) -> list[Triple]:
     """Every triple of the export, sorted by subject (types first) so files are stable.
 
@@ -143,165 +152,386 @@ def coverage_triples(
 
 def ntriples_lines(
     corpus: Corpus,
-    coverage: Sequence[StoryCoverage] = (),
+    coverage: CoverageTables | Sequence[StoryCoverage] = (),
     *,
     base: str = DEFAULT_BASE,
     progress: Progress = quietly,
 ) -> Iterator[str]:
-    """The export as N-Triples lines, one subject at a time, subjects in order; within a
-    subject its types first, then by predicate and object; no line twice (shared images,
-    links stated by several records).
+    """The export as N-Triples lines (those of `ntriples_runs`, each with its line end)."""
+    for run in ntriples_runs(corpus, coverage, base=base, progress=progress):
+        for line in run:
+            yield line + "\n"
+
+
+ARTICLES_PER_RUN = 20_000  # articles mapped at once: some 300,000 lines
+
+
+def ntriples_runs(
+    corpus: Corpus,
+    coverage: CoverageTables | Sequence[StoryCoverage] = (),
+    *,
+    base: str = DEFAULT_BASE,
+    progress: Progress = quietly,
+) -> Iterator[pl.Series]:
+    """The export as runs of N-Triples lines (without line ends): one subject at a time,
+    subjects in order; within a subject its types first, then by predicate and object; no
+    line twice (shared images, links stated by several records).
 
     Subjects are minted as `BASE`, then `BASE{kind}/...` with the kinds in alphabetical
     order (article, image, outlet, story, topic): so each kind is written in turn, sorted,
-    and only one subject's statements are held at a time, never the whole export.
+    the articles in runs of `ARTICLES_PER_RUN`, never the whole export at once. `progress`
+    counts the articles mapped.
     """
-    mint = Minter(base)
-    yield from _lines(_dataset(mint))
-    targets: dict[str, list[str]] = defaultdict(list)
-    for link in corpus.related:
-        targets[link.source].append(link.target)
-    member = {entry.article: (story, entry) for story in coverage for entry in story.entries}
-    images: dict[str, list[Image]] = defaultdict(list)
-    articles = sorted(
-        ((mint.article(a.id), a) for a in corpus.articles.values()), key=lambda pair: pair[0]
+    columns = _Columns(corpus, CoverageTables.of(coverage), Minter(base))
+    yield _lines(_long(columns.dataset()), DATASET)
+    articles = columns.articles()
+    many = columns.article_lists(articles)
+    subjects = many["position"]
+    counter = ticks(progress, articles.height, "article")
+    for start in range(0, articles.height, ARTICLES_PER_RUN):
+        run = articles.slice(start, ARTICLES_PER_RUN)
+        bounds = pl.Series([start, start + ARTICLES_PER_RUN], dtype=subjects.dtype)
+        first, last = subjects.search_sorted(bounds).to_list()
+        yield _article_lines(run, many.slice(first, last - first))
+        advance(counter, run.height)
+    yield _lines(columns.images(), IMAGE)
+    yield _lines(_long(columns.outlets()), OUTLET)
+    yield _lines(columns.stories(), STORY)
+    yield _lines(_long(columns.topics()), TOPIC)
+
+
+# The predicates of each kind of subject, by the name of the column of their objects.
+DATASET = {"type": _TYPE, "uri_space": iri(VOID + "uriSpace")}
+ARTICLE = {
+    "type": _TYPE, "url": s("url"), "canonical": gk("canonicalUrl"), "headline": s("headline"),
+    "description": s("description"), "date_published": s("datePublished"),
+    "time_status": gk("timeStatus"), "has_record": gk("hasRecord"), "heat": gk("heat"),
+    "quality": gk("quality"), "publisher": s("publisher"), "about": s("about"),
+    "section": s("articleSection"), "image": s("image"), "related": gk("relatedCoverage"),
+    "story": gk("story"), "lag": gk("lagSeconds"),
+}  # fmt: skip
+IMAGE = {"type": _TYPE, "content": s("contentUrl"), "width": s("width"), "height": s("height")}
+OUTLET = {
+    "type": _TYPE, "name": s("name"), "identifier": s("identifier"), "url": s("url"),
+    "alternate": s("alternateName"),
+}  # fmt: skip
+STORY = {
+    "type": _TYPE, "identifier": s("identifier"), "name": s("name"),
+    "first_published": gk("firstPublished"), "last_published": gk("lastPublished"),
+    "article_count": gk("articleCount"), "outlet_count": gk("outletCount"), "about": s("about"),
+    "first_coverage": gk("firstCoverage"),
+}  # fmt: skip
+TOPIC = {"type": _TYPE, "label": iri(SKOS + "prefLabel"), "alternate": iri(SKOS + "altLabel")}
+
+
+def _lines(long: pl.DataFrame, predicates: dict[str, str]) -> pl.Series:
+    """N-Triples lines of statements given as (subject, column, o): each once, subjects in
+    order, each subject's statements in the order `_order` says (types first, then by
+    predicate and object)."""
+    order = sorted(predicates, key=lambda column: (predicates[column] != _TYPE, predicates[column]))
+    rank = {column: position for position, column in enumerate(order)}
+    found = (
+        long.filter(pl.col("o").is_not_null())
+        .unique()
+        .with_columns(pl.col("column").replace_strict(rank, return_dtype=pl.UInt8).alias("rank"))
+        .sort(pl.col("subject").str.strip_chars("<>"), "rank", "o")
     )
-    for subject, article in progress(articles, total=len(articles), unit="article"):
-        statements = _article(mint, article, corpus)
-        statements += _links(mint, subject, targets.get(article.id, ()))
-        if article.id in member:
-            statements += _membership(mint, subject, *member[article.id])
-        yield from _lines(statements)
-        for image in article.images:
-            images[mint.image(image.url)].append(image)
-    for subject in sorted(images):
-        yield from _lines([t for image in images.pop(subject) for t in _image(mint, image)])
-    kinds: list[Iterable[list[Statement]]] = [
-        (_outlet(mint, provider) for provider in corpus.providers.values()),
-        (_story(mint, story) for story in coverage),
-        (_topic(mint, topic) for topic in corpus.topics.values()),
-    ]
-    for entities in kinds:
-        for statements in sorted(entities, key=lambda statements: statements[0][0]):
-            yield from _lines(statements)
+    predicate = pl.col("column").replace_strict(predicates, return_dtype=pl.String)
+    line = pl.concat_str(pl.col("subject"), pl.lit(" "), predicate, pl.lit(" "), "o", pl.lit(" ."))
+    return found.select(line.alias("line")).to_series()
 
 
-def _lines(statements: list[Statement]) -> Iterator[str]:
-    """The N-Triples lines of one subject's statements, in order, each once."""
-    if not statements:
-        return
-    node = iri(statements[0][0])
-    for predicate, obj in sorted({(p, o) for _, p, o in statements}, key=_order):
-        yield f"{node} {predicate} {obj} .\n"
+def _long(rows: list[tuple[str, str, Term | None]]) -> pl.DataFrame:
+    """Statements made one by one, as (subject, column, o)."""
+    schema = {"subject": pl.String, "column": pl.String, "o": pl.String}
+    return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _order(pair: tuple[Term, Term]) -> tuple[bool, str, str]:
-    """Within a subject: its types first, then by predicate and object."""
-    predicate, obj = pair
-    return (predicate != _TYPE, predicate, obj)
+def _wide_to_long(wide: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+    """Objects of one value each, a column per predicate (null: no statement), as
+    (subject, column, o)."""
+    return wide.unpivot(
+        index="subject", on=list(columns), variable_name="column", value_name="o"
+    ).filter(pl.col("o").is_not_null())
 
 
-def _about(subject: str, pairs: Iterable[tuple[Term, Term | None]]) -> list[Statement]:
-    return [(subject, predicate, obj) for predicate, obj in pairs if obj is not None]
+def _article_lines(run: pl.DataFrame, lists: pl.DataFrame) -> pl.Series:
+    """The lines of some articles: their objects of one value, and of many (`lists`)."""
+    one = _wide_to_long(run, [c for c in ARTICLE if c in run.columns])
+    many = lists.join(run.select("position", "subject"), on="position").select(
+        "subject", "column", "o"
+    )
+    return _lines(pl.concat([one, many]), ARTICLE)
 
 
-def _dataset(mint: Minter) -> list[Statement]:
-    return _about(
-        mint.dataset(),
-        [(_TYPE, iri(VOID + "Dataset")), (iri(VOID + "uriSpace"), text(mint.base))],
+class _Columns:
+    """The statements of one build, kind by kind, made from its tables."""
+
+    def __init__(self, corpus: Corpus, coverage: CoverageTables, mint: Minter) -> None:
+        self.corpus, self.coverage, self.mint = corpus, coverage, mint
+        self.article_iris = _minted(corpus.tables.articles["id"], f"{mint.base}article/")
+
+    def dataset(self) -> list[tuple[str, str, Term | None]]:
+        subject = iri(self.mint.dataset())
+        return [
+            (subject, "type", iri(VOID + "Dataset")),
+            (subject, "uri_space", text(self.mint.base)),
+        ]
+
+    def articles(self) -> pl.DataFrame:
+        """One row per article, in the order of their IRIs (`position`): its subject and its
+        objects of one value each, a column per predicate."""
+        a = self.corpus.tables.articles
+        base = self.mint.base
+        one = pl.DataFrame(
+            {
+                "article": a["article"],
+                "subject": self.article_iris,
+                "type": pl.Series([s("NewsArticle")] * a.height, dtype=pl.String),
+                "url": web_terms(a["url"]).fill_null(web_terms(a["id"])),
+                "canonical": typed_terms(a["id"], "anyURI"),
+                "headline": text_terms(a["title"].replace("", None)),
+                "description": text_terms(a["excerpt"].replace("", None)),
+                "date_published": date_time_terms(a["published"]),
+                "time_status": text_terms(a["time_status"]),
+                "has_record": typed_terms(
+                    a["has_record"].cast(pl.String).str.to_lowercase(), "boolean"
+                ),
+                "heat": decimal_terms(a["heat"]),
+                "quality": decimal_terms(a["quality"]),
+                "publisher": iri_terms(base + "outlet/", _quoted(a["provider"], ":.-_~")),
+            }
+        )
+        one = one.join(self._membership(), on="article", how="left", maintain_order="left")
+        return one.sort("subject").with_row_index("position")
+
+    def _membership(self) -> pl.DataFrame:
+        """Each article's story and lag behind its story's first coverage."""
+        entries = self.coverage.entries
+        numbers = self.corpus.tables.articles.select(pl.col("id"), "article")
+        stories = self.coverage.stories.select("story", pl.col("id").alias("story_id"))
+        found = (
+            entries.select(pl.col("article").alias("id"), "story", "lag_seconds")
+            .join(numbers, on="id")
+            .join(stories, on="story")
+        )
+        return pl.DataFrame(
+            {
+                "article": found["article"],
+                "story": iri_terms(self.mint.base + "story/", _quoted(found["story_id"], ".-_~")),
+                "lag": decimal_terms(found["lag_seconds"]),
+            },
+            schema={"article": pl.UInt32, "story": pl.String, "lag": pl.String},
+        )
+
+    def article_lists(self, articles: pl.DataFrame) -> pl.DataFrame:
+        """The articles' objects of many values (topics, sections, images, related articles)
+        as (position, column, o), by position."""
+        t = self.corpus.tables
+        topics = t.article_topics.select(
+            "article", pl.lit("about").alias("column"),
+            pl.Series(self._topic_iris(t.article_topics["key"])).alias("o"),
+        )  # fmt: skip
+        labels = t.categories.select("key", text_terms(t.categories["label"]).alias("o"))
+        sections = t.article_categories.join(labels, on="key", maintain_order="left").select(
+            "article", pl.lit("section").alias("column"), "o"
+        )
+        images = t.images.filter(web_terms(t.images["url"]).is_not_null())
+        images = images.select(
+            "article", pl.lit("image").alias("column"),
+            _minted(images["url"], f"{self.mint.base}image/").alias("o"),
+        )  # fmt: skip
+        related = pl.DataFrame(
+            {
+                "article": t.links["source"],
+                "column": pl.Series(["related"] * t.links.height, dtype=pl.String),
+                "o": self.article_iris.gather(t.links["target"]),
+            }
+        )
+        return (
+            pl.concat([topics, sections, images, related])
+            .join(articles.select("article", "position"), on="article")
+            .select("position", "column", "o")
+            .sort("position")
+        )
+
+    def _topic_iris(self, keys: pl.Series) -> pl.Series:
+        slugs = {key: iri(self.mint.topic(key)) for key in keys.unique().to_list()}
+        return keys.replace_strict(slugs, return_dtype=pl.String) if slugs else keys
+
+    def images(self) -> pl.DataFrame:
+        """Each image's statements (an image of many articles once) as (subject, column, o)."""
+        t = self.corpus.tables
+        content = web_terms(t.images["url"])
+        images = t.images.with_columns(content.alias("content")).filter(
+            pl.col("content").is_not_null()
+        )
+        wide = pl.DataFrame(
+            {
+                "subject": _minted(images["url"], f"{self.mint.base}image/"),
+                "type": pl.Series([s("ImageObject")] * images.height, dtype=pl.String),
+                "content": images["content"],
+                "width": _integer_terms(images["width"]),
+                "height": _integer_terms(images["height"]),
+            }
+        )
+        return _wide_to_long(wide, ["type", "content", "width", "height"])
+
+    def outlets(self) -> list[tuple[str, str, Term | None]]:
+        rows: list[tuple[str, str, Term | None]] = []
+        for domain, name, names, _ in self.corpus.tables.providers.iter_rows():
+            subject = iri(self.mint.outlet(domain))
+            others = [other for other in dict.fromkeys(names) if other != name]
+            rows += [
+                (subject, "type", s("NewsMediaOrganization")), (subject, "name", text(name)),
+                (subject, "identifier", text(domain)),
+                (subject, "url", web_term(f"https://{domain}/")),
+                *((subject, "alternate", text(other)) for other in others),
+            ]  # fmt: skip
+        return rows
+
+    def topics(self) -> list[tuple[str, str, Term | None]]:
+        rows: list[tuple[str, str, Term | None]] = []
+        for key, label, variants in self.corpus.tables.topics.iter_rows():
+            subject = iri(self.mint.topic(key))
+            others = [name for name in dict.fromkeys(variants) if name != label]
+            rows += [
+                (subject, "type", iri(SKOS + "Concept")), (subject, "label", text(label)),
+                *((subject, "alternate", text(other)) for other in others),
+            ]  # fmt: skip
+        return rows
+
+    def stories(self) -> pl.DataFrame:
+        """Each story's statements as (subject, column, o)."""
+        summary = self.coverage.summary()
+        subjects = iri_terms(self.mint.base + "story/", _quoted(summary["id"], ".-_~"))
+        wide = pl.DataFrame(
+            {
+                "story": summary["story"],
+                "subject": subjects,
+                "type": pl.Series([gk("Story")] * summary.height, dtype=pl.String),
+                "identifier": text_terms(summary["id"]),
+                "name": text_terms(summary["label"]),
+                "first_published": date_time_terms(summary["first_time"]),
+                "last_published": date_time_terms(summary["last_time"]),
+                # Sizes stated, not left to COUNT: grouping every article by story took a
+                # first-coverage query 6 of its 14 s on 100,000 records.
+                "article_count": typed_terms(summary["articles"].cast(pl.String), "integer"),
+                "outlet_count": typed_terms(summary["outlets"].cast(pl.String), "integer"),
+            }
+        )
+        topics = summary.select("story", "topics").explode("topics").drop_nulls("topics")
+        about = topics.select(
+            "story", pl.lit("about").alias("column"),
+            pl.Series(self._topic_iris(topics["topics"])).alias("o"),
+        )  # fmt: skip
+        ids = self.corpus.tables.articles.select("id", pl.col("article").alias("number"))
+        firsts = self.coverage.entries.filter("is_first").join(
+            ids.rename({"id": "article"}), on="article"
+        )
+        first = pl.DataFrame(
+            {
+                "story": firsts["story"],
+                "column": pl.Series(["first_coverage"] * firsts.height, dtype=pl.String),
+                "o": self.article_iris.gather(firsts["number"]),
+            }
+        )
+        many = pl.concat([about, first]).join(wide.select("story", "subject"), on="story")
+        one = _wide_to_long(wide.drop("story"), [c for c in STORY if c in wide.columns])
+        return pl.concat([one, many.select("subject", "column", "o")])
+
+
+def _minted(keys: pl.Series, prefix: str) -> pl.Series:
+    """The IRIs `Minter` mints by hashing (articles, images) as N-Triples terms."""
+    return pl.Series([f"<{prefix}{short_hash(key)}>" for key in keys.to_list()], dtype=pl.String)
+
+
+def _quoted(values: pl.Series, safe: str) -> pl.Series:
+    """`urllib.parse.quote(value, safe)` of each value (each distinct value once)."""
+    distinct = {v: quote(v, safe=safe) for v in values.drop_nulls().unique().to_list()}
+    return values.replace_strict(distinct, default=None, return_dtype=pl.String)
+
+
+def iri_terms(prefix: str, names: pl.Series) -> pl.Series:
+    """`<prefix name>` for each name (null stays null)."""
+    return ("<" + prefix + names + ">").alias(names.name)
+
+
+_PLAIN_TEXT = r'^[^\x00-\x1f\x7f"\\]*$'
+
+
+def text_terms(values: pl.Series) -> pl.Series:
+    """`text` of each value (null stays null): quoted as it is where nothing needs escaping."""
+    plain = values.str.contains(_PLAIN_TEXT)
+    found = ('"' + values + '"').alias(values.name)
+    needs = (~plain).fill_null(False).arg_true()
+    if len(needs):
+        found = found.scatter(needs, [text(value) for value in values.gather(needs).to_list()])
+    return found
+
+
+def typed_terms(values: pl.Series, datatype: str) -> pl.Series:
+    """`typed` of each value (null stays null)."""
+    return text_terms(values) + f"^^<{XSD}{datatype}>"
+
+
+def date_time_terms(values: pl.Series) -> pl.Series:
+    """`date_time` of each value (UTC times; null stays null)."""
+    stamp = pl.select(iso_utc_texts(pl.lit(values))).to_series()
+    return typed_terms(stamp, "dateTime").alias(values.name)
+
+
+_EXACT = 2.0**53  # below it, a float that is a whole number prints as that integer
+
+
+def decimal_terms(values: pl.Series) -> pl.Series:
+    """`decimal` of each value (null, NaN and infinite give null): whole numbers other than
+    0 (which may be -0.0) by Polars, every other distinct value by `decimal` itself."""
+    number = values.cast(pl.Float64)
+    whole = number.is_finite() & (number == number.floor()) & (number.abs() < _EXACT)
+    whole = whole & (number != 0)
+    found = (
+        pl.select(
+            pl.when(whole).then('"' + number.cast(pl.Int64).cast(pl.String) + f'"^^<{XSD}decimal>')
+        )
+        .to_series()
+        .alias(values.name)
+    )
+    others = (~whole & number.is_not_null()).fill_null(False).arg_true()
+    if len(others):
+        distinct = {v: decimal(v) for v in number.gather(others).unique().to_list()}
+        found = found.scatter(others, [distinct[v] for v in number.gather(others).to_list()])
+    return found
+
+
+def _integer_terms(values: pl.Series) -> pl.Series:
+    """An `xsd:integer` for each value that is not null or 0 (an image size)."""
+    return (
+        pl.select(
+            pl.when(values.is_not_null() & (values != 0)).then(
+                '"' + values.cast(pl.String) + f'"^^<{XSD}integer>'
+            )
+        )
+        .to_series()
+        .alias(values.name)
     )
 
 
-def _outlet(mint: Minter, provider: Provider) -> list[Statement]:
-    others = [name for name in dict.fromkeys(provider.names) if name != provider.name]
-    return _about(
-        mint.outlet(provider.domain),
-        [
-            (_TYPE, s("NewsMediaOrganization")),
-            (s("name"), text(provider.name)),
-            (s("identifier"), text(provider.domain)),
-            (s("url"), web_term(f"https://{provider.domain}/")),
-            *((s("alternateName"), text(name)) for name in others),
-        ],
-    )
+# A URL that is certainly a valid IRI as it is (Oxigraph takes it, and `web_iri` would give
+# it back unchanged): lower-case http(s), a plain host, an optional port, and only unreserved
+# characters and delimiters after it. Any other goes to `web_term`.
+_PLAIN_IRI = (
+    r"^https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?"
+    r"(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?$"
+)
 
 
-def _topic(mint: Minter, topic: Label) -> list[Statement]:
-    others = [name for name in dict.fromkeys(topic.variants) if name != topic.label]
-    return _about(
-        mint.topic(topic.key),
-        [
-            (_TYPE, iri(SKOS + "Concept")),
-            (iri(SKOS + "prefLabel"), text(topic.label)),
-            *((iri(SKOS + "altLabel"), text(name)) for name in others),
-        ],
-    )
-
-
-def _article(mint: Minter, article: Article, corpus: Corpus) -> list[Statement]:
-    subject = mint.article(article.id)
-    pairs: list[tuple[Term, Term | None]] = [
-        (_TYPE, s("NewsArticle")),
-        (s("url"), web_term(article.url) or web_term(article.id)),
-        (gk("canonicalUrl"), typed(article.id, "anyURI")),
-        (s("headline"), text(article.title) if article.title else None),
-        (s("description"), text(article.excerpt) if article.excerpt else None),
-        (s("datePublished"), date_time(article.published) if article.published else None),
-        (gk("timeStatus"), text(article.time_status.value)),
-        (gk("hasRecord"), typed("true" if article.has_record else "false", "boolean")),
-        (gk("heat"), decimal(article.heat) if article.heat is not None else None),
-        (gk("quality"), decimal(article.quality) if article.quality is not None else None),
-    ]
-    if article.provider:
-        pairs.append((s("publisher"), iri(mint.outlet(article.provider))))
-    pairs += [(s("about"), iri(mint.topic(key))) for key in article.topics]
-    pairs += [
-        (s("articleSection"), text(corpus.categories[key].label)) for key in article.categories
-    ]
-    pairs += [(s("image"), iri(mint.image(i.url))) for i in article.images if web_term(i.url)]
-    return _about(subject, pairs)
-
-
-def _links(mint: Minter, subject: str, targets: Iterable[str]) -> list[Statement]:
-    related = gk("relatedCoverage")
-    return [(subject, related, iri(mint.article(target))) for target in targets]
-
-
-def _image(mint: Minter, image: Image) -> list[Statement]:
-    content = web_term(image.url)
-    if content is None:
-        return []
-    return _about(
-        mint.image(image.url),
-        [
-            (_TYPE, s("ImageObject")),
-            (s("contentUrl"), content),
-            (s("width"), typed(str(image.width), "integer") if image.width else None),
-            (s("height"), typed(str(image.height), "integer") if image.height else None),
-        ],
-    )
-
-
-def _story(mint: Minter, story: StoryCoverage) -> list[Statement]:
-    subject = mint.story(story.id)
-    first, last = story.first_time, story.last_time
-    pairs: list[tuple[Term, Term | None]] = [
-        (_TYPE, gk("Story")),
-        (s("identifier"), text(story.id)),
-        (s("name"), text(story.label)),
-        (gk("firstPublished"), date_time(first) if first else None),
-        (gk("lastPublished"), date_time(last) if last else None),
-        # Sizes stated, not left to COUNT: grouping every article by story took a
-        # first-coverage query 6 of its 14 s on 100,000 records.
-        (gk("articleCount"), typed(str(len(story.entries)), "integer")),
-        (gk("outletCount"), typed(str(len(story.outlets)), "integer")),
-    ]
-    pairs += [(s("about"), iri(mint.topic(key))) for key in story.topics]
-    pairs += [(gk("firstCoverage"), iri(mint.article(e.article))) for e in story.first]
-    return _about(subject, pairs)
-
-
-def _membership(mint: Minter, subject: str, story: StoryCoverage, entry: Entry) -> list[Statement]:
-    """An article's story and its lag behind the story's first coverage."""
-    lag = decimal(entry.lag_seconds) if entry.lag_seconds is not None else None
-    return _about(subject, [(gk("story"), iri(mint.story(story.id))), (gk("lagSeconds"), lag)])
+def web_terms(urls: pl.Series) -> pl.Series:
+    """`web_term` of each URL (null where it gives none, or the URL is null)."""
+    plain = urls.str.contains(_PLAIN_IRI)
+    found = pl.select(pl.when(plain).then("<" + urls + ">")).to_series().alias(urls.name)
+    others = (~plain).fill_null(False).arg_true()
+    if len(others):
+        distinct = {url: web_term(url) for url in urls.gather(others).unique().to_list()}
+        found = found.scatter(others, [distinct[url] for url in urls.gather(others).to_list()])
+    return found

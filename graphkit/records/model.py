@@ -9,7 +9,10 @@ from enum import StrEnum
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from .columns import RecordTables
 
 T = TypeVar("T")
 
@@ -103,9 +106,13 @@ class Record:
 
 @dataclass
 class ReadResult:
-    """Everything read from a set of paths: good records and the problems met on the way."""
+    """Everything read from a set of paths: good records and the problems met on the way.
+
+    The records come as objects (`records`) or, read for a build, as tables (`tables`, a
+    `graphkit.records.columns.RecordTables`)."""
 
     records: list[Record] = field(default_factory=list)
+    tables: RecordTables | None = None
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
     files_reused: int = 0  # of files_read, those taken unchanged from a read cache
@@ -119,7 +126,8 @@ class ReadResult:
     @property
     def record_count(self) -> int:
         """The records read, whether still held or released."""
-        return len(self.records) + self.released
+        held = len(self.tables) if self.tables is not None else len(self.records)
+        return held + self.released
 
     def release(self) -> None:
         """Let the records go: once resolved, the corpus holds everything they said, and at
@@ -131,6 +139,12 @@ class ReadResult:
         records, self.records = self.records, []
         self.released += len(records)
         return records
+
+    def take_tables(self) -> RecordTables | None:
+        """Hand the records' tables over and release them (None when read as objects)."""
+        tables, self.tables = self.tables, None
+        self.released += len(tables) if tables is not None else 0
+        return tables
 
 
 def display_path(path: Path) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from ..errors import ExitStatus, GraphkitError
 from ..util import is_output_folder, worker_count, worker_pool
 from .cache import FileResult, ReadCache, result_json, stamp_of
+from .columns import RecordColumns, RecordTables
 from .fields import URL_FIELDS, FieldError, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, display_path
@@ -97,6 +98,7 @@ def read_records(
     executor: Executor | None = None,
     jobs: int = 1,
     cache: ReadCache | None = None,
+    tables: bool = False,
 ) -> ReadResult:
     """Read every record under `paths`, keeping good records whatever else goes wrong.
 
@@ -105,11 +107,14 @@ def read_records(
     machines. Without one, `jobs` > 1 (or 0: every core) reads with a process pool of its
     own when there are enough files to repay starting it. The result is the same, in the same
     order, whatever reads them. With a `cache`, only the files that changed since it was
-    filled are read; it learns the others.
+    filled are read; it learns the others. With `tables`, the records come as columns
+    (`result.tables`, made where the files are read) instead of objects (`result.records`).
 
     >>> result = read_records(["seeds/000_fe3165b138a4a152.txt"])
     >>> len(result.records), result.rejected
     (1, [])
+    >>> len(read_records(["seeds/"], tables=True).tables)
+    39
     """
     files, problems, skipped = find_files(paths)
     result = ReadResult(problems=problems, skipped_folders=skipped)
@@ -119,8 +124,10 @@ def read_records(
     # Stamps taken before reading, so that a change while a file is read shows next time.
     stamps = iter([stamp_of(file) for file in missing if kept_in_cache(file)] if cache else [])
     batches = read_batches(missing)
+    batch_tables: list[RecordTables] = []
     with _own_pool(executor, jobs, batches) as pool:
-        fresh = _read_all(missing, batches, pool or executor, for_cache=cache is not None)
+        reader = _read_all_tables if tables else _read_all
+        fresh = reader(missing, batches, pool or executor, cache is not None, batch_tables)
         # Asked for once the pool's workers are forked; not when the caller's executor reads
         # them (its workers may be on other machines).
         here = pool is not None or executor is None
@@ -134,6 +141,10 @@ def read_records(
                 else:
                     result.files_reused += 1
                 _add(result, found, strict)
+    if tables:
+        reused = RecordTables.from_records(result.records)  # taken from the cache
+        result.records = []
+        result.tables = RecordTables.concat([*batch_tables, reused])
     return result
 
 
@@ -205,10 +216,15 @@ def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: 
 
 
 def _read_all(
-    files: list[Path], batches: list[list[Path]], executor: Executor | None, for_cache: bool
+    files: list[Path],
+    batches: list[list[Path]],
+    executor: Executor | None,
+    for_cache: bool,
+    tables: list[RecordTables],
 ) -> Iterator[tuple[FileResult, str | None]]:
     """Each file's records and problems, in the order of `files`, and for a cache their JSON,
     made where the file was read (by a worker: the main process has enough to do)."""
+    del tables  # records come as objects
     read = read_file_for_cache if for_cache else _read_file_only
     if executor is None:
         return map(read, files)
@@ -216,6 +232,54 @@ def _read_all(
     # distributed scheduler about a millisecond, as much as reading the file.
     batch_read = read_files_for_cache if for_cache else _read_files_only
     return (found for batch in executor.map(batch_read, batches) for found in batch)
+
+
+def _read_all_tables(
+    files: list[Path],
+    batches: list[list[Path]],
+    executor: Executor | None,
+    for_cache: bool,
+    tables: list[RecordTables],
+) -> Iterator[tuple[FileResult, str | None]]:
+    """As `_read_all`, but each batch's records come as columns, made tables here and
+    appended to `tables` as the batch arrives: each file's result then holds no records, only
+    its problems (and for a cache, its JSON)."""
+    del files  # the batches hold them
+    read: Callable[[list[Path]], tuple[RecordColumns, list[tuple[FileResult, str | None]]]]
+    read = read_columns_for_cache if for_cache else read_columns
+    done = map(read, batches) if executor is None else executor.map(read, batches)
+    for columns, results in done:
+        tables.append(columns.tables())
+        yield from results
+
+
+def read_columns(
+    files: list[Path],
+) -> tuple[RecordColumns, list[tuple[FileResult, str | None]]]:
+    """Read some files (one task of a parallel read): their records as columns, and each
+    file's problems."""
+    columns = RecordColumns()
+    results: list[tuple[FileResult, str | None]] = []
+    for file in files:
+        found, problems = read_file(file)
+        for record in found:
+            columns.add(record)
+        results.append((([], problems), None))
+    return columns, results
+
+
+def read_columns_for_cache(
+    files: list[Path],
+) -> tuple[RecordColumns, list[tuple[FileResult, str | None]]]:
+    """`read_columns`, and what each file read to as the read cache keeps it."""
+    columns = RecordColumns()
+    results: list[tuple[FileResult, str | None]] = []
+    for file in files:
+        (found, problems), text = read_file_for_cache(file)
+        for record in found:
+            columns.add(record)
+        results.append((([], problems), text))
+    return columns, results
 
 
 def read_batches(files: list[Path]) -> list[list[Path]]:

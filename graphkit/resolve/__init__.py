@@ -1,6 +1,16 @@
 """Stage 2 of the pipeline: resolve mentions into one entity per article, outlet and topic."""
 
-from .entities import Article, Conflict, Corpus, Label, Provider, RelatedLink, TimeStatus, label_key
+from .entities import (
+    Article,
+    Conflict,
+    Corpus,
+    CorpusTables,
+    Label,
+    Provider,
+    RelatedLink,
+    TimeStatus,
+    label_key,
+)
 from .resolver import resolve
 from .urls import AmpRules, canonical_url, domain_key, host_of
 
@@ -9,6 +19,7 @@ __all__ = [
     "Article",
     "Conflict",
     "Corpus",
+    "CorpusTables",
     "Label",
     "Provider",
     "RelatedLink",

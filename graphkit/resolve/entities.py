@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
+
+import polars as pl
 
 from ..records import Image, Problem
 from .urls import AmpRules, canonical_url
@@ -87,28 +90,124 @@ class RelatedLink:
     files: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class CorpusTables:
+    """The resolved corpus as tables (Polars). Articles are numbered by `article` in the order
+    they were first mentioned (own records first, then related entries, each in reading
+    order); every other table refers to them by that number and keeps its rows in the order
+    the mentions came."""
+
+    articles: pl.DataFrame  # article, id, url, title, excerpt, published, time_status,
+    # provider, quality, heat, type, has_record
+    aliases: pl.DataFrame  # article, url: every form it was mentioned under
+    sources: pl.DataFrame  # article, source: the files that mention it
+    images: pl.DataFrame  # article, url, width, height
+    article_topics: pl.DataFrame  # article, key
+    article_categories: pl.DataFrame  # article, key
+    providers: pl.DataFrame  # domain, name, names (first seen first), counts
+    topics: pl.DataFrame  # key, label, variants
+    categories: pl.DataFrame  # key, label, variants
+    links: pl.DataFrame  # source, target (article numbers), files
+    conflicts: pl.DataFrame  # article, field, kept, other, source
+
+
 @dataclass
 class Corpus:
-    """Everything resolved from a set of records, ready for analyses and outputs."""
+    """Everything resolved from a set of records, ready for analyses and outputs.
 
-    articles: dict[str, Article] = field(default_factory=dict)
-    providers: dict[str, Provider] = field(default_factory=dict)
-    topics: dict[str, Label] = field(default_factory=dict)
-    categories: dict[str, Label] = field(default_factory=dict)
-    related: list[RelatedLink] = field(default_factory=list)
+    The analyses and outputs read `tables`; `articles`, `providers`, `topics`, `categories`,
+    `related` and `conflicts` give the same as Python objects, made on first use (for
+    notebooks and small corpora: a million articles as objects take gigabytes)."""
+
+    tables: CorpusTables
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     built_at: datetime | None = None
     amp_rules: AmpRules = field(default_factory=AmpRules)
 
+    @cached_property
+    def articles(self) -> dict[str, Article]:
+        """Every article by canonical URL, in the order they were first mentioned."""
+        t = self.tables
+        aliases, sources = _lists(t.aliases, "url"), _lists(t.sources, "source")
+        topics, categories = _lists(t.article_topics, "key"), _lists(t.article_categories, "key")
+        images: dict[int, list[Image]] = {}
+        for number, url, width, height in t.images.iter_rows():
+            images.setdefault(number, []).append(Image(url, width, height))
+        conflicts: dict[int, list[Conflict]] = {}
+        ids = t.articles["id"]
+        for number, name, kept, other, source in t.conflicts.iter_rows():
+            conflicts.setdefault(number, []).append(
+                Conflict(ids[number], name, kept, other, source)
+            )
+        found = {}
+        for row in t.articles.iter_rows(named=True):
+            number = row["article"]
+            found[row["id"]] = Article(
+                id=row["id"], url=row["url"], aliases=aliases.get(number, []),
+                title=row["title"], excerpt=row["excerpt"], published=row["published"],
+                time_status=TimeStatus(row["time_status"]), provider=row["provider"],
+                quality=row["quality"], heat=row["heat"], type=row["type"],
+                images=images.get(number, []), topics=topics.get(number, []),
+                categories=categories.get(number, []), sources=sources.get(number, []),
+                has_record=row["has_record"], conflicts=conflicts.get(number, []),
+            )  # fmt: skip
+        return found
+
+    @cached_property
+    def providers(self) -> dict[str, Provider]:
+        """Every outlet by domain, in the order first mentioned."""
+        return {
+            domain: Provider(domain, list(names), dict(zip(names, counts, strict=True)))
+            for domain, _, names, counts in self.tables.providers.iter_rows()
+        }
+
+    @cached_property
+    def topics(self) -> dict[str, Label]:
+        return _labels(self.tables.topics)
+
+    @cached_property
+    def categories(self) -> dict[str, Label]:
+        return _labels(self.tables.categories)
+
+    @cached_property
+    def related(self) -> list[RelatedLink]:
+        """The related links between distinct articles, each pair once (either way counts
+        apart), in the order first given, with the files that give them."""
+        ids = self.tables.articles["id"]
+        return [
+            RelatedLink(ids[source], ids[target], tuple(files))
+            for source, target, files in self.tables.links.iter_rows()
+        ]
+
     @property
     def conflicts(self) -> list[Conflict]:
-        return [c for a in self.articles.values() for c in a.conflicts]
+        ids = self.tables.articles["id"]
+        return [
+            Conflict(ids[number], name, kept, other, source)
+            for number, name, kept, other, source in self.tables.conflicts.iter_rows()
+        ]
+
+    @property
+    def article_count(self) -> int:
+        return self.tables.articles.height
 
     def article_for(self, url: str) -> Article | None:
         """The article a URL in any of its forms refers to, or None."""
         key = canonical_url(url, self.amp_rules)
         return self.articles.get(key) if key else None
+
+
+def _lists(table: pl.DataFrame, column: str) -> dict[int, list[str]]:
+    """A two-column table (article, value) as lists of values by article, in row order."""
+    lists: dict[int, list[str]] = {}
+    for number, value in table.select("article", column).iter_rows():
+        lists.setdefault(number, []).append(value)
+    return lists
+
+
+def _labels(table: pl.DataFrame) -> dict[str, Label]:
+    return {key: Label(key, label, list(variants)) for key, label, variants in table.iter_rows()}
 
 
 def label_key(text: str) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
+import polars as pl
 from w3lib.url import canonicalize_url
 
 from ..util import worker_count, worker_pool
@@ -131,6 +132,119 @@ class UrlIndex:
 
 def _parts_of(urls: list[str]) -> list[UrlParts | None]:
     return [url_parts(url) for url in urls]
+
+
+PARTS_SCHEMA = {
+    "url": pl.String, "host": pl.String, "port": pl.String, "path": pl.String,
+    "query": pl.String,
+}  # fmt: skip
+
+
+def parts_table(urls: pl.Series, jobs: int = 1) -> pl.DataFrame:
+    """`url_parts` of each distinct URL as a table (url, host, port, path, query; all null
+    for a URL that is not an http(s) one). Plain URLs (`_PLAIN_URL`, nearly all) are read by
+    Polars in one pass, the others parsed one by one (by `jobs` processes when many).
+
+    >>> found = parts_table(pl.Series(["http://www.A.com/x/?b=2&a=1", "https://a.com:8080/x/"]))
+    >>> found.sort("url").drop("url").rows()
+    [('a.com', '', 'x', 'a=1&b=2'), ('a.com', ':8080', 'x', '')]
+    """
+    distinct = pl.DataFrame({"url": urls.unique(maintain_order=True)}, schema={"url": pl.String})
+    lowered = pl.col("url").str.to_lowercase()
+    cached = lowered.str.contains(AMP_CACHE_SUFFIX, literal=True)
+    unwrapped = _unwrapped(pl.col("url").str.extract_groups(_AMP_CACHE_URL))
+    page = pl.when(~cached).then(pl.col("url")).otherwise(unwrapped)
+    found = distinct.with_columns(
+        page.alias("page"),
+        page.str.extract_groups("(?s)^" + _PLAIN_URL.pattern + "$").alias("g"),
+    ).unnest("g")
+    plain = (
+        pl.col("host").is_not_null()
+        & ~pl.col("page").str.to_lowercase().str.contains(AMP_CACHE_SUFFIX, literal=True)
+        & ~pl.col("host").str.contains("xn--", literal=True)
+        & (pl.col("port").cast(pl.Int64, strict=False).fill_null(0) < 65536)
+    ).fill_null(False)
+    found = found.with_columns(plain.alias("plain"))
+    easy = found.filter("plain")
+    others = found.filter(~pl.col("plain"))["url"].to_list()
+    return pl.concat([_plain_table(easy), _parsed_table(others, jobs)], how="vertical")
+
+
+# A Google AMP cache URL of the plain kind (lower-case host, no port, no spaces), read by
+# Polars as `unwrap_amp_cache` reads it; any other goes to `unwrap_amp_cache` itself.
+_AMP_CACHE_URL = (
+    r"(?s)^(?:https?)://[a-z0-9-]+(?:\.[a-z0-9-]+)*\.cdn\.ampproject\.org/[^/?#\s]*"
+    r"(?P<secure>/s)?/(?P<site>[^/?#\s]*\.[^/?#\s]*)(?P<rest>/[^?#\s]*)?"
+    r"(?:\?(?P<query>[^#\s]*))?(?:#.*)?$"
+)
+
+
+def _unwrapped(groups: pl.Expr) -> pl.Expr:
+    """The page's own URL from the groups of `_AMP_CACHE_URL` (null when it did not match)."""
+    scheme = pl.when(groups.struct.field("secure").is_not_null()).then(pl.lit("https://"))
+    query = groups.struct.field("query")
+    return pl.concat_str(
+        scheme.otherwise(pl.lit("http://")),
+        groups.struct.field("site"),
+        groups.struct.field("rest").fill_null("/"),
+        pl.when(query.is_not_null() & (query != "")).then("?" + query).otherwise(pl.lit("")),
+    )
+
+
+def _plain_table(found: pl.DataFrame) -> pl.DataFrame:
+    """`_plain_parts`, column by column."""
+    number = pl.col("port").cast(pl.Int64, strict=False)
+    default = pl.when(pl.col("scheme") == "http").then(80).otherwise(443)
+    port = (
+        pl.when(number.is_not_null() & (number != 0) & (number != default))
+        .then(pl.lit(":") + number.cast(pl.String))
+        .otherwise(pl.lit(""))
+    )
+    host = pl.col("host").str.strip_prefix("www.")
+    table = found.select(
+        "url", host.alias("host"), port.alias("port"),
+        pl.col("path").str.strip_chars("/").alias("path"), pl.col("query"),
+    )  # fmt: skip
+    return (
+        table.drop("query")
+        .join(_kept_queries(table), on="url", how="left")
+        .with_columns(pl.col("query").fill_null(""))
+        .select(list(PARTS_SCHEMA))
+    )
+
+
+def _kept_queries(table: pl.DataFrame) -> pl.DataFrame:
+    """`_identifying_params` of plain queries (only `[A-Za-z0-9._~=&-]`: nothing to unquote,
+    and urlencode quotes nothing of it but a `=` in a value)."""
+    pairs = (
+        table.filter(pl.col("query").is_not_null() & (pl.col("query") != ""))
+        .select("url", pl.col("query").str.split("&").alias("pair"))
+        .explode("pair")
+        .filter(pl.col("pair") != "")
+        .with_columns(pl.col("pair").str.splitn("=", 2).alias("nv"))
+        .select(
+            "url",
+            pl.col("nv").struct.field("field_0").alias("name"),
+            pl.col("nv").struct.field("field_1").fill_null("").alias("value"),
+        )
+    )
+    lowered, value = pl.col("name").str.to_lowercase(), pl.col("value").str.to_lowercase()
+    tracking = lowered.is_in(list(TRACKING_PARAMS)) | pl.any_horizontal(
+        *(lowered.str.starts_with(prefix) for prefix in TRACKING_PREFIXES)
+    )
+    amp_flag = (lowered == "amp") & value.is_in(list(AMP_FLAG_VALUES))
+    amp_output = lowered.is_in(["outputtype", "output"]) & (value == "amp")
+    kept = pairs.filter(~(tracking | amp_flag | amp_output)).sort("url", "name", "value")
+    joined = pl.col("name") + "=" + pl.col("value").str.replace_all("=", "%3D", literal=True)
+    return kept.group_by("url", maintain_order=True).agg(joined.str.join("&").alias("query"))
+
+
+def _parsed_table(urls: list[str], jobs: int) -> pl.DataFrame:
+    """`url_parts` of URLs that are not plain, one by one."""
+    index = UrlIndex()
+    index.parse_all(urls, jobs)
+    rows = [(url, *(index.parts(url) or (None, None, None, None))) for url in urls]
+    return pl.DataFrame(rows, schema=PARTS_SCHEMA, orient="row")
 
 
 def canonical_url(url: str, rules: AmpRules | None = None) -> str | None:

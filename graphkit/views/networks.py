@@ -1,27 +1,28 @@
-"""The graphs drawn on each page, as pyvis networks with positions computed beforehand.
+"""The graphs drawn on the overview, outlet and topic pages, as pyvis networks with positions
+computed beforehand. (Story pages, one per story, are drawn in the browser by graphkit.js from
+each story's compact data: a time axis, outlet lanes, the first marked.)
 
 Every node carries ``tip`` (lines of plain text for its tooltip), and ``href`` (the original
 article, http or https only) or ``page`` (its own page, a relative path we made). Positions are
-fixed (time axis and outlet lanes on story pages, a spiral around the outlet on outlet pages, a
-seeded force-directed layout by igraph elsewhere), so no page waits for physics to settle,
-whatever its size.
+fixed (a spiral around the outlet on outlet pages, a seeded force-directed layout by igraph
+elsewhere), so no page waits for physics to settle, whatever its size.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 import igraph
 import networkx as nx
+import polars as pl
 
-from ..analysis import CutLink, HeadToHead, StoryCoverage
-from ..outputs.text import format_lag
-from ..records import iso_utc
+from ..analysis import HeadToHead, StoryCoverage
+from ..analysis.coverage import CoverageTables
 from ..util import seeded_igraph
 from .names import page_name
 
@@ -33,8 +34,6 @@ STYLE = {  # kind -> how its nodes look; the legend lists these
     "topic": {"shape": "diamond", "color": "#9467bd", "label": "topic"},
     "other": {"shape": "dot", "color": "#bbbbbb", "label": "article of another story"},
 }
-LANE_GAP = 90  # pixels between outlet lanes on a story page
-TIMELINE_WIDTH = 1000  # pixels for the time axis of a story (wider for many lanes)
 NODE_GAP = 140  # about the pixels between neighbours in the other layouts
 ASPECT = 1.8  # width / height of the other layouts, about that of the page's drawing area
 LAYOUT_ROUNDS = 100  # of the force-directed layout: settled for the few hundred nodes shown
@@ -95,98 +94,55 @@ def to_pyvis(view: View) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     return nodes, edges
 
 
-def story_view(
-    story: StoryCoverage,
-    links: Iterable[tuple[str, str]],
-    cut: Sequence[CutLink],
-    titles: Mapping[str, str | None],
-    outlet_names: Mapping[str, str],
-) -> View:
-    """A story's articles on a time axis, one lane per outlet, first marked, lags shown."""
-    view = View(f"Story: {story.label}")
-    lanes = {outlet: i for i, outlet in enumerate(story.outlets)}
-    start, span = _span_seconds(story)
-    # many lanes: a wider time axis, so the page is about as wide as its drawing area
-    width = max(TIMELINE_WIDTH, ASPECT * LANE_GAP * len(lanes))
-    untimed_x = width + 150
-    members = {entry.article for entry in story.entries}
-    ghosts: set[str] = set()
-    for entry in story.entries:
-        when = entry.published
-        x = untimed_x if when is None or start is None else _x(when.timestamp(), start, span, width)
-        lane = lanes.get(entry.provider or "", len(lanes))
-        outlet = entry.provider_name or entry.provider or "unknown outlet"
-        lag = "first" if entry.is_first else format_lag(entry.lag_seconds)
-        view.nodes.append(
-            node(
-                "first" if entry.is_first else "article", entry.article, f"{outlet}\n{lag}",
-                [entry.title or entry.url, f"outlet: {outlet}",
-                 f"published: {iso_utc(when) if when else f'({entry.time_status} time)'}",
-                 f"behind the first: {lag}"],
-                x=x, y=lane * LANE_GAP, href=web_link(entry.url), physics=False,
-            )
-        )  # fmt: skip
-    for a, b in links:
-        if a in members and b in members:
-            view.edges.append({"from": a, "to": b, "color": "#888888"})
-    for link in cut:
-        mine, other = link.article_in(members)
-        other_story = link.other_story(story.id)
-        ghost = f"other:{other}"
-        if ghost not in ghosts:
-            ghosts.add(ghost)  # each in its own place, stacked above the lanes
-            view.nodes.append(
-                node(
-                    "other", ghost, "other story",
-                    [titles.get(other) or other, f"in story {other_story}", link.detail],
-                    x=untimed_x, y=-LANE_GAP * (1 + (len(ghosts) - 1) / 2),
-                    page=page_name("story", other_story),
-                    physics=False,
-                )
-            )  # fmt: skip
-        view.edges.append(
-            {"from": mine, "to": ghost, "dashes": True, "color": "#d62728",
-             "title": f"set aside as a stray ({link.reason})"}
-        )  # fmt: skip
-    view.notes = [
-        f"{len(story.entries)} articles by {len(story.outlets)} outlets; "
-        f"first {iso_utc(story.first_time) if story.first_time else 'unknown'} by "
-        + ", ".join(outlet_names.get(p, p) for p in story.first_providers),
-        "Time runs left to right; one lane per outlet, in the order they first covered it. "
-        "Dashed red links were set aside as strays (see report.json).",
-    ]
-    return view
+def briefs(coverage: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame) -> pl.DataFrame:
+    """One row per story, what the overview, outlet and topic pages show of it: story, id,
+    label, topics, articles (a count), outlets and firsts (outlet keys, in the order of their
+    first article)."""
+    if isinstance(coverage, pl.DataFrame):
+        return coverage
+    tables = CoverageTables.of(coverage)
+    provider = pl.col("provider")
+    per_story = tables.entries.group_by("story", maintain_order=True).agg(
+        pl.len().alias("articles"),
+        provider.drop_nulls().unique(maintain_order=True).alias("outlets"),
+        provider.filter(pl.col("is_first") & provider.is_not_null())
+        .unique(maintain_order=True)
+        .alias("firsts"),
+    )
+    return tables.stories.join(per_story, on="story", how="left", maintain_order="left")
 
 
 def outlet_view(
     outlet: str,
     name: str,
-    stories: Sequence[StoryCoverage],
+    stories: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame,
     pairs: Sequence[HeadToHead],
     names: Mapping[str, str],
     cap: int = 150,
 ) -> View:
-    """An outlet's stories (first or not) and whom it beats and who beats it; at most `cap`
-    stories (those it led first, then the most covered) and `cap` opponents (most met)."""
+    """An outlet's stories (first or not; as `briefs`) and whom it beats and who beats it; at
+    most `cap` stories (those it led first, then the most covered) and `cap` opponents (most
+    met)."""
     view = View(f"Outlet: {name} ({outlet})")
     me = f"outlet:{outlet}"
-    first = sum(outlet in s.first_providers for s in stories)
+    found = briefs(stories).with_columns(pl.col("firsts").list.contains(outlet).alias("led"))
+    first, total = int(found["led"].sum()), found.height
     view.nodes.append(
-        node("outlet", me, name, [name, outlet, f"first on {first} of {len(stories)} stories"])
+        node("outlet", me, name, [name, outlet, f"first on {first} of {total} stories"])
     )
-    shown = sorted(stories, key=lambda s: (outlet not in s.first_providers, -len(s.outlets), s.id))[
-        :cap
-    ]
+    shown = found.sort(
+        [~pl.col("led"), pl.col("outlets").list.len(), "id"], descending=[False, True, False]
+    ).head(cap)
     met = sorted(pairs, key=lambda p: (-p.stories, p.a, p.b))[:cap]
-    for story in shown:
-        sid = f"story:{story.id}"
-        led = outlet in story.first_providers
+    for story in shown.iter_rows(named=True):
+        sid = f"story:{story['id']}"
         view.nodes.append(
-            node("story", sid, _short(story.label),
-                 [story.label, "first" if led else "not first",
-                  f"{len(story.outlets)} outlets"],
-                 page=page_name("story", story.id), size=10 + min(20, len(story.entries)))
+            node("story", sid, _short(story["label"]),
+                 [story["label"], "first" if story["led"] else "not first",
+                  f"{len(story['outlets'])} outlets"],
+                 page=page_name("story", story["id"]), size=10 + min(20, story["articles"]))
         )  # fmt: skip
+        led = story["led"]
         view.edges.append({"from": me, "to": sid, "color": "#d62728" if led else "#888888"})
     for pair in met:
         other = pair.b if pair.a == outlet else pair.a
@@ -204,12 +160,12 @@ def outlet_view(
         view.edges.append({"from": me, "to": oid, "label": f"{wins}–{losses}", "dashes": True})
     _around(view)
     view.notes = [
-        f"First on {first} of {len(stories)} stories it covered; "
+        f"First on {first} of {total} stories it covered; "
         f"head-to-head against {len(pairs)} outlets (its wins–losses on the dashed links).",
     ]
-    if len(shown) < len(stories) or len(met) < len(pairs):
+    if shown.height < total or len(met) < len(pairs):
         view.notes.append(
-            f"Showing {len(shown)} of its stories (those it led first, then the most covered) "
+            f"Showing {shown.height} of its stories (those it led first, then the most covered) "
             f"and the {len(met)} outlets it met most; the rest are in stories.csv and "
             "head_to_head.csv."
         )
@@ -217,17 +173,21 @@ def outlet_view(
 
 
 def topic_view(
-    label: str, stories: Sequence[StoryCoverage], names: Mapping[str, str], cap: int = 200
+    label: str,
+    stories: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame,
+    names: Mapping[str, str],
+    cap: int = 200,
 ) -> View:
-    """A topic's stories and the outlets that covered them."""
+    """A topic's stories (as `briefs`) and the outlets that covered them."""
     view = View(f"Topic: {label}")
     graph = nx.Graph()
-    shown = _most_covered(stories, cap)
+    found = briefs(stories)
+    shown = _most_covered(found, cap)
     outlets: Counter[str] = Counter()
     for story in shown:
-        sid = f"story:{story.id}"
-        view.nodes.append(_story_node(story, size=10 + min(20, len(story.entries))))
-        for outlet in story.outlets:
+        sid = f"story:{story['id']}"
+        view.nodes.append(_story_node(story, size=10 + min(20, story["articles"])))
+        for outlet in story["outlets"]:
             outlets[outlet] += 1
             view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#888888"})
             graph.add_edge(f"outlet:{outlet}", sid)
@@ -238,8 +198,8 @@ def topic_view(
                  page=page_name("outlet", outlet), size=8 + min(25, count))
         )  # fmt: skip
     _place(view, graph)
-    view.notes = [f"{len(stories)} stories, {len(outlets)} outlets."]
-    if len(stories) > len(shown):
+    view.notes = [f"{found.height} stories, {len(outlets)} outlets."]
+    if found.height > len(shown):
         view.notes.append(
             f"Showing the {len(shown)} stories covered by the most outlets; the others are "
             "listed in first_coverage.csv and reachable by the search on the index page."
@@ -248,7 +208,7 @@ def topic_view(
 
 
 def overview_view(
-    coverage: Sequence[StoryCoverage],
+    coverage: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame,
     names: Mapping[str, str],
     topic_labels: Mapping[str, str],
     stories_cap: int = 150,
@@ -257,19 +217,20 @@ def overview_view(
 ) -> View:
     """The biggest stories, outlets and topics, linked by coverage: readable at any size."""
     view = View("Coverage overview")
-    stories = _most_covered(coverage, stories_cap)
-    outlet_count: Counter[str] = Counter(o for s in coverage for o in s.outlets)
-    topic_count: Counter[str] = Counter(t for s in coverage for t in s.topics)
+    found = briefs(coverage)
+    stories = _most_covered(found, stories_cap)
+    outlet_count = _counts(found["outlets"])
+    topic_count = _counts(found["topics"])
     outlets = set(_biggest(outlet_count, outlets_cap))
     topics = set(_biggest(topic_count, topics_cap))
     graph = nx.Graph()
     for story in stories:
-        sid = f"story:{story.id}"
-        view.nodes.append(_story_node(story, size=8 + min(25, len(story.outlets))))
-        for outlet in (o for o in story.outlets if o in outlets):
+        sid = f"story:{story['id']}"
+        view.nodes.append(_story_node(story, size=8 + min(25, len(story["outlets"]))))
+        for outlet in (o for o in story["outlets"] if o in outlets):
             view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#cccccc"})
             graph.add_edge(f"outlet:{outlet}", sid)
-        for topic in (t for t in story.topics if t in topics):
+        for topic in (t for t in story["topics"] if t in topics):
             view.edges.append({"from": sid, "to": f"topic:{topic}", "color": "#c5b0d5"})
             graph.add_edge(sid, f"topic:{topic}")
     for outlet in sorted(outlets):
@@ -286,7 +247,7 @@ def overview_view(
         )  # fmt: skip
     _place(view, graph)
     view.notes = [
-        f"{len(coverage)} stories, {len(outlet_count)} outlets, {len(topic_count)} topics in all.",
+        f"{found.height} stories, {len(outlet_count)} outlets, {len(topic_count)} topics in all.",
         f"Shown: the {len(stories)} stories covered by the most outlets, the {len(outlets)} "
         f"busiest outlets and the {len(topics)} biggest topics. Everything else is reachable "
         "through the search box of the index page and the CSV files.",
@@ -294,17 +255,23 @@ def overview_view(
     return view
 
 
-def _most_covered(stories: Sequence[StoryCoverage], cap: int) -> list[StoryCoverage]:
-    """The `cap` stories covered by the most outlets (ties by id)."""
-    return sorted(stories, key=lambda s: (-len(s.outlets), s.id))[:cap]
+def _most_covered(stories: pl.DataFrame, cap: int) -> list[dict[str, Any]]:
+    """The `cap` stories (`briefs`) covered by the most outlets (ties by id)."""
+    ranked = stories.sort([pl.col("outlets").list.len(), "id"], descending=[True, False])
+    return ranked.head(cap).to_dicts()
 
 
-def _story_node(story: StoryCoverage, size: int) -> dict[str, Any]:
+def _counts(lists: pl.Series) -> Counter[str]:
+    """How many of the lists hold each value."""
+    return Counter(dict(lists.explode().drop_nulls().value_counts().iter_rows()))
+
+
+def _story_node(story: dict[str, Any], size: int) -> dict[str, Any]:
     """A story on the overview or a topic page: its headline, outlets, and a link to its page."""
     return node(
-        "story", f"story:{story.id}", _short(story.label),
-        [story.label, f"{len(story.outlets)} outlets"],
-        page=page_name("story", story.id), size=size,
+        "story", f"story:{story['id']}", _short(story["label"]),
+        [story["label"], f"{len(story['outlets'])} outlets"],
+        page=page_name("story", story["id"]), size=size,
     )  # fmt: skip
 
 
@@ -388,17 +355,6 @@ def _around(view: View) -> None:
         radius = NODE_GAP * math.sqrt((i + 3.5) / math.pi) if i else 0.0
         x, y = radius * math.cos(i * turn), radius * math.sin(i * turn)
         item.update(x=round(x * ASPECT**0.5, 1), y=round(y / ASPECT**0.5, 1), physics=False)
-
-
-def _span_seconds(story: StoryCoverage) -> tuple[float | None, float]:
-    times = [e.published.timestamp() for e in story.entries if e.published]
-    if not times:
-        return None, 1.0
-    return min(times), max(max(times) - min(times), 1.0)
-
-
-def _x(moment: float, start: float, span: float, width: float) -> float:
-    return round((moment - start) / span * width, 1)
 
 
 def _short(text: str, limit: int = 40) -> str:

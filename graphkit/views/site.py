@@ -17,21 +17,32 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analysis import CutLink, HeadToHead, StoryCoverage, head_to_head, leaderboard
+from ..analysis.coverage import CoverageTables
 from ..outputs import write_text
 from ..outputs.text import format_lag
+from ..records.times import iso_utc_texts
 from ..resolve import Corpus
-from ..util import Progress, json_text, quietly
-from .names import KINDS, data_name, page_file, page_name, shard_of
-from .networks import STYLE, View, outlet_view, overview_view, story_view, to_pyvis, topic_view
+from ..util import Progress, advance, json_text, quietly, ticks
+from .names import data_name, page_file, page_name, shard_of
+from .networks import (
+    STYLE,
+    View,
+    briefs,
+    outlet_view,
+    overview_view,
+    to_pyvis,
+    topic_view,
+)
 
 PAGES_FILE = "views/pages.json"
 PAGES_PER_SHARD = 64  # pages per data file: a page loads its shard, a build writes few files
@@ -59,51 +70,181 @@ class Page:
 
 def write_views(
     corpus: Corpus,
-    coverage: Sequence[StoryCoverage],
-    cut: Sequence[CutLink],
+    coverage: CoverageTables | Sequence[StoryCoverage],
+    cut: pl.DataFrame | Sequence[CutLink],
     out: Path,
     progress: Progress = quietly,
 ) -> list[Path]:
     """Write the index, the overview, and the pages and data of every story, outlet and topic;
-    return the paths. `progress` counts the pages drawn.
+    return the paths. `cut` gives the related links set aside (CutLink objects, or their
+    table with articles by id). `progress` counts the pages as their data is written.
 
     Stories get a page when at least two articles cover them (a lone article has nothing to
-    compare), outlets and topics always.
+    compare), outlets and topics always. A story's page is drawn in the browser from its
+    compact data (its timeline, its links, its links set aside), made for all stories at once.
     """
     env = Environment(
         loader=PackageLoader("graphkit.views", "templates"),
         autoescape=select_autoescape(["html"]),
     )
-    names = {domain: provider.name for domain, provider in corpus.providers.items()}
-    topic_labels = {key: label.label for key, label in corpus.topics.items()}
+    tables = CoverageTables.of(coverage)
+    stories = briefs(tables)
+    names = dict(corpus.tables.providers.select("domain", "name").iter_rows())
+    topic_labels = dict(corpus.tables.topics.select("key", "label").iter_rows())
     written = _assets(out)
-    pages = _pages(coverage, names, topic_labels)
+    pages = _pages(stories, names, topic_labels)
     template = env.get_template("page.html")
-    overview = overview_view(coverage, names, topic_labels)
+    overview = overview_view(stories, names, topic_labels)
     nodes, edges = to_pyvis(overview)
     setup = {**_setup(), "view": _view_data(overview, nodes, edges)}
     written.append(write_text(out, OVERVIEW, _render(template, overview.title, setup)))
     # A data file is a list of [key, view] pairs, not an object: a key such as `__proto__`
     # would set an object literal's prototype instead of naming a page.
-    items: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}  # key, its entry
-    views = _views(corpus, coverage, cut, names, topic_labels)
-    for kind, key, view in progress(views, total=len(pages), unit="page"):
-        entry = _script_json(_view_data(view, view.nodes, view.edges))
-        items[kind].append((key, f"[{_script_json(key)},{entry}]"))
+    counter = ticks(progress, len(pages), "page")
+    items = {
+        "story": _story_data(corpus, tables, _cut_table(cut)),
+        **_drawn(stories, tables, names, topic_labels),
+    }
     for kind, entries in items.items():
-        shards = _shard_count(len(entries), sum(len(entry) for _, entry in entries))
-        buckets: list[list[str]] = [[] for _ in range(shards)]
-        for key, entry in entries:
-            buckets[shard_of(key, shards)].append(entry)
+        sizes = entries["entry"].str.len_chars().sum() if entries.height else 0
+        shards = _shard_count(entries.height, int(sizes))
+        numbers = [shard_of(key, shards) for key in entries["key"].to_list()]
+        grouped = (
+            entries.with_columns(pl.Series("shard", numbers, dtype=pl.Int64))
+            .group_by("shard", maintain_order=True)
+            .agg(pl.col("entry").str.join(",\n"))
+        )
+        bodies = dict(grouped.iter_rows())
         setup = {**_setup(), "kind": kind, "shards": shards}
         written.append(write_text(out, page_file(kind), _render(template, kind.title(), setup)))
-        for shard, bucket in enumerate(buckets):
-            body = ",\n".join(bucket)
-            text = f'graphkit.receive("{kind}", {shard}, [\n{body}\n]);\n'
+        for shard in range(shards):
+            text = f'graphkit.receive("{kind}", {shard}, [\n{bodies.get(shard, "")}\n]);\n'
             written.append(write_text(out, data_name(kind, shard), text))
+        advance(counter, entries.height)
     written.append(write_text(out, PAGES_FILE, json.dumps([p.__dict__ for p in pages], indent=1)))
-    written.append(write_text(out, "index.html", _index(env, coverage, names, pages)))
+    written.append(write_text(out, "index.html", _index(env, tables, stories, names, pages)))
     return written
+
+
+def _cut_table(cut: pl.DataFrame | Sequence[CutLink]) -> pl.DataFrame:
+    """The links set aside as a table (a, b: article ids; story_a, story_b; reason; detail)."""
+    if isinstance(cut, pl.DataFrame):
+        return cut
+    names = ("a", "b", "story_a", "story_b", "reason", "detail")
+    rows = [tuple(getattr(link, name) for name in names) for link in cut]
+    return pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
+
+
+def _story_data(corpus: Corpus, tables: CoverageTables, cut: pl.DataFrame) -> pl.DataFrame:
+    """Each story's page (stories of two articles or more) as (key, entry): the entry is the
+    JSON of [story id, its compact data], safe inside a script (graphkit.js draws it)."""
+    entries = tables.entries.with_columns(pl.int_range(pl.len()).over("story").alias("i"))
+    sizes = entries.group_by("story").agg(pl.len().alias("n"))
+    paged = sizes.filter(pl.col("n") >= 2).select("story")
+    at = entries.select(pl.col("article").alias("id"), "story", "i")
+    timeline = entries.join(paged, on="story").group_by("story", maintain_order=True).agg(
+        pl.struct(
+            a="article", u="url", p="provider", n="provider_name", t="title",
+            w=iso_utc_texts(pl.col("published")), s="time_status", l="lag_seconds", f="is_first",
+        ).alias("entries")
+    )  # fmt: skip
+    links = _story_links(corpus, at)
+    strays = _story_strays(corpus, cut, at)
+    data = (
+        tables.stories.join(paged, on="story")
+        .join(timeline, on="story", how="left")
+        .join(links, on="story", how="left")
+        .join(strays, on="story", how="left")
+        .sort("story")
+    )
+    compact = pl.struct(
+        "label", "entries", *(pl.col(name).fill_null(pl.lit([], dtype=data.schema[name]))
+                              for name in ("links", "cut"))
+    ).struct.json_encode()  # fmt: skip
+    entry = pl.concat_str(pl.lit('["'), pl.col("id"), pl.lit('",'), compact, pl.lit("]"))
+    return data.select(pl.col("id").alias("key"), _script_safe(entry).alias("entry"))
+
+
+def _story_links(corpus: Corpus, at: pl.DataFrame) -> pl.DataFrame:
+    """Each story's related links between two of its articles, as pairs of their places in
+    its timeline (each pair once, in the order of the articles' ids)."""
+    ids = corpus.tables.articles["id"]
+    links = corpus.tables.links
+    source, target = ids.gather(links["source"]), ids.gather(links["target"])
+    pairs = pl.DataFrame(
+        {
+            "x": pl.select(pl.min_horizontal(source, target)).to_series(),
+            "y": pl.select(pl.max_horizontal(source, target)).to_series(),
+        }
+    ).unique()
+    within = (
+        pairs.join(at.rename({"id": "x", "i": "i_x"}), on="x")
+        .join(at.rename({"id": "y", "story": "story_y", "i": "i_y"}), on="y")
+        .filter(pl.col("story") == pl.col("story_y"))
+        .sort("x", "y")
+    )
+    return within.group_by("story", maintain_order=True).agg(
+        pl.concat_list(pl.col("i_x").cast(pl.UInt32), pl.col("i_y").cast(pl.UInt32)).alias("links")
+    )
+
+
+def _story_strays(corpus: Corpus, cut: pl.DataFrame, at: pl.DataFrame) -> pl.DataFrame:
+    """Each story's links set aside, in the order of the cut links: its own article's place,
+    the other article (id, title), the other story, the reason and the detail."""
+    titles = corpus.tables.articles.select("id", pl.col("title").alias("ot"))
+    numbered = cut.with_row_index("order")
+    ends = [
+        numbered.select("order", pl.col(mine).alias("id"), pl.col(other).alias("o"),
+                        pl.col(other_story).alias("os"), "reason", "detail")
+        for mine, other, other_story in (("a", "b", "story_b"), ("b", "a", "story_a"))
+    ]  # fmt: skip
+    strays = (
+        pl.concat(ends)
+        .join(at, on="id")
+        .join(titles.rename({"id": "o"}), on="o", how="left")
+        .sort("story", "order")
+    )
+    return strays.group_by("story", maintain_order=True).agg(
+        pl.struct(
+            pl.col("i"), "o", "ot", "os", pl.col("reason").alias("r"), pl.col("detail").alias("d")
+        ).alias("cut")
+    )
+
+
+def _drawn(
+    stories: pl.DataFrame,
+    tables: CoverageTables,
+    names: Mapping[str, str],
+    topic_labels: Mapping[str, str],
+) -> dict[str, pl.DataFrame]:
+    """The outlet and topic pages, drawn here (a few hundred at most): (key, entry) each."""
+    pairs_of: dict[str, list[HeadToHead]] = defaultdict(list)  # in head_to_head's order
+    for pair in head_to_head(tables):
+        pairs_of[pair.a].append(pair)
+        pairs_of[pair.b].append(pair)
+    outlets = stories.select("story", "outlets").explode("outlets").drop_nulls("outlets")
+    topics = stories.select("story", "topics").explode("topics").drop_nulls("topics")
+    keyed: list[tuple[str, str, View]] = []
+    for (outlet,), found in outlets.partition_by("outlets", as_dict=True).items():
+        mine = stories.join(found.select("story"), on="story")
+        view = outlet_view(outlet, names.get(outlet, outlet), mine, pairs_of[outlet], names)
+        keyed.append(("outlet", outlet, view))
+    for (topic,), found in topics.partition_by("topics", as_dict=True).items():
+        mine = stories.join(found.select("story"), on="story")
+        keyed.append(("topic", topic, topic_view(topic_labels.get(topic, topic), mine, names)))
+    drawn: dict[str, list[tuple[str, str]]] = {"outlet": [], "topic": []}
+    for kind, key, view in sorted(keyed, key=lambda k: (k[0], k[1])):
+        entry = _script_json(_view_data(view, view.nodes, view.edges))
+        drawn[kind].append((key, f"[{_script_json(key)},{entry}]"))
+    schema = {"key": pl.String, "entry": pl.String}
+    return {kind: pl.DataFrame(rows, schema=schema, orient="row") for kind, rows in drawn.items()}
+
+
+def _script_safe(json: pl.Expr) -> pl.Expr:
+    """`_script_json`'s escapes, column by column."""
+    for character, escape in _SCRIPT_ESCAPES:
+        json = json.str.replace_all(character, escape, literal=True)
+    return json
 
 
 def _shard_count(pages: int, size: int) -> int:
@@ -170,61 +311,16 @@ def _assets(out: Path) -> list[Path]:
 
 
 def _pages(
-    coverage: Sequence[StoryCoverage], names: Mapping[str, str], topics: Mapping[str, str]
+    stories: pl.DataFrame, names: Mapping[str, str], topics: Mapping[str, str]
 ) -> list[Page]:
-    stories = [
-        Page("story", s.id, s.label, page_name("story", s.id))
-        for s in coverage
-        if len(s.entries) >= 2
-    ]
-    outlets = {o for s in coverage for o in s.outlets}
-    used_topics = {t for s in coverage for t in s.topics}
+    paged = stories.filter(pl.col("articles") >= 2).select("id", "label")
+    outlets = sorted(set(stories["outlets"].explode().drop_nulls().to_list()))
+    used_topics = sorted(set(stories["topics"].explode().drop_nulls().to_list()))
     return [
-        *stories,
-        *(Page("outlet", o, names.get(o, o), page_name("outlet", o)) for o in sorted(outlets)),
-        *(Page("topic", t, topics.get(t, t), page_name("topic", t)) for t in sorted(used_topics)),
+        *(Page("story", key, label, page_name("story", key)) for key, label in paged.iter_rows()),
+        *(Page("outlet", o, names.get(o, o), page_name("outlet", o)) for o in outlets),
+        *(Page("topic", t, topics.get(t, t), page_name("topic", t)) for t in used_topics),
     ]
-
-
-def _views(
-    corpus: Corpus,
-    coverage: Sequence[StoryCoverage],
-    cut: Sequence[CutLink],
-    names: Mapping[str, str],
-    topic_labels: Mapping[str, str],
-) -> Iterator[tuple[str, str, View]]:
-    """The view of every page: (kind, key, view), stories first, then outlets and topics."""
-    titles = {a.id: a.title for a in corpus.articles.values()}
-    links = sorted({tuple(sorted((r.source, r.target))) for r in corpus.related})
-    links_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    story_of = {e.article: s.id for s in coverage for e in s.entries}
-    for a, b in links:
-        if story_of.get(a) == story_of.get(b) and a in story_of:
-            links_of[story_of[a]].append((a, b))
-    cut_of: dict[str, list[CutLink]] = defaultdict(list)
-    for link in cut:
-        cut_of[link.story_a].append(link)
-        cut_of[link.story_b].append(link)
-    by_outlet: dict[str, list[StoryCoverage]] = defaultdict(list)
-    by_topic: dict[str, list[StoryCoverage]] = defaultdict(list)
-    for story in coverage:
-        if len(story.entries) >= 2:
-            view = story_view(story, links_of[story.id], cut_of[story.id], titles, names)
-            yield "story", story.id, view
-        for outlet in story.outlets:
-            by_outlet[outlet].append(story)
-        for topic in story.topics:
-            by_topic[topic].append(story)
-    pairs_of: dict[str, list[HeadToHead]] = defaultdict(list)  # in head_to_head's order
-    for pair in head_to_head(coverage):
-        pairs_of[pair.a].append(pair)
-        pairs_of[pair.b].append(pair)
-    for outlet, stories in sorted(by_outlet.items()):
-        view = outlet_view(outlet, names.get(outlet, outlet), stories, pairs_of[outlet], names)
-        yield "outlet", outlet, view
-    for topic, stories in sorted(by_topic.items()):
-        view = topic_view(topic_labels.get(topic, topic), stories, names)
-        yield "topic", topic, view
 
 
 def _render(template: Any, title: str, setup: Mapping[str, Any]) -> str:
@@ -233,7 +329,8 @@ def _render(template: Any, title: str, setup: Mapping[str, Any]) -> str:
 
 def _index(
     env: Environment,
-    coverage: Sequence[StoryCoverage],
+    coverage: CoverageTables,
+    stories: pl.DataFrame,
     names: Mapping[str, str],
     pages: Sequence[Page],
 ) -> str:
@@ -246,9 +343,9 @@ def _index(
         }
         for lead in leaderboard(coverage)
     ]  # fmt: skip
-    multi = sum(len(s.outlets) > 1 for s in coverage)
+    multi = int((stories["outlets"].list.len() > 1).sum())
     notes = [
-        f"{len(coverage)} stories, {multi} of them covered by two outlets or more; "
+        f"{stories.height} stories, {multi} of them covered by two outlets or more; "
         f"{sum(p.kind == 'outlet' for p in pages)} outlets, "
         f"{sum(p.kind == 'topic' for p in pages)} topics.",
     ]

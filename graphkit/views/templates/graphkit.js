@@ -86,6 +86,118 @@ var graphkit = (function () {
     draw(document.getElementById("graph"), view.nodes, view.edges, setup.options, setup.root);
   }
 
+  // A story page from its compact data (graphkit/views/site.py, `_story_data`): its
+  // articles on a time axis, one lane per outlet, first marked, lags shown; the links between
+  // its articles, and those set aside as strays, dashed red to the other story.
+  var LANE_GAP = 90, TIMELINE_WIDTH = 1000, ASPECT = 1.8; // as graphkit/views/networks.py
+
+  function roundHalfEven(value) { // Python's round(), so lags read as the CLI shows them
+    var rounded = Math.round(value);
+    return Math.abs(value % 1) === 0.5 ? 2 * Math.round(value / 2) : rounded;
+  }
+
+  function roundTenth(value) { // Python's round(value, 1): half to even on exact ties only
+    var quarters = value * 4; // an exact tie at tenths is an odd number of quarters
+    if (Number.isInteger(quarters) && quarters % 2 !== 0) {
+      var floor = Math.floor(value * 10);
+      return (floor % 2 === 0 ? floor : floor + 1) / 10;
+    }
+    return Number(value.toFixed(1));
+  }
+
+  function formatLag(seconds) { // as graphkit/outputs/text.py format_lag
+    if (seconds === null || seconds === undefined) return "-";
+    var total = roundHalfEven(seconds);
+    var days = Math.floor(total / 86400), rest = total - days * 86400;
+    var hours = Math.floor(rest / 3600), minutes = Math.floor(rest % 3600 / 60), secs = rest % 60;
+    if (days) return hours ? days + " d " + hours + " h" : days + " d";
+    if (hours) return minutes ? hours + " h " + minutes + " min" : hours + " h";
+    if (minutes) return secs ? minutes + " min " + secs + " s" : minutes + " min";
+    return secs + " s";
+  }
+
+  function webAddress(address) { // as networks.py web_link: the address itself, if http(s)
+    if (!address) return null;
+    var trimmed = address.trim();
+    try {
+      var url = new URL(trimmed);
+      return (url.protocol === "http:" || url.protocol === "https:") && url.host ? trimmed : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function node(setup, kind, id, label, lines, extra) {
+    var style = setup.styles[kind];
+    var made = {
+      id: id, label: label, kind: kind, shape: style.shape, color: style.color,
+      tip: lines.filter(function (line) { return line; })
+    };
+    Object.keys(extra).forEach(function (name) { made[name] = extra[name]; });
+    return made;
+  }
+
+  function storyView(story, setup) {
+    var entries = story.entries, lanes = {}, outlets = [];
+    entries.forEach(function (entry) {
+      if (entry.p && !(entry.p in lanes)) { lanes[entry.p] = outlets.length; outlets.push(entry.p); }
+    });
+    var timed = entries.filter(function (entry) { return entry.l !== null; });
+    var span = Math.max(timed.length ? Math.max.apply(null, timed.map(function (e) { return e.l; })) : 1, 1);
+    var width = Math.max(TIMELINE_WIDTH, ASPECT * LANE_GAP * outlets.length);
+    var untimedX = width + 150;
+    var nodes = [], edges = [], ghosts = {}, ghostCount = 0;
+    entries.forEach(function (entry) {
+      var x = entry.l === null ? untimedX : roundTenth(entry.l / span * width);
+      var lane = entry.p && entry.p in lanes ? lanes[entry.p] : outlets.length;
+      var outlet = entry.n || entry.p || "unknown outlet";
+      var lag = entry.f ? "first" : formatLag(entry.l);
+      nodes.push(node(setup, entry.f ? "first" : "article", entry.a, outlet + "\n" + lag, [
+        entry.t || entry.u, "outlet: " + outlet,
+        "published: " + (entry.w ? entry.w : "(" + entry.s + " time)"), "behind the first: " + lag
+      ], { x: x, y: lane * LANE_GAP, href: webAddress(entry.u), physics: false }));
+    });
+    story.links.forEach(function (pair) {
+      edges.push({ from: entries[pair[0]].a, to: entries[pair[1]].a, color: "#888888" });
+    });
+    story.cut.forEach(function (link) {
+      var ghost = "other:" + link.o;
+      if (!(ghost in ghosts)) {
+        ghosts[ghost] = true;
+        ghostCount += 1; // each in its own place, stacked above the lanes
+        nodes.push(node(setup, "other", ghost, "other story", [
+          link.ot || link.o, "in story " + link.os, link.d
+        ], {
+          x: untimedX, y: -LANE_GAP * (1 + (ghostCount - 1) / 2),
+          page: "views/story.html#" + encodeURIComponent(link.os), physics: false
+        }));
+      }
+      edges.push({
+        from: entries[link.i].a, to: ghost, dashes: true, color: "#d62728",
+        title: "set aside as a stray (" + link.r + ")"
+      });
+    });
+    var firsts = [], firstOutlets = {};
+    entries.forEach(function (entry) {
+      if (!entry.f || !entry.p || entry.p in firstOutlets) return;
+      firstOutlets[entry.p] = true;
+      firsts.push(entry.n || entry.p);
+    });
+    var first = entries.length && entries[0].l !== null ? entries[0].w : "unknown";
+    var kinds = Object.keys(setup.styles).filter(function (kind) {
+      return nodes.some(function (made) { return made.kind === kind; });
+    });
+    return {
+      title: "Story: " + story.label, kinds: kinds, nodes: nodes, edges: edges,
+      notes: [
+        entries.length + " articles by " + outlets.length + " outlets; first " + first + " by " +
+          firsts.join(", "),
+        "Time runs left to right; one lane per outlet, in the order they first covered it. " +
+          "Dashed red links were set aside as strays (see report.json)."
+      ]
+    };
+  }
+
   function missing(what) {
     document.getElementById("title").textContent = what;
     document.title = what + " · graphkit";
@@ -105,7 +217,7 @@ var graphkit = (function () {
     api.receive = function (kind, number, pages) { // pages: [key, view] pairs
       if (kind !== setup.kind || String(number) !== shard) return;
       var found = pages.filter(function (pair) { return pair[0] === key; })[0];
-      if (found) show(found[1], setup);
+      if (found) show(found[1].entries ? storyView(found[1], setup) : found[1], setup);
       else missing("No " + setup.kind + " " + key + " in this build");
     };
     var script = document.createElement("script");
@@ -145,7 +257,8 @@ var graphkit = (function () {
 
   var api = {
     draw: draw, page: page, search: search, webLink: webLink, shardOf: shardOf,
-    receive: function () {}, current: null
+    formatLag: formatLag, roundTenth: roundTenth, storyView: storyView, receive: function () {},
+    current: null
   };
   return api;
 })();

@@ -1,0 +1,74 @@
+"""What story grouping asks of the articles' words, for many groups at once: each group's
+summed vector, each article's likeness to the rest of its group, groups' centroids.
+
+Vectors are the rows of a `WordMatrix` (one per article, numbered as the grouping numbers
+them); a grouping is an array giving each article's group number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from scipy import sparse
+
+from ..similarity import Vector, WordMatrix, centroid
+
+
+class GroupWords:
+    """The words of the groups of one grouping: per (group, term), the sum of the group's
+    article vectors and the number of its articles with the term."""
+
+    def __init__(self, matrix: WordMatrix, group_of: np.ndarray, groups: int) -> None:
+        self.matrix = matrix
+        self.group_of = group_of
+        self.groups = groups
+        rows = matrix.rows.tocoo()
+        self.article, self.term, self.weight = rows.row, rows.col, rows.data
+        terms = np.int64(matrix.rows.shape[1])
+        key = group_of[self.article].astype(np.int64) * terms + self.term
+        self.key, self.at = np.unique(key, return_inverse=True)  # at: each entry's (g, t)
+        self.sum = np.bincount(self.at, weights=self.weight, minlength=len(self.key))
+        self.count = np.bincount(self.at, minlength=len(self.key))
+        self.key_group = (self.key // terms).astype(np.int64)
+        self.key_term = (self.key % terms).astype(np.int64)
+
+    def sums(self) -> sparse.csr_matrix:
+        """Each group's summed vector as a row (not normalised)."""
+        shape = (self.groups, self.matrix.rows.shape[1])
+        return sparse.csr_matrix((self.sum, (self.key_group, self.key_term)), shape=shape)
+
+    def centroids(self) -> sparse.csr_matrix:
+        """Each group's centroid (its summed vector at unit length; empty for none) as a row."""
+        sums = self.sums()
+        norms = np.sqrt(np.asarray(sums.multiply(sums).sum(axis=1)).ravel())
+        scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms >= 1e-12)
+        return sparse.csr_matrix(sparse.diags(scale) @ sums)
+
+    def unlike_rest(self, floor: float) -> np.ndarray:
+        """Each article's cosine with the rest of its group, where it is below `floor`
+        (NaN elsewhere, and for articles without words).
+
+        With unit vectors, |total - v|^2 = |total|^2 - 2 v.total + 1, so no copy is needed.
+        """
+        articles = self.matrix.rows.shape[0]
+        dot = np.bincount(self.article, weights=self.weight * self.sum[self.at], minlength=articles)
+        norm = np.bincount(self.key_group, weights=self.sum**2, minlength=self.groups)
+        rest = norm[self.group_of] - 2 * dot + 1
+        with np.errstate(invalid="ignore", divide="ignore"):
+            similarity = np.where(rest > 1e-9, (dot - 1) / np.sqrt(np.maximum(rest, 0)), 0.0)
+        has_words = np.diff(self.matrix.rows.indptr) > 0
+        return np.where(has_words & (similarity < floor), similarity, np.nan)
+
+    def term_counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(group, term, articles of the group with the term), one entry per pair."""
+        return self.key_group, self.key_term, self.count
+
+
+def vectors(matrix: WordMatrix, articles: Iterable[int]) -> dict[int, Vector]:
+    """Some articles' vectors as dicts keyed by term."""
+    return {a: matrix.vector(a) for a in articles}
+
+
+def group_centroid(found: dict[int, Vector], members: Iterable[int]) -> Vector:
+    return centroid(found[a] for a in members)

@@ -1,0 +1,181 @@
+"""Records as columns: what reading hands on to resolving, with no Python object per value.
+
+A batch of records becomes five flat tables of plain values (Polars): the records, their
+labels (topics and categories), their mentions (the record's own article and each related
+entry), and the mentions' URLs and images. Nested values are tables of their own, joined by
+row numbers: Polars turns lists of plain values into columns at C speed, but lists of lists
+or of mappings (a mention's URLs, its images) one Python object at a time, 20 to 100 times
+slower. Reading workers fill the plain lists (`RecordColumns`: texts, numbers, and times as
+integer microseconds, which pickle at C speed) from the files they read, and the reader makes
+them tables: Polars itself never runs in a worker, whose process may have been forked from
+one where Polars' threads already run (a fork keeps none of them, and Polars refuses to work
+there).
+
+>>> from graphkit.records import read_records
+>>> tables = RecordTables.from_records(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
+>>> len(tables), tables.mentions.height, tables.urls.height
+(1, 3, 7)
+>>> tables.mentions.select("slot", "provider_domain").rows()
+[(0, 'dailydot.com'), (1, 'washingtonpost.com'), (2, 'nationthailand.com')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import polars as pl
+
+from .model import Record
+
+TOPIC, CATEGORY = 0, 1  # a label's kind
+
+RECORDS_SCHEMA = {
+    "record": pl.UInt32,  # the record's number in its batch (renumbered when batches join)
+    "source": pl.String,
+    "line": pl.Int64,  # where a record starts in a JSON Lines file; null for a file's one
+    "url_key": pl.String,  # the own article's URLs joined by NUL: the last key of the order
+}
+LABELS_SCHEMA = {"record": pl.UInt32, "kind": pl.UInt8, "text": pl.String}
+MENTIONS_SCHEMA = {
+    "mention": pl.UInt32,
+    "record": pl.UInt32,
+    "slot": pl.UInt32,  # 0: the record's own article; n: its n-th related entry
+    "title": pl.String,
+    "excerpt": pl.String,
+    "published": pl.Datetime("us", "UTC"),
+    "has_zone": pl.Boolean,
+    "provider_name": pl.String,
+    "provider_domain": pl.String,
+    "quality": pl.Float64,
+    "heat": pl.Float64,
+    "type": pl.String,
+}
+URLS_SCHEMA = {"mention": pl.UInt32, "pos": pl.UInt32, "url": pl.String}
+IMAGES_SCHEMA = {
+    "mention": pl.UInt32,
+    "url": pl.String,
+    "width": pl.Int64,
+    "height": pl.Int64,
+}
+
+
+@dataclass(frozen=True)
+class RecordTables:
+    """A batch of records as flat tables; rows refer to each other by `record` and `mention`
+    numbers, which run from 0 in each batch."""
+
+    records: pl.DataFrame
+    labels: pl.DataFrame
+    mentions: pl.DataFrame
+    urls: pl.DataFrame
+    images: pl.DataFrame
+
+    def __len__(self) -> int:
+        return self.records.height
+
+    @classmethod
+    def from_records(cls, records: Iterable[Record]) -> RecordTables:
+        """The tables of some records (each keeps its `source` and `line`)."""
+        return RecordColumns.of(records).tables()
+
+    @classmethod
+    def empty(cls) -> RecordTables:
+        return cls.from_records(())
+
+    @classmethod
+    def concat(cls, batches: Sequence[RecordTables]) -> RecordTables:
+        """One batch of many, records and mentions numbered on from one batch to the next."""
+        batches = [batch for batch in batches if len(batch)]
+        if len(batches) <= 1:
+            return batches[0] if batches else cls.empty()
+        records, mentions = [], []
+        labels, urls, images = [], [], []
+        record_base = mention_base = 0
+        for batch in batches:
+            shift_record = pl.col("record") + record_base
+            shift_mention = pl.col("mention") + mention_base
+            records.append(batch.records.with_columns(shift_record))
+            labels.append(batch.labels.with_columns(shift_record))
+            mentions.append(batch.mentions.with_columns(shift_record, shift_mention))
+            urls.append(batch.urls.with_columns(shift_mention))
+            images.append(batch.images.with_columns(shift_mention))
+            record_base += batch.records.height
+            mention_base += batch.mentions.height
+        return cls(
+            *(pl.concat(parts, rechunk=True) for parts in (records, labels, mentions, urls, images))
+        )
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+class RecordColumns:
+    """Plain lists, one per column of `RecordTables`, filled record by record."""
+
+    @classmethod
+    def of(cls, records: Iterable[Record]) -> RecordColumns:
+        columns = cls()
+        for record in records:
+            columns.add(record)
+        return columns
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[object]] = {name: [] for name in RECORDS_SCHEMA}
+        self.labels: dict[str, list[object]] = {name: [] for name in LABELS_SCHEMA}
+        self.mentions: dict[str, list[object]] = {name: [] for name in MENTIONS_SCHEMA}
+        self.urls: dict[str, list[object]] = {name: [] for name in URLS_SCHEMA}
+        self.images: dict[str, list[object]] = {name: [] for name in IMAGES_SCHEMA}
+
+    def add(self, record: Record) -> None:
+        number = len(self.records["record"])
+        for name, value in (
+            ("record", number), ("source", record.source), ("line", record.line),
+            ("url_key", "\x00".join(record.article.urls)),
+        ):  # fmt: skip
+            self.records[name].append(value)
+        for kind, texts in ((TOPIC, record.topics), (CATEGORY, record.categories)):
+            for text in texts:
+                self.labels["record"].append(number)
+                self.labels["kind"].append(kind)
+                self.labels["text"].append(text)
+        m, urls, images = self.mentions, self.urls, self.images
+        for slot, mention in enumerate((record.article, *record.related)):
+            row = len(m["mention"])
+            m["mention"].append(row)
+            m["record"].append(number)
+            m["slot"].append(slot)
+            m["title"].append(mention.title)
+            m["excerpt"].append(mention.excerpt)
+            published = mention.published
+            m["published"].append(
+                None if published is None else (published - _EPOCH) // _MICROSECOND
+            )
+            m["has_zone"].append(mention.time_has_zone)
+            m["provider_name"].append(mention.provider_name)
+            m["provider_domain"].append(mention.provider_domain)
+            m["quality"].append(mention.quality)
+            m["heat"].append(mention.heat)
+            m["type"].append(mention.type)
+            for pos, url in enumerate(mention.urls):
+                urls["mention"].append(row)
+                urls["pos"].append(pos)
+                urls["url"].append(url)
+            for image in mention.images:
+                images["mention"].append(row)
+                images["url"].append(image.url)
+                images["width"].append(image.width)
+                images["height"].append(image.height)
+
+    def tables(self) -> RecordTables:
+        """The lists as tables (Polars: in the reading process, never in a worker)."""
+        mentions = {**MENTIONS_SCHEMA, "published": pl.Int64}
+        return RecordTables(
+            pl.DataFrame(self.records, schema=RECORDS_SCHEMA),
+            pl.DataFrame(self.labels, schema=LABELS_SCHEMA),
+            pl.DataFrame(self.mentions, schema=mentions).cast(MENTIONS_SCHEMA),  # type: ignore[arg-type]
+            pl.DataFrame(self.urls, schema=URLS_SCHEMA),
+            pl.DataFrame(self.images, schema=IMAGES_SCHEMA),
+        )
