@@ -207,7 +207,7 @@ def _write_files(
             written += write_coverage_tables(result.coverage_tables, folder)
         with timed("views"):
             cut, views_bar = result.grouping.cut_ids(), bar("writing pages")
-            written += write_views(result.corpus, result.coverage, cut, folder, views_bar)
+            written += write_views(result.corpus, result.coverage_tables, cut, folder, views_bar)
         with timed("store"):
             loading.close()
     written += rdf.paths

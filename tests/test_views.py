@@ -19,7 +19,7 @@ from graphkit import build
 from graphkit.cli import main
 from graphkit.outputs.text import format_lag
 from graphkit.views.names import KINDS, page_file, page_name, shard_of
-from graphkit.views.networks import outlet_view, overview_view, to_pyvis, web_link
+from graphkit.views.networks import STYLE, briefs, outlet_pages, overview_view, to_pyvis, web_link
 from graphkit.views.site import read_pages
 
 from .browser import PageVisit, load, open_browser
@@ -203,10 +203,9 @@ def test_the_page_and_its_data_file_agree_on_where_each_key_lives(
 def test_pyvis_adds_nothing_to_the_nodes_and_edges_the_data_files_hold() -> None:
     result = build(SEEDS)
     story = max(result.coverage, key=lambda s: len(s.entries))
-    views = [outlet_view("bbc.co.uk", "BBC", [story], [], {}), overview_view([story], {}, {})]
-    for view in views:
-        nodes, edges = to_pyvis(view)
-        assert nodes == view.nodes and edges == view.edges and len(nodes) >= 2
+    view = overview_view([story], {}, {})
+    nodes, edges = to_pyvis(view)
+    assert nodes == view.nodes and edges == view.edges and len(nodes) >= 2
 
 
 def test_story_pages_show_lags_as_the_command_line_does(browser: Browser, out: Path) -> None:
@@ -285,14 +284,23 @@ def test_view_command_opens_a_page_or_prints_its_path(out: Path, tmp_path: Path)
     assert ambiguous.exit_code == 2 and "matches" in ambiguous.stderr
 
 
-def test_outlet_page_caps_stories_and_opponents_led_stories_first() -> None:
+def test_outlet_page_caps_stories_and_opponents_led_stories_first(
+    browser: Browser, out: Path
+) -> None:
     result = build(SEEDS)
     bbc = [s for s in result.coverage if "bbc.co.uk" in s.outlets]
     led = {s.id for s in bbc if "bbc.co.uk" in s.first_providers}
-    view = outlet_view("bbc.co.uk", "BBC News", bbc, [], {}, cap=2)
-    stories = {n["id"].removeprefix("story:") for n in view.nodes if n["kind"] == "story"}
-    assert stories == led and len(led) == 2  # the two stories BBC led are the ones kept
-    assert "Showing 2 of its stories" in " ".join(view.notes)
+    data = outlet_pages(briefs(bbc), [], {"bbc.co.uk": "BBC News"}, cap=2)["bbc.co.uk"]
+    assert {story["i"] for story in data["stories"]} == led and len(led) == 2  # led: kept
+    assert (data["total"], data["first"]) == (len(bbc), 2)
+    page = load(browser, out / "views/outlet.html", allowed_root=out, fragment="bbc.co.uk")
+    page.page.wait_for_function("() => window.graphkit && graphkit.current")
+    view = page.page.evaluate(
+        "([data, styles]) => graphkit.outletView(data, {styles: styles})", [data, STYLE]
+    )
+    stories = {n["id"].removeprefix("story:") for n in view["nodes"] if n["kind"] == "story"}
+    assert stories == led
+    assert "Showing 2 of its stories" in " ".join(view["notes"])
 
 
 def test_pages_are_the_same_on_every_run(tmp_path: Path) -> None:

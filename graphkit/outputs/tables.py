@@ -16,10 +16,12 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
+import polars as pl
 
 from ..analysis import (
     Entry,
@@ -31,7 +33,8 @@ from ..analysis import (
 )
 from ..analysis.coverage import CoverageTables
 from ..records import iso_utc
-from .files import write_json, write_text
+from ..records.times import iso_utc_texts
+from .files import write_json, write_stream, write_text
 
 STORY_COLUMNS = (
     "story_id",
@@ -172,19 +175,141 @@ def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str]) -> str:
 def write_coverage_tables(
     coverage: CoverageTables | Sequence[StoryCoverage], out: Path
 ) -> list[Path]:
-    """Write the story, first-coverage, outlet and head-to-head tables as CSV and JSON."""
+    """Write the story, first-coverage, outlet and head-to-head tables as CSV and JSON.
+
+    The two big ones (a row per article, a row per story) are written column by column, as
+    `csv_text` and `write_json` write the small ones row by row (tests/test_tables.py holds
+    the two ways to the same bytes)."""
     coverage = CoverageTables.of(coverage)
-    tables = {
-        "stories": (story_rows(coverage), STORY_COLUMNS),
-        "first_coverage": (first_rows(coverage), FIRST_COLUMNS),
+    written = []
+    for name, (frame, columns) in {
+        "stories": (story_frame(coverage), STORY_COLUMNS),
+        "first_coverage": (first_frame(coverage), FIRST_COLUMNS),
+    }.items():
+        written.append(write_stream(out, f"{name}.csv", partial(_write_csv, frame, columns)))
+        written.append(write_stream(out, f"{name}.json", partial(_write_json, frame)))
+    for name, (rows, columns) in {
         "outlets": (outlet_rows(leaderboard(coverage)), OUTLET_COLUMNS),
         "head_to_head": (head_to_head_rows(head_to_head(coverage)), HEAD_TO_HEAD_COLUMNS),
-    }
-    written = []
-    for name, (rows, columns) in tables.items():
+    }.items():
         written.append(write_text(out, f"{name}.csv", csv_text(rows, columns)))
         written.append(write_json(out, f"{name}.json", rows))
     return written
+
+
+def story_frame(coverage: CoverageTables) -> pl.DataFrame:
+    """`story_rows` as a table (times as text, lags as `_number` gives them)."""
+    ids = coverage.stories.select("story", pl.col("id").alias("story_id"))
+    entries = coverage.entries.join(ids, on="story", maintain_order="left")
+    return entries.select(
+        "story_id", pl.col("url").alias("article_url"), pl.col("provider").alias("provider_domain"),
+        iso_utc_texts(pl.col("published")).alias("published_utc"),
+        number_texts(entries["lag_seconds"]).alias("lag_seconds"), "is_first", "time_status",
+        "provider_name", pl.col("article").alias("canonical_url"), "title",
+    )  # fmt: skip
+
+
+def first_frame(coverage: CoverageTables) -> pl.DataFrame:
+    """`first_rows` as a table."""
+    empty = pl.lit([], dtype=pl.List(pl.String))
+    return coverage.summary().select(
+        pl.col("id").alias("story_id"), "label",
+        iso_utc_texts(pl.col("first_time")).alias("first_published_utc"),
+        pl.col("first_providers").fill_null(empty).alias("first_provider_domains"),
+        pl.col("first_urls").fill_null(empty).alias("first_article_urls"),
+        pl.col("articles").fill_null(0), pl.col("outlets").fill_null(0),
+        iso_utc_texts(pl.col("last_time")).alias("last_published_utc"),
+        pl.col("untimed").fill_null(0).alias("untimed_articles"), "topics", "categories",
+    )  # fmt: skip
+
+
+_NUMBERS = ("lag_seconds",)  # columns of numbers already written as text (`number_texts`)
+
+
+def number_texts(values: pl.Series) -> pl.Series:
+    """`_number` of each value, as the text JSON and CSV write it (null stays null): whole
+    numbers by Polars, others (fractions of a second: rare) by `_number` itself."""
+    whole = values.is_finite() & (values == values.floor()) & (values.abs() < 2.0**53)
+    found = (
+        pl.select(pl.when(whole).then(values.cast(pl.Int64).cast(pl.String)))
+        .to_series()
+        .alias(values.name)
+    )
+    others = (~whole & values.is_not_null()).fill_null(False).arg_true()
+    if len(others):
+        texts = [str(_number(value)) for value in values.gather(others).to_list()]
+        found = found.scatter(others, texts)
+    return found
+
+
+def _cell_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each column as `_cell` writes its values: lists as compact JSON, booleans as
+    true/false, text a spreadsheet would run with a leading `'`."""
+    cells = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if name in _NUMBERS or dtype.is_numeric():
+            cells.append(column.cast(pl.String))
+        elif dtype == pl.Boolean:
+            cells.append(pl.when(column).then(pl.lit("true")).otherwise(pl.lit("false")))
+        elif isinstance(dtype, pl.List):
+            cells.append(_json_list(column, ",", "", ""))
+        else:
+            formula = pl.any_horizontal(*(column.str.starts_with(c) for c in _FORMULA_START))
+            cells.append(pl.when(formula).then("'" + column).otherwise(column))
+    return frame.select(cell.alias(name) for cell, name in zip(cells, frame.columns, strict=True))
+
+
+def _json_text(column: pl.Expr) -> pl.Expr:
+    """A text column as JSON strings (`null` for none), escaped as orjson and json escape."""
+    wrapped = pl.struct(column.alias("v")).struct.json_encode()
+    return wrapped.str.slice(5, wrapped.str.len_chars() - 6)  # {"v": ... }
+
+
+def _json_list(column: pl.Expr, separator: str, opening: str, closing: str) -> pl.Expr:
+    """A list column as JSON arrays: its items' JSON joined by `separator`, between
+    `[` + `opening` and `closing` + `]` ([] for an empty list)."""
+    items = column.list.eval(_json_text(pl.element())).list.join(separator)
+    return (
+        pl.when(column.list.len() == 0)
+        .then(pl.lit("[]"))
+        .otherwise(pl.concat_str(pl.lit("[" + opening), items, pl.lit(closing + "]")))
+    )
+
+
+def _write_csv(frame: pl.DataFrame, columns: Sequence[str], stream: BinaryIO) -> None:
+    """`csv_text` of the table's `columns`, column by column."""
+    _cell_texts(frame.select(columns)).write_csv(stream, line_terminator="\r\n")
+
+
+def _write_json(frame: pl.DataFrame, stream: BinaryIO) -> None:
+    """`write_json` of the table's rows (a list of objects, indented by two spaces)."""
+    if frame.is_empty():
+        stream.write(b"[]\n")
+        return
+    fields = []
+    for name, dtype in frame.schema.items():
+        column = pl.col(name)
+        if name in _NUMBERS:
+            value = column.fill_null("null")
+        elif dtype.is_numeric():
+            value = column.cast(pl.String).fill_null("null")
+        elif dtype == pl.Boolean:
+            value = pl.when(column).then(pl.lit("true")).otherwise(pl.lit("false"))
+        elif isinstance(dtype, pl.List):
+            value = _json_list(column, ",\n      ", "\n      ", "\n    ")
+        else:
+            value = _json_text(column)
+        fields.append(pl.concat_str(pl.lit(f'    "{name}": '), value))
+    body = pl.concat_str(pl.lit("  {\n"), pl.concat_str(fields, separator=",\n"), pl.lit("\n  }"))
+    objects = frame.select(body.alias("object")).with_columns(
+        pl.when(pl.int_range(pl.len()) < pl.len() - 1)
+        .then(pl.col("object") + ",")
+        .otherwise(pl.col("object"))
+    )
+    stream.write(b"[\n")
+    objects.write_csv(stream, include_header=False, quote_style="never", line_terminator="\n")
+    stream.write(b"]\n")
 
 
 def read_coverage(out: Path) -> list[StoryCoverage]:

@@ -101,15 +101,15 @@ class RdfWriter:
 def _write_runs(stream: BinaryIO, runs: Iterable[pl.Series], loader: StoreLoader) -> None:
     """Write runs of lines as UTF-8, and queue each for loading (in parts of at most
     `BULK_LOAD_TRIPLES` lines) once it is in the file."""
-    at = 0
+    at = stream.tell()
     for run in runs:
         for start in range(0, len(run), BULK_LOAD_TRIPLES):
-            part = run.slice(start, BULK_LOAD_TRIPLES)
-            data = ("\n".join(part.to_list()) + "\n").encode("utf-8")
-            stream.write(data)
+            part = run.slice(start, BULK_LOAD_TRIPLES).to_frame()
+            part.write_csv(stream, include_header=False, quote_style="never")  # lines as they are
             stream.flush()
-            loader.load_span(stream, at, len(data))
-            at += len(data)
+            end = stream.tell()
+            loader.load_span(stream, at, end - at)
+            at = end
 
 
 def write_rdf_files(

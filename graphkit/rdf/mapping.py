@@ -224,18 +224,21 @@ STORY = {
 TOPIC = {"type": _TYPE, "label": iri(SKOS + "prefLabel"), "alternate": iri(SKOS + "altLabel")}
 
 
-def _lines(long: pl.DataFrame, predicates: dict[str, str]) -> pl.Series:
+def _lines(long: pl.DataFrame, predicates: dict[str, str], by: str | None = None) -> pl.Series:
     """N-Triples lines of statements given as (subject, column, o): each once, subjects in
     order, each subject's statements in the order `_order` says (types first, then by
-    predicate and object)."""
+    predicate and object). `by` names a column that orders the subjects as their IRIs do and
+    holds no statement twice (none: the IRIs themselves are sorted, the statements made
+    unique)."""
     order = sorted(predicates, key=lambda column: (predicates[column] != _TYPE, predicates[column]))
     rank = {column: position for position, column in enumerate(order)}
-    found = (
-        long.filter(pl.col("o").is_not_null())
-        .unique()
-        .with_columns(pl.col("column").replace_strict(rank, return_dtype=pl.UInt8).alias("rank"))
-        .sort(pl.col("subject").str.strip_chars("<>"), "rank", "o")
-    )
+    found = long.filter(pl.col("o").is_not_null())
+    if by is None:
+        found = found.unique()
+    key = pl.col(by) if by else pl.col("subject").str.strip_chars("<>")
+    found = found.with_columns(
+        pl.col("column").replace_strict(rank, return_dtype=pl.UInt8).alias("rank")
+    ).sort(key, "rank", "o")
     predicate = pl.col("column").replace_strict(predicates, return_dtype=pl.String)
     line = pl.concat_str(pl.col("subject"), pl.lit(" "), predicate, pl.lit(" "), "o", pl.lit(" ."))
     return found.select(line.alias("line")).to_series()
@@ -247,21 +250,24 @@ def _long(rows: list[tuple[str, str, Term | None]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row")
 
 
-def _wide_to_long(wide: pl.DataFrame, columns: Iterable[str]) -> pl.DataFrame:
+def _wide_to_long(
+    wide: pl.DataFrame, columns: Iterable[str], index: Sequence[str] = ("subject",)
+) -> pl.DataFrame:
     """Objects of one value each, a column per predicate (null: no statement), as
     (subject, column, o)."""
     return wide.unpivot(
-        index="subject", on=list(columns), variable_name="column", value_name="o"
+        index=list(index), on=list(columns), variable_name="column", value_name="o"
     ).filter(pl.col("o").is_not_null())
 
 
 def _article_lines(run: pl.DataFrame, lists: pl.DataFrame) -> pl.Series:
-    """The lines of some articles: their objects of one value, and of many (`lists`)."""
-    one = _wide_to_long(run, [c for c in ARTICLE if c in run.columns])
+    """The lines of some articles: their objects of one value, and of many (`lists`, each
+    once), in the order of the articles' positions (that of their IRIs)."""
+    one = _wide_to_long(run, [c for c in ARTICLE if c in run.columns], ("position", "subject"))
     many = lists.join(run.select("position", "subject"), on="position").select(
-        "subject", "column", "o"
+        "position", "subject", "column", "o"
     )
-    return _lines(pl.concat([one, many]), ARTICLE)
+    return _lines(pl.concat([one, many]), ARTICLE, by="position")
 
 
 class _Columns:
@@ -349,7 +355,7 @@ class _Columns:
             }
         )
         return (
-            pl.concat([topics, sections, images, related])
+            pl.concat([topics, sections, images.unique(), related])
             .join(articles.select("article", "position"), on="article")
             .select("position", "column", "o")
             .sort("position")

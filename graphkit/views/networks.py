@@ -10,7 +10,6 @@ elsewhere), so no page waits for physics to settle, whatever its size.
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,99 +111,97 @@ def briefs(coverage: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame) ->
     return tables.stories.join(per_story, on="story", how="left", maintain_order="left")
 
 
-def outlet_view(
-    outlet: str,
-    name: str,
-    stories: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame,
+def outlet_pages(
+    stories: pl.DataFrame,
     pairs: Sequence[HeadToHead],
     names: Mapping[str, str],
     cap: int = 150,
-) -> View:
-    """An outlet's stories (first or not; as `briefs`) and whom it beats and who beats it; at
-    most `cap` stories (those it led first, then the most covered) and `cap` opponents (most
-    met)."""
-    view = View(f"Outlet: {name} ({outlet})")
-    me = f"outlet:{outlet}"
-    found = briefs(stories).with_columns(pl.col("firsts").list.contains(outlet).alias("led"))
-    first, total = int(found["led"].sum()), found.height
-    view.nodes.append(
-        node("outlet", me, name, [name, outlet, f"first on {first} of {total} stories"])
+) -> dict[str, dict[str, Any]]:
+    """Each outlet page's data (graphkit.js draws it): the outlet's stories (first or not;
+    `stories` as `briefs`) and whom it beats and who beats it; at most `cap` stories (those it
+    led first, then the most covered) and `cap` opponents (most met)."""
+    covered = (
+        stories.select("id", "label", "articles", "outlets", "firsts")
+        .with_columns(pl.col("outlets").alias("outlet"), pl.col("outlets").list.len().alias("n"))
+        .explode("outlet")
+        .drop_nulls("outlet")
+        .with_columns(pl.col("firsts").list.contains(pl.col("outlet")).alias("led"))
     )
-    shown = found.sort(
-        [~pl.col("led"), pl.col("outlets").list.len(), "id"], descending=[False, True, False]
-    ).head(cap)
-    met = sorted(pairs, key=lambda p: (-p.stories, p.a, p.b))[:cap]
-    for story in shown.iter_rows(named=True):
-        sid = f"story:{story['id']}"
-        view.nodes.append(
-            node("story", sid, _short(story["label"]),
-                 [story["label"], "first" if story["led"] else "not first",
-                  f"{len(story['outlets'])} outlets"],
-                 page=page_name("story", story["id"]), size=10 + min(20, story["articles"]))
-        )  # fmt: skip
-        led = story["led"]
-        view.edges.append({"from": me, "to": sid, "color": "#d62728" if led else "#888888"})
-    for pair in met:
-        other = pair.b if pair.a == outlet else pair.a
-        mine_first = pair.a == outlet
-        wins = pair.a_earlier if mine_first else pair.b_earlier
-        losses = pair.b_earlier if mine_first else pair.a_earlier
-        oid = f"outlet:{other}"
-        other_name = names.get(other, other)
-        view.nodes.append(
-            node("outlet", oid, other_name,
-                 [other_name, f"{name} earlier {wins}, {other_name} earlier {losses}, "
-                  f"tied {pair.ties} (of {pair.stories})"],
-                 page=page_name("outlet", other))
-        )  # fmt: skip
-        view.edges.append({"from": me, "to": oid, "label": f"{wins}–{losses}", "dashes": True})
-    _around(view)
-    view.notes = [
-        f"First on {first} of {total} stories it covered; "
-        f"head-to-head against {len(pairs)} outlets (its wins–losses on the dashed links).",
-    ]
-    if shown.height < total or len(met) < len(pairs):
-        view.notes.append(
-            f"Showing {shown.height} of its stories (those it led first, then the most covered) "
-            f"and the {len(met)} outlets it met most; the rest are in stories.csv and "
-            "head_to_head.csv."
-        )
-    return view
+    ranked = covered.sort(
+        ["outlet", "led", "n", "id"], descending=[False, True, True, False]
+    ).with_columns(pl.int_range(pl.len()).over("outlet").alias("rank"))
+    totals = covered.group_by("outlet").agg(pl.len().alias("total"), pl.col("led").sum())
+    shown = (
+        ranked.filter(pl.col("rank") < cap)
+        .group_by("outlet", maintain_order=True)
+        .agg(pl.struct(i="id", l="label", f="led", o="n", a="articles").alias("stories"))
+    )
+    met: dict[str, list[HeadToHead]] = {}
+    for pair in sorted(pairs, key=lambda p: (-p.stories, p.a, p.b)):
+        met.setdefault(pair.a, []).append(pair)
+        met.setdefault(pair.b, []).append(pair)
+    pages = {}
+    for outlet, total, first, shown_stories in (
+        totals.join(shown, on="outlet").sort("outlet").iter_rows()
+    ):
+        mine = met.get(outlet, [])
+        pages[outlet] = {
+            "outlet": outlet, "name": names.get(outlet, outlet), "first": first, "total": total,
+            "stories": shown_stories, "opponents": len(mine),
+            "pairs": [_opponent(outlet, pair, names) for pair in mine[:cap]],
+        }  # fmt: skip
+    return pages
 
 
-def topic_view(
-    label: str,
-    stories: CoverageTables | Sequence[StoryCoverage] | pl.DataFrame,
-    names: Mapping[str, str],
-    cap: int = 200,
-) -> View:
-    """A topic's stories (as `briefs`) and the outlets that covered them."""
-    view = View(f"Topic: {label}")
-    graph = nx.Graph()
-    found = briefs(stories)
-    shown = _most_covered(found, cap)
-    outlets: Counter[str] = Counter()
-    for story in shown:
-        sid = f"story:{story['id']}"
-        view.nodes.append(_story_node(story, size=10 + min(20, story["articles"])))
-        for outlet in story["outlets"]:
-            outlets[outlet] += 1
-            view.edges.append({"from": f"outlet:{outlet}", "to": sid, "color": "#888888"})
-            graph.add_edge(f"outlet:{outlet}", sid)
-    for outlet, count in sorted(outlets.items()):
-        name = names.get(outlet, outlet)
-        view.nodes.append(
-            node("outlet", f"outlet:{outlet}", name, [name, f"{count} stories on this topic"],
-                 page=page_name("outlet", outlet), size=8 + min(25, count))
+def _opponent(outlet: str, pair: HeadToHead, names: Mapping[str, str]) -> dict[str, Any]:
+    """The other outlet of a head-to-head pair as `outlet` meets it: wins and losses."""
+    other = pair.b if pair.a == outlet else pair.a
+    mine_first = pair.a == outlet
+    return {
+        "k": other, "n": names.get(other, other), "p": page_name("outlet", other),
+        "w": pair.a_earlier if mine_first else pair.b_earlier,
+        "x": pair.b_earlier if mine_first else pair.a_earlier,
+        "t": pair.ties, "s": pair.stories,
+    }  # fmt: skip
+
+
+def topic_pages(
+    stories: pl.DataFrame, labels: Mapping[str, str], names: Mapping[str, str], cap: int = 200
+) -> dict[str, dict[str, Any]]:
+    """Each topic page's data (graphkit.js draws it): its stories (as `briefs`; the `cap`
+    covered by the most outlets) and the outlets that covered them."""
+    about = (
+        stories.select("id", "label", "articles", "outlets", "topics")
+        .with_columns(pl.col("topics").alias("topic"), pl.col("outlets").list.len().alias("n"))
+        .explode("topic")
+        .drop_nulls("topic")
+        .sort(["topic", "n", "id"], descending=[False, True, False])
+        .with_columns(pl.int_range(pl.len()).over("topic").alias("rank"))
+    )
+    totals = about.group_by("topic").agg(pl.len().alias("total"))
+    shown = about.filter(pl.col("rank") < cap)
+    counted = (
+        shown.select("topic", pl.col("outlets").alias("outlet"))
+        .explode("outlet")
+        .drop_nulls("outlet")
+        .group_by("topic", "outlet")
+        .agg(pl.len().alias("count"))
+        .sort("topic", "outlet")
+    )
+    outlets: dict[str, list[dict[str, Any]]] = {}
+    for topic, outlet, count in counted.iter_rows():
+        outlets.setdefault(topic, []).append(
+            {"k": outlet, "n": names.get(outlet, outlet), "p": page_name("outlet", outlet),
+             "c": count}
         )  # fmt: skip
-    _place(view, graph)
-    view.notes = [f"{found.height} stories, {len(outlets)} outlets."]
-    if found.height > len(shown):
-        view.notes.append(
-            f"Showing the {len(shown)} stories covered by the most outlets; the others are "
-            "listed in first_coverage.csv and reachable by the search on the index page."
-        )
-    return view
+    listed = shown.group_by("topic", maintain_order=True).agg(
+        pl.struct(i="id", l="label", a="articles", o="outlets").alias("stories")
+    )
+    return {
+        topic: {"label": labels.get(topic, topic), "total": total, "stories": found,
+                "outlets": outlets.get(topic, [])}
+        for topic, total, found in totals.join(listed, on="topic").sort("topic").iter_rows()
+    }  # fmt: skip
 
 
 def overview_view(
@@ -343,18 +340,6 @@ def _ordered_subgraph(graph: nx.Graph, piece: set[str]) -> nx.Graph:
     sub.add_nodes_from(n for n in graph if n in piece)
     sub.add_edges_from((u, v) for u, v in graph.edges(list(sub)) if v in piece)
     return sub
-
-
-def _around(view: View) -> None:
-    """Fixed positions for a hub and its spokes (an outlet page): the first node in the middle,
-    the others in their order (stories, then opponents) on a sunflower spiral around it, each
-    with about NODE_GAP² of room: what a force-directed layout of a star comes to, without
-    its tenth of a second per page (over half the pages' time on 10,000 records)."""
-    turn = math.pi * (3 - math.sqrt(5))  # the golden angle
-    for i, item in enumerate(view.nodes):
-        radius = NODE_GAP * math.sqrt((i + 3.5) / math.pi) if i else 0.0
-        x, y = radius * math.cos(i * turn), radius * math.sin(i * turn)
-        item.update(x=round(x * ASPECT**0.5, 1), y=round(y / ASPECT**0.5, 1), physics=False)
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -16,7 +16,6 @@ once into `OUT/assets/`, so the pages work offline.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -26,7 +25,7 @@ from typing import Any
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..analysis import CutLink, HeadToHead, StoryCoverage, head_to_head, leaderboard
+from ..analysis import CutLink, StoryCoverage, head_to_head, leaderboard
 from ..analysis.coverage import CoverageTables
 from ..outputs import write_text
 from ..outputs.text import format_lag
@@ -34,15 +33,7 @@ from ..records.times import iso_utc_texts
 from ..resolve import Corpus
 from ..util import Progress, advance, json_text, quietly, ticks
 from .names import data_name, page_file, page_name, shard_of
-from .networks import (
-    STYLE,
-    View,
-    briefs,
-    outlet_view,
-    overview_view,
-    to_pyvis,
-    topic_view,
-)
+from .networks import STYLE, View, briefs, outlet_pages, overview_view, to_pyvis, topic_pages
 
 PAGES_FILE = "views/pages.json"
 PAGES_PER_SHARD = 64  # pages per data file: a page loads its shard, a build writes few files
@@ -103,7 +94,7 @@ def write_views(
     counter = ticks(progress, len(pages), "page")
     items = {
         "story": _story_data(corpus, tables, _cut_table(cut)),
-        **_drawn(stories, tables, names, topic_labels),
+        **_hub_data(stories, tables, names, topic_labels),
     }
     for kind, entries in items.items():
         sizes = entries["entry"].str.len_chars().sum() if entries.height else 0
@@ -211,33 +202,26 @@ def _story_strays(corpus: Corpus, cut: pl.DataFrame, at: pl.DataFrame) -> pl.Dat
     )
 
 
-def _drawn(
+def _hub_data(
     stories: pl.DataFrame,
     tables: CoverageTables,
     names: Mapping[str, str],
     topic_labels: Mapping[str, str],
 ) -> dict[str, pl.DataFrame]:
-    """The outlet and topic pages, drawn here (a few hundred at most): (key, entry) each."""
-    pairs_of: dict[str, list[HeadToHead]] = defaultdict(list)  # in head_to_head's order
-    for pair in head_to_head(tables):
-        pairs_of[pair.a].append(pair)
-        pairs_of[pair.b].append(pair)
-    outlets = stories.select("story", "outlets").explode("outlets").drop_nulls("outlets")
-    topics = stories.select("story", "topics").explode("topics").drop_nulls("topics")
-    keyed: list[tuple[str, str, View]] = []
-    for (outlet,), found in outlets.partition_by("outlets", as_dict=True).items():
-        mine = stories.join(found.select("story"), on="story")
-        view = outlet_view(outlet, names.get(outlet, outlet), mine, pairs_of[outlet], names)
-        keyed.append(("outlet", outlet, view))
-    for (topic,), found in topics.partition_by("topics", as_dict=True).items():
-        mine = stories.join(found.select("story"), on="story")
-        keyed.append(("topic", topic, topic_view(topic_labels.get(topic, topic), mine, names)))
-    drawn: dict[str, list[tuple[str, str]]] = {"outlet": [], "topic": []}
-    for kind, key, view in sorted(keyed, key=lambda k: (k[0], k[1])):
-        entry = _script_json(_view_data(view, view.nodes, view.edges))
-        drawn[kind].append((key, f"[{_script_json(key)},{entry}]"))
+    """The outlet and topic pages' data (graphkit.js draws them): (key, entry) each."""
+    pages = {
+        "outlet": outlet_pages(stories, head_to_head(tables), names),
+        "topic": topic_pages(stories, topic_labels, names),
+    }
     schema = {"key": pl.String, "entry": pl.String}
-    return {kind: pl.DataFrame(rows, schema=schema, orient="row") for kind, rows in drawn.items()}
+    return {
+        kind: pl.DataFrame(
+            [(key, f"[{_script_json(key)},{_script_json(data)}]") for key, data in found.items()],
+            schema=schema,
+            orient="row",
+        )
+        for kind, found in pages.items()
+    }
 
 
 def _script_safe(json: pl.Expr) -> pl.Expr:

@@ -83,7 +83,18 @@ var graphkit = (function () {
       key.appendChild(document.createTextNode(" " + style.label));
     });
     text(legend, "span", "hover for details; click an article to open it, anything else for its page", "key");
-    draw(document.getElementById("graph"), view.nodes, view.edges, setup.options, setup.root);
+    var options = setup.options;
+    if (view.settle) { // laid out here: physics until settled, then still, as on other pages
+      options = JSON.parse(JSON.stringify(setup.options));
+      options.physics = { enabled: true, solver: "forceAtlas2Based", stabilization: { iterations: 400 } };
+      options.layout = { randomSeed: 1 };
+    }
+    var network = draw(document.getElementById("graph"), view.nodes, view.edges, options, setup.root);
+    if (view.settle) {
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: false });
+      });
+    }
   }
 
   // A story page from its compact data (graphkit/views/site.py, `_story_data`): its
@@ -184,19 +195,101 @@ var graphkit = (function () {
       firsts.push(entry.n || entry.p);
     });
     var first = entries.length && entries[0].l !== null ? entries[0].w : "unknown";
+    return pageView("Story: " + story.label, [
+      entries.length + " articles by " + outlets.length + " outlets; first " + first + " by " +
+        firsts.join(", "),
+      "Time runs left to right; one lane per outlet, in the order they first covered it. " +
+        "Dashed red links were set aside as strays (see report.json)."
+    ], nodes, edges, setup);
+  }
+
+  var NODE_GAP = 140; // as graphkit/views/networks.py
+
+  function shortText(text, limit) { // a label of at most `limit` characters (code points)
+    var characters = Array.from(text);
+    return characters.length <= (limit || 40) ? text : characters.slice(0, (limit || 40) - 1).join("") + "\u2026";
+  }
+
+  function storyPage(id) { return "views/story.html#" + encodeURIComponent(id); }
+
+  // An outlet page from its data (networks.py `outlet_pages`): its stories (first or not)
+  // and whom it beats and who beats it, on a sunflower spiral around it.
+  function outletView(outlet, setup) {
+    var me = "outlet:" + outlet.outlet, nodes = [], edges = [];
+    nodes.push(node(setup, "outlet", me, outlet.name, [
+      outlet.name, outlet.outlet, "first on " + outlet.first + " of " + outlet.total + " stories"
+    ], {}));
+    outlet.stories.forEach(function (story) {
+      var id = "story:" + story.i;
+      nodes.push(node(setup, "story", id, shortText(story.l), [
+        story.l, story.f ? "first" : "not first", story.o + " outlets"
+      ], { page: storyPage(story.i), size: 10 + Math.min(20, story.a) }));
+      edges.push({ from: me, to: id, color: story.f ? "#d62728" : "#888888" });
+    });
+    outlet.pairs.forEach(function (pair) {
+      var id = "outlet:" + pair.k;
+      nodes.push(node(setup, "outlet", id, pair.n, [
+        pair.n, outlet.name + " earlier " + pair.w + ", " + pair.n + " earlier " + pair.x +
+          ", tied " + pair.t + " (of " + pair.s + ")"
+      ], { page: pair.p }));
+      edges.push({ from: me, to: id, label: pair.w + "\u2013" + pair.x, dashes: true });
+    });
+    // what a force-directed layout of a star comes to: the outlet in the middle, the others
+    // in their order on a spiral, each with about NODE_GAP^2 of room
+    var turn = Math.PI * (3 - Math.sqrt(5)), stretch = Math.sqrt(ASPECT);
+    nodes.forEach(function (made, i) {
+      var radius = i ? NODE_GAP * Math.sqrt((i + 3.5) / Math.PI) : 0;
+      made.x = roundTenth(radius * Math.cos(i * turn) * stretch);
+      made.y = roundTenth(radius * Math.sin(i * turn) / stretch);
+      made.physics = false;
+    });
+    var notes = [
+      "First on " + outlet.first + " of " + outlet.total + " stories it covered; head-to-head against " +
+        outlet.opponents + " outlets (its wins\u2013losses on the dashed links)."
+    ];
+    if (outlet.stories.length < outlet.total || outlet.pairs.length < outlet.opponents) {
+      notes.push("Showing " + outlet.stories.length + " of its stories (those it led first, then " +
+        "the most covered) and the " + outlet.pairs.length + " outlets it met most; the rest are " +
+        "in stories.csv and head_to_head.csv.");
+    }
+    return pageView("Outlet: " + outlet.name + " (" + outlet.outlet + ")", notes, nodes, edges, setup);
+  }
+
+  // A topic page from its data (networks.py `topic_pages`): its stories and the outlets that
+  // covered them, laid out by the browser (vis-network's physics, stopped once settled).
+  function topicView(topic, setup) {
+    var nodes = [], edges = [];
+    topic.stories.forEach(function (story) {
+      var id = "story:" + story.i;
+      nodes.push(node(setup, "story", id, shortText(story.l), [story.l, story.o.length + " outlets"],
+        { page: storyPage(story.i), size: 10 + Math.min(20, story.a) }));
+      story.o.forEach(function (outlet) {
+        edges.push({ from: "outlet:" + outlet, to: id, color: "#888888" });
+      });
+    });
+    topic.outlets.forEach(function (outlet) {
+      nodes.push(node(setup, "outlet", "outlet:" + outlet.k, outlet.n,
+        [outlet.n, outlet.c + " stories on this topic"],
+        { page: outlet.p, size: 8 + Math.min(25, outlet.c) }));
+    });
+    var notes = [topic.total + " stories, " + topic.outlets.length + " outlets."];
+    if (topic.total > topic.stories.length) {
+      notes.push("Showing the " + topic.stories.length + " stories covered by the most outlets; " +
+        "the others are listed in first_coverage.csv and reachable by the search on the index page.");
+    }
+    var drawn = pageView("Topic: " + topic.label, notes, nodes, edges, setup);
+    drawn.settle = true;
+    return drawn;
+  }
+
+  function pageView(title, notes, nodes, edges, setup) {
     var kinds = Object.keys(setup.styles).filter(function (kind) {
       return nodes.some(function (made) { return made.kind === kind; });
     });
-    return {
-      title: "Story: " + story.label, kinds: kinds, nodes: nodes, edges: edges,
-      notes: [
-        entries.length + " articles by " + outlets.length + " outlets; first " + first + " by " +
-          firsts.join(", "),
-        "Time runs left to right; one lane per outlet, in the order they first covered it. " +
-          "Dashed red links were set aside as strays (see report.json)."
-      ]
-    };
+    return { title: title, notes: notes, kinds: kinds, nodes: nodes, edges: edges };
   }
+
+  var VIEWS = { story: storyView, outlet: outletView, topic: topicView };
 
   function missing(what) {
     document.getElementById("title").textContent = what;
@@ -217,7 +310,7 @@ var graphkit = (function () {
     api.receive = function (kind, number, pages) { // pages: [key, view] pairs
       if (kind !== setup.kind || String(number) !== shard) return;
       var found = pages.filter(function (pair) { return pair[0] === key; })[0];
-      if (found) show(found[1].entries ? storyView(found[1], setup) : found[1], setup);
+      if (found) show(VIEWS[setup.kind](found[1], setup), setup);
       else missing("No " + setup.kind + " " + key + " in this build");
     };
     var script = document.createElement("script");
@@ -257,8 +350,8 @@ var graphkit = (function () {
 
   var api = {
     draw: draw, page: page, search: search, webLink: webLink, shardOf: shardOf,
-    formatLag: formatLag, roundTenth: roundTenth, storyView: storyView, receive: function () {},
-    current: null
+    formatLag: formatLag, roundTenth: roundTenth, storyView: storyView, outletView: outletView,
+    topicView: topicView, receive: function () {}, current: null
   };
   return api;
 })();
