@@ -137,7 +137,7 @@ def build(
         refuse_output_among_sources(out_folder, paths)
     timed = Stopwatch()
     bar = _Bars(progress)
-    with collector_paused(), _staged(out_folder, wait) as folder:
+    with collector_paused(), _staged(out_folder, wait) as folder, ExitStack() as loading:
         with timed("read"):
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
         with timed("resolve"):
@@ -145,12 +145,17 @@ def build(
             assert records is not None  # read as tables
             corpus = resolve(records, now=now, jobs=jobs, progress=bar("resolving"))
             del records
+        rdf = None
+        if folder is not None:  # the store loads (Oxigraph's threads) while stories are found
+            with timed("rdf"):
+                rdf = RdfWriter(corpus, folder, base, formats, bar("writing RDF"))
+                loading.enter_context(rdf).write_corpus()
         with timed("stories"):
             grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
             coverage = coverage_tables(grouping, corpus)
         result = Build([str(p) for p in paths], read, corpus, grouping, coverage, timings=timed)
-        if out_folder is not None and folder is not None:
-            written = _write_files(result, folder, base, formats, bar)
+        if out_folder is not None and folder is not None and rdf is not None:
+            written = _write_files(result, folder, formats, bar, rdf, loading)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
 
@@ -180,26 +185,32 @@ def write_outputs(
 ) -> list[Path]:
     """Publish the output files of a build in `out` (see `graphkit.outputs.folder`): the
     default ones and the extra `formats`, RDF IRIs minted under `base`."""
-    with staged_build(out, wait) as folder:
-        written = _write_files(result, folder, base, formats, _Bars(False))
+    with staged_build(out, wait) as folder, ExitStack() as loading:
+        rdf = RdfWriter(result.corpus, folder, base, formats)
+        loading.enter_context(rdf).write_corpus()
+        written = _write_files(result, folder, formats, _Bars(False), rdf, loading)
         return [out / path.relative_to(folder.resolve()) for path in written]
 
 
 def _write_files(
-    result: Build, folder: Path, base: str | None, formats: Collection[str], bar: _Bars
+    result: Build,
+    folder: Path,
+    formats: Collection[str],
+    bar: _Bars,
+    rdf: RdfWriter,
+    loading: ExitStack,
 ) -> list[Path]:
     """Write a build's files into its (staging) folder, drop those of the previous build it
-    did not write again, and record what it is."""
+    did not write again, and record what it is. `rdf` has written what the corpus says and
+    its store loads (Oxigraph's threads) behind the tables and pages, which are Python's:
+    `loading` ends when the store is in place."""
     timed, written = result.timings, []
     if set(formats) & GRAPH_FORMATS:
         with timed("graph files"):
             written += write_graph_files(result.graph, folder, formats)
-    # The store loads (in Oxigraph's threads) behind the tables and pages, which are Python's.
-    with ExitStack() as loading:
-        with timed("rdf"):
-            rdf_bar = bar("writing RDF")
-            rdf = RdfWriter(result.corpus, result.coverage_tables, folder, base, formats, rdf_bar)
-            loading.enter_context(rdf)
+    with loading:
+        with timed("rdf of stories"):
+            rdf.write_coverage(result.coverage_tables)
         with timed("report and tables"):
             written += [write_json(folder, "report.json", result.report)]
             stats = coverage_stats(result.corpus, result.coverage_tables)

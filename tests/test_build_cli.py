@@ -157,7 +157,10 @@ def test_verbose_prints_every_stage_with_its_figures(tmp_path: Path) -> None:
     start = lines.index(next(line for line in lines if line.startswith("stage ")))
     assert lines[start].split() == ["stage", "seconds", "records/s", "peak", "MiB"]
     stages = [line.rsplit(None, 3) for line in lines[start + 1 :]]
-    names = ["read", "resolve", "stories", "rdf", "report and tables", "views", "store"]
+    names = [
+        "read", "resolve", "rdf", "stories", "rdf of stories", "report and tables", "views",
+        "store",
+    ]  # fmt: skip
     assert [stage[0] for stage in stages] == names
     for _, seconds, rate, peak in stages:
         assert float(seconds) >= 0 and int(peak.replace(",", "")) > 0

@@ -17,6 +17,7 @@ from graphkit.errors import ExitStatus, GraphkitError
 # control-flow signal inside one module.
 KEPT_INSIDE = {
     "graphkit.rdf.push._BatchFailed",
+    "graphkit.records.fast._Slow",
     "graphkit.records.fields.FieldError",
     "graphkit.records.frontmatter.LoadError",
     "graphkit.records.frontmatter._NotTheSame",

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -54,22 +55,50 @@ def _holds(target: Path, data: bytes) -> bool:
 
 
 def write_stream(out: Path, name: str, write: Callable[[BinaryIO], object]) -> Path:
-    """Write a file atomically from `write(stream)`: big outputs never sit whole in memory."""
-    return _write_atomically(inside(out, name), write)
+    """Write a file atomically from `write(stream)`: big outputs never sit whole in memory. A
+    file that already held the same bytes is left alone, as `write_text` leaves it."""
+    return _write_atomically(inside(out, name), write, keep_same=True)
 
 
-def _write_atomically(target: Path, write: Callable[[BinaryIO], object]) -> Path:
+def _write_atomically(
+    target: Path, write: Callable[[BinaryIO], object], keep_same: bool = False
+) -> Path:
+    with atomic_stream(target, keep_same) as stream:
+        write(stream)
+    return target
+
+
+@contextmanager
+def atomic_stream(target: Path, keep_same: bool = False) -> Iterator[BinaryIO]:
+    """A stream to write `target` with: the file appears whole when the block ends, or not
+    at all if it fails; with `keep_same`, a file that holds the same bytes already stays as
+    it is. The stream is open for reading too (a loader may read back what is written)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     try:
         os.fchmod(handle, new_mode())  # mkstemp makes 0600 files; outputs are for sharing
         with os.fdopen(handle, "wb") as stream:
-            write(stream)
-        os.replace(temporary, target)
+            yield stream
+        if keep_same and _same_bytes(Path(temporary), target):
+            Path(temporary).unlink()
+        else:
+            os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    return target
+
+
+def _same_bytes(one: Path, other: Path, chunk: int = 1 << 20) -> bool:
+    try:
+        if one.stat().st_size != other.stat().st_size:
+            return False
+        with one.open("rb") as a, other.open("rb") as b:
+            while block := a.read(chunk):
+                if block != b.read(chunk):
+                    return False
+        return True
+    except OSError:
+        return False
 
 
 def keep_only(folder: Path, written: Iterable[Path]) -> None:

@@ -15,20 +15,21 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Sequence
+from contextlib import ExitStack
 from itertools import groupby
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import polars as pl
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from ..analysis.coverage import CoverageTables, StoryCoverage
-from ..outputs import write_text
-from ..outputs.files import write_stream
+from ..outputs import inside, write_text
+from ..outputs.files import atomic_stream, write_stream
 from ..resolve import Corpus
 from ..util import Progress, collector_paused, quietly
-from .mapping import TYPE, ntriples_runs
-from .store import BULK_LOAD_TRIPLES, StoreLoader, write_store
+from .mapping import TYPE, Mapping
+from .store import BULK_LOAD_TRIPLES, NT_FILE, StoreLoader, write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 
 RDF_FILES = ("graph.ttl", "graph.nt", "graph.jsonld")
@@ -40,76 +41,95 @@ def write_rdf(
 ) -> list[Path]:
     """Map a build to RDF and write it into `out`, the store included; `options` are
     `RdfWriter`'s (`base`, `extra`, `progress`)."""
-    with RdfWriter(corpus, coverage, out, **options) as rdf:
-        pass
+    with RdfWriter(corpus, out, **options) as rdf:
+        rdf.write_corpus()
+        rdf.write_coverage(CoverageTables.of(coverage))
     return rdf.paths
 
 
 class RdfWriter:
     """The RDF of a build (IRIs under `base`, see `resolve_base`; `progress` counts the
-    articles mapped) written in two halves, so that the store loads while the caller does
-    other work: entering writes `graph.nt` (and the Turtle and JSON-LD files `extra` asks
-    for) while Oxigraph loads what is written; leaving waits for the rest of the load and
-    puts the store in place (or, on an error, drops it). `paths` is what was written.
+    articles mapped), written in two parts while Oxigraph loads what is written in threads of
+    its own: `write_corpus` what the resolved corpus says (most of it), as soon as it is
+    resolved, so that the store loads while the stories are found; `write_coverage` what the
+    stories add, which completes `graph.nt` (and the Turtle and JSON-LD files `extra` asks
+    for). Leaving waits for the rest of the load and puts the store in place (or, on an
+    error, drops it and `graph.nt`). `paths` is what was written.
 
-    Loading is Oxigraph's work in threads of its own: a million records' 40 million triples
-    took it 266 s of both cores, alone, against 100 s for Python to make their lines. Loaded
-    only as fast as the lines came, it held the build for all of that; loading behind, it
-    shares the machine with the tables and pages that come next.
+    Loading is Oxigraph's work: a million records' 40 million triples take it minutes of
+    both cores. Loaded behind the stories, the tables and the pages, which are Python's and
+    mostly use one core, it takes the other.
     """
 
     def __init__(
         self,
         corpus: Corpus,
-        coverage: CoverageTables | Sequence[StoryCoverage],
         out: Path,
         base: str | None = None,
         extra: Collection[str] = RDF_EXTRA,
         progress: Progress = quietly,
     ) -> None:
-        self.corpus, self.coverage, self.out, self.progress = corpus, coverage, out, progress
+        self.out, self.progress = out, progress
         self.base, self.extra = resolve_base(base), extra
+        self.mapping = Mapping(corpus, self.base)
         self.loader = StoreLoader(out)
         self.paths: list[Path] = []
+        self.written = ExitStack()  # graph.nt, while it is written
+        self.at = 0
 
     def __enter__(self) -> RdfWriter:
         self.loader.__enter__()
         try:
-            self.paths = self._write_files()
+            self.stream = self.written.enter_context(atomic_stream(inside(self.out, NT_FILE)))
         except BaseException as error:
             self.loader.__exit__(type(error), error, error.__traceback__)
             raise
         return self
 
+    def write_corpus(self) -> None:
+        """Write (and queue for loading) what the corpus says."""
+        with collector_paused():
+            self._write(self.mapping.corpus_runs(self.progress))
+
+    def write_coverage(self, coverage: CoverageTables) -> None:
+        """Write what the stories add, and complete `graph.nt` and the extra files."""
+        with collector_paused():
+            self._write(self.mapping.coverage_runs(coverage))
+        self.written.close()  # graph.nt in place
+        nt = inside(self.out, NT_FILE)
+        self.paths = [nt]
+        if set(self.extra) & set(RDF_EXTRA):
+            # by subject, types first, as each of the two parts of graph.nt is
+            triples = sorted(parse(path=str(nt), format=RdfFormat.N_TRIPLES), key=_subject_order)
+            self.paths = [*_extra_files(triples, self.out, self.base, self.extra), nt]
+
+    def _write(self, runs: Iterable[pl.Series]) -> None:
+        """Write runs of lines as UTF-8, and queue each for loading (in parts of at most
+        `BULK_LOAD_TRIPLES` lines) once it is in the file."""
+        stream = self.stream
+        for run in runs:
+            for start in range(0, len(run), BULK_LOAD_TRIPLES):
+                part = run.slice(start, BULK_LOAD_TRIPLES).to_frame()
+                part.write_csv(stream, include_header=False, quote_style="never")  # as they are
+                stream.flush()
+                end = stream.tell()
+                self.loader.load_span(stream, self.at, end - self.at)
+                self.at = end
+
     def __exit__(self, kind: type[BaseException] | None, *details: Any) -> None:
-        self.loader.__exit__(kind, *details)
+        try:
+            self.written.__exit__(kind, *details)  # graph.nt dropped on an error
+        finally:
+            self.loader.__exit__(kind, *details)
         if kind is None:
             self.paths.append(self.loader.target)
 
-    def _write_files(self) -> list[Path]:
-        with collector_paused():
-            runs = ntriples_runs(self.corpus, self.coverage, base=self.base, progress=self.progress)
-            nt = write_stream(
-                self.out, "graph.nt", lambda stream: _write_runs(stream, runs, self.loader)
-            )
-        if not set(self.extra) & set(RDF_EXTRA):
-            return [nt]
-        triples = list(parse(path=str(nt), format=RdfFormat.N_TRIPLES))  # in order, by Oxigraph
-        return [*_extra_files(triples, self.out, self.base, self.extra), nt]
 
-
-def _write_runs(stream: BinaryIO, runs: Iterable[pl.Series], loader: StoreLoader) -> None:
-    """Write runs of lines as UTF-8, and queue each for loading (in parts of at most
-    `BULK_LOAD_TRIPLES` lines) once it is in the file."""
-    at = stream.tell()
-    for run in runs:
-        for start in range(0, len(run), BULK_LOAD_TRIPLES):
-            part = run.slice(start, BULK_LOAD_TRIPLES).to_frame()
-            part.write_csv(stream, include_header=False, quote_style="never")  # lines as they are
-            stream.flush()
-            end = stream.tell()
-            loader.load_span(stream, at, end - at)
-            at = end
+def _subject_order(triple: Triple) -> tuple[str, bool, str, str]:
+    """Subjects in order, each one's types first, then by predicate and object."""
+    subject = triple.subject  # graphkit's are all IRIs
+    name = subject.value if isinstance(subject, NamedNode) else str(subject)
+    return (name, triple.predicate != TYPE, str(triple.predicate), str(triple.object))
 
 
 def write_rdf_files(

@@ -173,31 +173,60 @@ def ntriples_runs(
     base: str = DEFAULT_BASE,
     progress: Progress = quietly,
 ) -> Iterator[pl.Series]:
-    """The export as runs of N-Triples lines (without line ends): one subject at a time,
-    subjects in order; within a subject its types first, then by predicate and object; no
-    line twice (shared images, links stated by several records).
+    """The export as runs of N-Triples lines (without line ends): `Mapping.corpus_runs`, then
+    `Mapping.coverage_runs`."""
+    mapping = Mapping(corpus, base)
+    yield from mapping.corpus_runs(progress)
+    yield from mapping.coverage_runs(CoverageTables.of(coverage))
 
-    Subjects are minted as `BASE`, then `BASE{kind}/...` with the kinds in alphabetical
-    order (article, image, outlet, story, topic): so each kind is written in turn, sorted,
-    the articles in runs of `ARTICLES_PER_RUN`, never the whole export at once. `progress`
-    counts the articles mapped.
+
+class Mapping:
+    """The statements of one build, in two parts: what the resolved corpus says
+    (`corpus_runs`), which needs no stories and can be written and loaded while stories are
+    found, and what the stories add (`coverage_runs`).
+
+    Each part comes as runs of N-Triples lines (without line ends), a kind of subject at a
+    time, subjects in order: subjects are minted as `BASE`, then `BASE{kind}/...`, and the
+    kinds come in alphabetical order (article, image, outlet, story, topic), so each part is
+    sorted by subject; within a subject, its types first, then by predicate and object; no
+    line twice (shared images, links stated by several records). An article's story and lag
+    come in the second part. The articles go in runs of `ARTICLES_PER_RUN`: never the whole
+    export at once.
     """
-    columns = _Columns(corpus, CoverageTables.of(coverage), Minter(base))
-    yield _lines(_long(columns.dataset()), DATASET)
-    articles = columns.articles()
-    many = columns.article_lists(articles)
-    subjects = many["position"]
-    counter = ticks(progress, articles.height, "article")
-    for start in range(0, articles.height, ARTICLES_PER_RUN):
-        run = articles.slice(start, ARTICLES_PER_RUN)
-        bounds = pl.Series([start, start + ARTICLES_PER_RUN], dtype=subjects.dtype)
-        first, last = subjects.search_sorted(bounds).to_list()
-        yield _article_lines(run, many.slice(first, last - first))
-        advance(counter, run.height)
-    yield _lines(columns.images(), IMAGE)
-    yield _lines(_long(columns.outlets()), OUTLET)
-    yield _lines(columns.stories(), STORY)
-    yield _lines(_long(columns.topics()), TOPIC)
+
+    def __init__(self, corpus: Corpus, base: str = DEFAULT_BASE) -> None:
+        self.columns = _Columns(corpus, Minter(base))
+        self.articles: pl.DataFrame | None = None
+
+    def corpus_runs(self, progress: Progress = quietly) -> Iterator[pl.Series]:
+        """The dataset, articles, images, outlets and topics; `progress` counts the
+        articles."""
+        columns = self.columns
+        yield _lines(_long(columns.dataset()), DATASET)
+        self.articles = articles = columns.articles()
+        many = columns.article_lists(articles)
+        subjects = many["position"]
+        counter = ticks(progress, articles.height, "article")
+        for start in range(0, articles.height, ARTICLES_PER_RUN):
+            run = articles.slice(start, ARTICLES_PER_RUN)
+            bounds = pl.Series([start, start + ARTICLES_PER_RUN], dtype=subjects.dtype)
+            first, last = subjects.search_sorted(bounds).to_list()
+            yield _article_lines(run, many.slice(first, last - first))
+            advance(counter, run.height)
+        yield _lines(columns.images(), IMAGE)
+        yield _lines(_long(columns.outlets()), OUTLET)
+        yield _lines(_long(columns.topics()), TOPIC)
+
+    def coverage_runs(self, coverage: CoverageTables) -> Iterator[pl.Series]:
+        """Each article's story and lag, and the stories (after `corpus_runs`)."""
+        if self.articles is None:
+            self.articles = self.columns.articles()
+        membership = self.columns.membership(coverage).join(
+            self.articles.select("article", "position", "subject"), on="article"
+        )
+        long = _wide_to_long(membership, ["story", "lag"], ("position", "subject"))
+        yield _lines(long, ARTICLE, by="position")
+        yield _lines(self.columns.stories(coverage), STORY)
 
 
 # The predicates of each kind of subject, by the name of the column of their objects.
@@ -273,8 +302,8 @@ def _article_lines(run: pl.DataFrame, lists: pl.DataFrame) -> pl.Series:
 class _Columns:
     """The statements of one build, kind by kind, made from its tables."""
 
-    def __init__(self, corpus: Corpus, coverage: CoverageTables, mint: Minter) -> None:
-        self.corpus, self.coverage, self.mint = corpus, coverage, mint
+    def __init__(self, corpus: Corpus, mint: Minter) -> None:
+        self.corpus, self.mint = corpus, mint
         self.article_iris = _minted(corpus.tables.articles["id"], f"{mint.base}article/")
 
     def dataset(self) -> list[tuple[str, str, Term | None]]:
@@ -308,14 +337,13 @@ class _Columns:
                 "publisher": iri_terms(base + "outlet/", _quoted(a["provider"], ":.-_~")),
             }
         )
-        one = one.join(self._membership(), on="article", how="left", maintain_order="left")
         return one.sort("subject").with_row_index("position")
 
-    def _membership(self) -> pl.DataFrame:
+    def membership(self, coverage: CoverageTables) -> pl.DataFrame:
         """Each article's story and lag behind its story's first coverage."""
-        entries = self.coverage.entries
+        entries = coverage.entries
         numbers = self.corpus.tables.articles.select(pl.col("id"), "article")
-        stories = self.coverage.stories.select("story", pl.col("id").alias("story_id"))
+        stories = coverage.stories.select("story", pl.col("id").alias("story_id"))
         found = (
             entries.select(pl.col("article").alias("id"), "story", "lag_seconds")
             .join(numbers, on="id")
@@ -407,9 +435,9 @@ class _Columns:
             ]  # fmt: skip
         return rows
 
-    def stories(self) -> pl.DataFrame:
+    def stories(self, coverage: CoverageTables) -> pl.DataFrame:
         """Each story's statements as (subject, column, o)."""
-        summary = self.coverage.summary()
+        summary = coverage.summary()
         subjects = iri_terms(self.mint.base + "story/", _quoted(summary["id"], ".-_~"))
         wide = pl.DataFrame(
             {
@@ -432,7 +460,7 @@ class _Columns:
             pl.Series(self._topic_iris(topics["topics"])).alias("o"),
         )  # fmt: skip
         ids = self.corpus.tables.articles.select("id", pl.col("article").alias("number"))
-        firsts = self.coverage.entries.filter("is_first").join(
+        firsts = coverage.entries.filter("is_first").join(
             ids.rename({"id": "article"}), on="article"
         )
         first = pl.DataFrame(

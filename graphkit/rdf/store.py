@@ -44,8 +44,9 @@ ENGINES = (OXIGRAPH, RDFLIB)
 STORE_DIR = "store"
 NT_FILE = "graph.nt"
 # Oxigraph's bulk loader holds what it loads in memory until it writes its files: 4 million
-# triples at once took 1.65 GB; in runs of 250,000, 0.38 GB and a quarter more time.
-BULK_LOAD_TRIPLES = 250_000
+# triples at once took 1.65 GB; in runs of a million, about 0.4 GB, and RocksDB rewrites a
+# quarter of what it writes in runs of 250,000 (the system time of a million-record build).
+BULK_LOAD_TRIPLES = 1_000_000
 # The base IRI a build minted its IRIs under, as its void:Dataset states it.
 BASE_QUERY = f"SELECT ?base WHERE {{ ?d a <{VOID}Dataset> ; <{VOID}uriSpace> ?base }} LIMIT 1"
 
@@ -275,7 +276,9 @@ class StoreLoader:
             try:
                 if self.failure is None and not self.cancelled and self.store is not None:
                     data = run.read() if isinstance(run, _Span) else run
-                    self.store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+                    # lenient: graphkit made the lines from IRIs it checked (web_iri) or
+                    # minted; Oxigraph's second look cost a quarter of the load
+                    self.store.bulk_load(data, ox.RdfFormat.N_TRIPLES, lenient=True)
             except BaseException as error:  # raised again in the caller's thread
                 self.failure = error
             finally:

@@ -1,16 +1,20 @@
-"""What each file read to last time, so that a rebuild parses only the files that changed.
+"""What each file's front matter parsed to last time, so that a rebuild parses only the
+files that changed (parsing YAML is most of reading a file; checking its fields is redone,
+which gives the same record from the same document).
 
 A file is taken from the cache when its size, modification time (to the nanosecond) and inode
 are those it had when it was read, and the reading code is the same (a fingerprint of this
 package's source). As in git's index, a file modified in the two seconds before its entry was
-written is not kept: a later change in the same clock tick would not show in its time.
+written is not kept: a later change in the same clock tick would not show in its time. A file
+is kept only when it read without a problem and its document is plain JSON that gives the
+document back (`document_json`): a file with a problem is read again and says it again.
 
 The cache is text, never pickle: an output folder may come from someone else, and loading it
 must not run code. Each line is a JSON array (the file's key and stamp), a tab, and the JSON
-of what the file read to; that part is made by the worker that read the file and decoded only
-when the file is taken from the cache, so filling and saving the cache costs the build's main
-process almost nothing. Every entry is checked as it is decoded; an entry that does not decode
-is dropped and its file read again.
+of the document; that part is made by the worker that read the file and decoded only when the
+file is taken from the cache, so filling and saving the cache costs the build's main process
+almost nothing. An entry whose checksum fails, or that does not decode, is dropped and its file
+read again.
 
 >>> cache = ReadCache()
 >>> cache.get(Path("seeds/000_fe3165b138a4a152.txt")) is None
@@ -26,27 +30,29 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
 
-from ..util import json_text, new_mode
-from .model import Image, Mention, Problem, Record, Severity
+from ..util import new_mode
+from .fields import IMAGE_FIELDS, MENTION_FIELDS, PROVIDER_FIELDS, RECORD_FIELDS
+from .frontmatter import TIME_KEYS
+from .model import Problem, Record
 
-FORMAT = 2
+FORMAT = 3
 RACY_NS = 2_000_000_000  # files changed this close to the save are read again next time
 FileResult = tuple[list[Record], list[Problem]]
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 
 
 class ReadCache:
-    """Each file's records and problems from an earlier read, valid while its stamp holds."""
+    """Each file's parsed front matter from an earlier read, valid while its stamp holds."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, result as JSON
+        self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, document as JSON
         self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
         self._sink: TextIO | None = None  # while `saving`: where kept entries go at once
 
@@ -60,33 +66,35 @@ class ReadCache:
                     return cache
                 for line in lines:
                     head, tab, encoded = line.rstrip("\n").partition("\t")
-                    key, size, mtime_ns, inode = orjson.loads(head)
+                    key, size, mtime_ns, inode, digest = orjson.loads(head)
                     if not tab:
-                        raise ValueError("no result")
-                    cache.entries[str(key)] = ((int(size), int(mtime_ns), int(inode)), encoded)
+                        raise ValueError("no document")
+                    if digest == _digest(encoded):  # else damaged: its file is read again
+                        stamp = (int(size), int(mtime_ns), int(inode))
+                        cache.entries[str(key)] = (stamp, encoded)
         except (OSError, ValueError, TypeError):
             cache.entries.clear()
         return cache
 
-    def get(self, file: Path) -> FileResult | None:
-        """The file's result from the cache, or None when it changed or was never read."""
+    def get(self, file: Path) -> tuple[Any] | None:
+        """The file's document from the cache (in a tuple), or None when it changed or was
+        never read."""
         key = _key(file)
         found = self.entries.get(key)
         stamp = stamp_of(file)
         if found is None or stamp is None or found[0] != stamp:
             return None
         try:
-            result = decode_result(orjson.loads(found[1]))
-        except (ValueError, TypeError, KeyError, IndexError):
+            document = orjson.loads(found[1])
+        except orjson.JSONDecodeError:
             return None
         self._keep(key, found)
-        return result
+        return (document,)
 
-    def put(self, file: Path, stamp: Stamp | None, result: FileResult | str) -> None:
-        """Remember what `file` read to (or its `result_json`), as it was at `stamp` (taken
+    def put(self, file: Path, stamp: Stamp | None, text: str) -> None:
+        """Remember what `file` parsed to (its `document_json`), as it was at `stamp` (taken
         before reading it)."""
         if stamp is not None:
-            text = result if isinstance(result, str) else result_json(result)
             self._keep(_key(file), (stamp, text))
 
     def _keep(self, key: str, entry: tuple[Stamp, str]) -> None:
@@ -131,8 +139,13 @@ def _write_entry(out: TextIO, key: str, entry: tuple[Stamp, str], fresh_from: in
     after it was read would not show in its time."""
     stamp, encoded = entry
     if stamp[1] < fresh_from:
-        head = json.dumps([key, *stamp], ensure_ascii=False)
+        head = json.dumps([key, *stamp, _digest(encoded)], ensure_ascii=False)
         out.write(f"{head}\t{encoded}\n")
+
+
+def _digest(text: str) -> str:
+    """A checksum of an entry: an entry damaged on disk is not taken for a document."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
 
 
 def _key(file: Path) -> str:
@@ -162,106 +175,60 @@ def _reader_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-# ------------------------------------------------------------------ encoding, checked
+def document_json(document: Any) -> str | None:
+    """A parsed document as the cache keeps it (only the fields records are read from): JSON
+    that gives the same back, or None for one that JSON cannot carry whole (a number beyond
+    64 bits, NaN, a key that is not text, a YAML type JSON has no form for).
+
+    A record's times may be YAML times (PyYAML makes `datetime`s of plain ones): they are
+    kept as their text (`str`), which the reader reads to the same time.
+
+    >>> from datetime import datetime
+    >>> document_json({"title": "Hi", "publishedDateTime": datetime(2021, 2, 18, 16, 13)})
+    '{"title":"Hi","publishedDateTime":"2021-02-18 16:13:00"}'
+    >>> document_json({"quality": float("nan")}) is None
+    True
+    >>> document_json({"webUrl": "https://a.example/", "secured": "c2VjcmV0"})
+    '{"webUrl":"https://a.example/"}'
+
+    """
+    if not isinstance(document, dict):
+        return None
+    plain = _fields(document, RECORD_FIELDS)
+    related = plain.get("related")
+    if isinstance(related, list):
+        plain["related"] = [
+            _fields(e, MENTION_FIELDS) if isinstance(e, dict) else e for e in related
+        ]
+    try:
+        text = orjson.dumps(plain)
+        if orjson.loads(text) != plain:
+            return None
+    except (TypeError, orjson.JSONEncodeError):
+        return None
+    return text.decode("utf-8")
 
 
-def result_json(result: FileResult) -> str:
-    """What a file read to, as the cache keeps it: JSON on one line (no tab: JSON escapes it)."""
-    return json_text(encode_result(result))
-
-
-def encode_result(result: FileResult) -> list[Any]:
-    records, problems = result
-    return [
-        [_record(r) for r in records],
-        [[p.path, p.reason, p.severity.value, p.line] for p in problems],
-    ]
-
-
-def decode_result(data: Any) -> FileResult:
-    """The inverse of `encode_result`; raises ValueError or TypeError on anything else."""
-    records, problems = data
+def _image_fields(image: Any) -> Any:
     return (
-        [_to_record(r) for r in records],
-        [
-            Problem(_str(path), _str(reason), Severity(severity), _int_or_none(line))
-            for path, reason, severity, line in problems
-        ],
+        {k: v for k, v in image.items() if k in IMAGE_FIELDS} if isinstance(image, dict) else image
     )
 
 
-def _record(r: Record) -> list[Any]:
-    return [
-        r.source, _mention(r.article), [_mention(m) for m in r.related], list(r.topics),
-        list(r.categories), list(r.tags), r.locale, _time(r.updated), r.line,
-    ]  # fmt: skip
-
-
-def _to_record(data: Any) -> Record:
-    source, article, related, topics, categories, tags, locale, updated, line = data
-    return Record(
-        _str(source), _to_mention(article), tuple(map(_to_mention, related)),
-        _strings(topics), _strings(categories), _strings(tags), _str_or_none(locale),
-        _to_time(updated), _int_or_none(line),
-    )  # fmt: skip
-
-
-def _mention(m: Mention) -> list[Any]:
-    return [
-        list(m.urls), m.title, m.excerpt, _time(m.published), m.published_raw, m.time_has_zone,
-        m.provider_name, m.provider_domain, m.quality, m.heat, m.type,
-        [[i.url, i.width, i.height] for i in m.images], m.own_record,
-    ]  # fmt: skip
-
-
-def _to_mention(data: Any) -> Mention:
-    (urls, title, excerpt, published, raw, has_zone, name, domain, quality, heat, kind, images,
-     own) = data  # fmt: skip
-    return Mention(
-        _strings(urls), _str_or_none(title), _str_or_none(excerpt), _to_time(published),
-        _str_or_none(raw), _bool(has_zone), _str_or_none(name), _str_or_none(domain),
-        _float_or_none(quality), _float_or_none(heat), _str_or_none(kind),
-        tuple(Image(_str(u), _int_or_none(w), _int_or_none(h)) for u, w, h in images), _bool(own),
-    )  # fmt: skip
-
-
-def _time(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _to_time(value: Any) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(_str(value))
-
-
-def _str(value: Any) -> str:
-    if not isinstance(value, str):
-        raise TypeError  # the entry is read again; no one sees a message
-    return value
-
-
-def _str_or_none(value: Any) -> str | None:
-    return None if value is None else _str(value)
-
-
-def _strings(values: Any) -> tuple[str, ...]:
-    return tuple(map(_str, values))
-
-
-def _bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError  # the entry is read again; no one sees a message
-    return value
-
-
-def _int_or_none(value: Any) -> int | None:
-    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-        raise TypeError  # the entry is read again; no one sees a message
-    return value
-
-
-def _float_or_none(value: Any) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError  # the entry is read again; no one sees a message
-    return value
+def _fields(given: dict[Any, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a record is read from (no other: `secured` never reaches a file of the
+    output folder), times as text, an outlet's and images' fields likewise."""
+    kept = {name: given[name] for name in names if name in given}
+    for name in TIME_KEYS:
+        if isinstance(kept.get(name), date):
+            kept[name] = str(kept[name])
+    if isinstance(kept.get("provider"), dict):
+        kept["provider"] = {k: v for k, v in kept["provider"].items() if k in PROVIDER_FIELDS}
+    if isinstance(kept.get("images"), list):
+        kept["images"] = [
+            {k: v for k, v in image.items() if k in IMAGE_FIELDS}
+            if isinstance(image, dict)
+            else image
+            for image in kept["images"]
+        ]
+    return kept

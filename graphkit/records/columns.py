@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import polars as pl
 
-from .model import Record
+from .model import Mention, Record
 
 TOPIC, CATEGORY = 0, 1  # a label's kind
 
@@ -110,6 +111,24 @@ class RecordTables:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+# A mention's values: its URLs, then these columns of MENTIONS_SCHEMA (the time as integer
+# microseconds since the epoch), then its images as (url, width, height).
+_MENTION_VALUES = (
+    "title", "excerpt", "published", "has_zone", "provider_name", "provider_domain",
+    "quality", "heat", "type",
+)  # fmt: skip
+MentionValues = tuple[Any, ...]
+
+
+def _values(mention: Mention) -> MentionValues:
+    """A mention's values as `RecordColumns.add_values` takes them."""
+    published = mention.published
+    return (
+        mention.urls, mention.title, mention.excerpt,
+        None if published is None else (published - _EPOCH) // _MICROSECOND,
+        mention.time_has_zone, mention.provider_name, mention.provider_domain, mention.quality,
+        mention.heat, mention.type, [(i.url, i.width, i.height) for i in mention.images],
+    )  # fmt: skip
 
 
 class RecordColumns:
@@ -129,45 +148,54 @@ class RecordColumns:
         self.urls: dict[str, list[object]] = {name: [] for name in URLS_SCHEMA}
         self.images: dict[str, list[object]] = {name: [] for name in IMAGES_SCHEMA}
 
+    def __len__(self) -> int:
+        return len(self.records["record"])
+
     def add(self, record: Record) -> None:
-        number = len(self.records["record"])
-        for name, value in (
-            ("record", number), ("source", record.source), ("line", record.line),
-            ("url_key", "\x00".join(record.article.urls)),
-        ):  # fmt: skip
-            self.records[name].append(value)
-        for kind, texts in ((TOPIC, record.topics), (CATEGORY, record.categories)):
-            for text in texts:
-                self.labels["record"].append(number)
-                self.labels["kind"].append(kind)
-                self.labels["text"].append(text)
+        """Add a record (as `fields.to_record` made it)."""
+        labels = [
+            *((TOPIC, text) for text in record.topics),
+            *((CATEGORY, text) for text in record.categories),
+        ]
+        mentions = [_values(mention) for mention in (record.article, *record.related)]
+        self.add_values(record.source, record.line, mentions, labels)
+
+    def add_values(
+        self,
+        source: str,
+        line: int | None,
+        mentions: Sequence[MentionValues],
+        labels: Iterable[tuple[int, str]],
+    ) -> None:
+        """Add a record given by its values: its own article's mention first, then its
+        related entries'; its labels as (kind, text)."""
+        records, number = self.records, len(self.records["record"])
+        records["record"].append(number)
+        records["source"].append(source)
+        records["line"].append(line)
+        records["url_key"].append("\x00".join(mentions[0][0]))
+        for kind, text in labels:
+            self.labels["record"].append(number)
+            self.labels["kind"].append(kind)
+            self.labels["text"].append(text)
         m, urls, images = self.mentions, self.urls, self.images
-        for slot, mention in enumerate((record.article, *record.related)):
-            row = len(m["mention"])
+        row = len(m["mention"])
+        for slot, (found, *values, given) in enumerate(mentions):
             m["mention"].append(row)
             m["record"].append(number)
             m["slot"].append(slot)
-            m["title"].append(mention.title)
-            m["excerpt"].append(mention.excerpt)
-            published = mention.published
-            m["published"].append(
-                None if published is None else (published - _EPOCH) // _MICROSECOND
-            )
-            m["has_zone"].append(mention.time_has_zone)
-            m["provider_name"].append(mention.provider_name)
-            m["provider_domain"].append(mention.provider_domain)
-            m["quality"].append(mention.quality)
-            m["heat"].append(mention.heat)
-            m["type"].append(mention.type)
-            for pos, url in enumerate(mention.urls):
+            for name, value in zip(_MENTION_VALUES, values, strict=True):
+                m[name].append(value)
+            for pos, url in enumerate(found):
                 urls["mention"].append(row)
                 urls["pos"].append(pos)
                 urls["url"].append(url)
-            for image in mention.images:
+            for url, width, height in given:
                 images["mention"].append(row)
-                images["url"].append(image.url)
-                images["width"].append(image.width)
-                images["height"].append(image.height)
+                images["url"].append(url)
+                images["width"].append(width)
+                images["height"].append(height)
+            row += 1
 
     def tables(self) -> RecordTables:
         """The lists as tables (Polars: in the reading process, never in a worker)."""

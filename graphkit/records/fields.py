@@ -6,6 +6,7 @@ fields are not errors. Values are untrusted text: they are kept as data, never i
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from collections.abc import Callable, Mapping
@@ -18,6 +19,18 @@ from .model import Image, Mention, Problem, Record, Severity
 from .times import TimeFormatError, parse_time
 
 URL_FIELDS = ("webUrl", "originalUrl", "ampWebUrl", "cdnAmpWebUrl")
+# The fields a record is read from (any other is left alone: `secured`, `isCached`, ...): an
+# article's, and the record's own besides; an outlet's and an image's.
+MENTION_FIELDS = (
+    "title", "excerpt", "publishedDateTime", *URL_FIELDS, "type", "quality", "heat", "provider",
+    "images",
+)  # fmt: skip
+RECORD_FIELDS = (
+    *MENTION_FIELDS, "related", "topics", "categories", "category", "tags", "locale",
+    "updatedDateTime",
+)  # fmt: skip
+PROVIDER_FIELDS = ("name", "domain")
+IMAGE_FIELDS = ("url", "width", "height")
 MAX_TEXT = 10_000
 # Control characters, lone surrogates (from JSON escapes) and non-characters: no text needs
 # them, and XML (GraphML, GEXF) and UTF-8 writers cannot carry them.
@@ -125,7 +138,7 @@ def _urls(raw: Mapping[str, Any], notes: list[Problem], source: str) -> tuple[st
         value = raw.get(name)
         if value is None:
             continue
-        if isinstance(value, str) and _is_web_url(clean_text(value)):
+        if isinstance(value, str) and is_web_url(clean_text(value)):
             good.append(clean_text(value))
         else:
             bad.append(f"{name} {one_line(repr(value), 60)} is not an http(s) URL")
@@ -145,7 +158,12 @@ _PLAIN_WEB_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]*)?(?:[/?#]|\
 
 
 @lru_cache(maxsize=1 << 16)  # related lists repeat URLs from file to file
-def _is_web_url(value: str) -> bool:
+def is_web_url(value: str) -> bool:
+    """Whether a text is an http(s) URL with a host.
+
+    >>> is_web_url("https://a.example/x"), is_web_url("javascript:alert(1)")
+    (True, False)
+    """
     if _PLAIN_WEB_URL.match(value):
         return True
     try:
@@ -229,15 +247,31 @@ def _images(raw: Mapping[str, Any]) -> tuple[Image, ...]:
                 f"images: expected mappings with a url, found {_kind(entry)}", key="images"
             )
         url = entry.get("url")
-        if isinstance(url, str) and _is_web_url(url):
+        if isinstance(url, str) and is_web_url(url):
             images.append(Image(url, _int(entry, "width"), _int(entry, "height")))
     return tuple(images)
 
 
 def _int(raw: Mapping[str, Any], key: str) -> int | None:
     number = _number(raw, key)
+    try:
+        return image_size(number)
+    except ValueError:
+        raise FieldError(f"images: {key}: expected a size, got {number!r}", key="images") from None
+
+
+def image_size(number: float | None) -> int | None:
+    """An image's width or height as a whole number (None stays None); ValueError for one
+    that is not finite or beyond 64 bits.
+
+    >>> image_size(1200.0), image_size(None)
+    (1200, None)
+    """
     if number is None:
         return None
+    number = float(number)
+    if not math.isfinite(number) or abs(number) >= 2.0**63:
+        raise ValueError(f"no size: {number!r}")
     size = int(number)
     # Image sizes recur (1200, 630, ...): one int object each; the bound keeps hostile
     # data from growing the table.

@@ -7,14 +7,16 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExitStatus, GraphkitError
 from ..util import is_output_folder, worker_count, worker_pool
-from .cache import FileResult, ReadCache, result_json, stamp_of
+from .cache import FileResult, ReadCache, document_json, stamp_of
 from .columns import RecordColumns, RecordTables
-from .fields import URL_FIELDS, FieldError, to_record
+from .fast import add_fast
+from .fields import URL_FIELDS, FieldError, Locate, to_record
 from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_matter
 from .model import Problem, ReadResult, Record, display_path
 
@@ -70,25 +72,68 @@ def _files_below(folder: Path, skipped: list[str]) -> Iterator[Path]:
                 yield file
 
 
+# Takes one loaded document of a file (its source, its line in a JSON Lines file, and for
+# front matter a way to find a key's line): keeps its record somewhere, returns its problems.
+Take = Callable[[Any, str, "int | None", "Locate | None"], list[Problem]]
+
+
 def read_file(path: Path) -> tuple[list[Record], list[Problem]]:
     """Read one file: its usable records, and a problem for everything it loses."""
+    records: list[Record] = []
+    return records, _read_into(path, _as_records(records))
+
+
+def read_file_into(columns: RecordColumns, path: Path) -> list[Problem]:
+    """Read one file into `columns` (`fast.add_fast` where it can, `fields.to_record` where it
+    cannot: the same columns either way); return a problem for everything it loses."""
+    return _read_into(path, _as_columns(columns))
+
+
+def _read_into(path: Path, take: Take) -> list[Problem]:
     source = display_path(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        return [], [Problem(source, f"not a record file (expected one of {sorted(SUFFIXES)})")]
+        return [Problem(source, f"not a record file (expected one of {sorted(SUFFIXES)})")]
     try:
         text = _read_text(path)
         if suffix in JSON_SUFFIXES:
-            return _from_json(text, source, jsonl=suffix == ".jsonl")
+            return _from_json(text, source, suffix == ".jsonl", take)
         yaml_text, first_line = split_front_matter(text)
-        record, notes = to_record(
-            load_yaml(yaml_text, first_line), source, locate=key_locator(yaml_text, first_line)
-        )
-        return [record], notes
+        document = load_yaml(yaml_text, first_line)
+        return take(document, source, None, key_locator(yaml_text, first_line))
     except LoadError as error:
-        return [], [Problem(source, error.reason, line=error.line)]
-    except FieldError as error:
-        return [], [Problem(source, str(error), line=error.line)]
+        return [Problem(source, error.reason, line=error.line)]
+
+
+def _as_records(records: list[Record]) -> Take:
+    """Documents checked by `to_record`, their records kept in `records`."""
+
+    def take(document: Any, source: str, line: int | None, locate: Locate | None) -> list[Problem]:
+        try:
+            record, notes = to_record(document, source, line, locate)
+        except FieldError as error:
+            return [Problem(source, str(error), line=error.line)]
+        records.append(record)
+        return notes
+
+    return take
+
+
+def _as_columns(columns: RecordColumns) -> Take:
+    """Documents written into `columns`: by the fast path, else through `to_record`."""
+    found: list[Record] = []
+    checked = _as_records(found)
+
+    def take(document: Any, source: str, line: int | None, locate: Locate | None) -> list[Problem]:
+        if add_fast(columns, document, source, line):
+            return []
+        problems = checked(document, source, line, locate)
+        for record in found:
+            columns.add(record)
+        found.clear()
+        return problems
+
+    return take
 
 
 def read_records(
@@ -125,26 +170,32 @@ def read_records(
     stamps = iter([stamp_of(file) for file in missing if kept_in_cache(file)] if cache else [])
     batches = read_batches(missing)
     batch_tables: list[RecordTables] = []
+    reused = RecordColumns()  # the records of the documents taken from the cache
+    take = _as_columns(reused) if tables else _as_records(result.records)
     with _own_pool(executor, jobs, batches) as pool:
         reader = _read_all_tables if tables else _read_all
-        fresh = reader(missing, batches, pool or executor, cache is not None, batch_tables)
+        fresh = reader(batches, pool or executor, cache is not None, batch_tables)
         # Asked for once the pool's workers are forked; not when the caller's executor reads
         # them (its workers may be on other machines).
         here = pool is not None or executor is None
         with Prefetch(missing if here else []) as ahead:
-            for file, found in zip(progress(files), known, strict=True):
-                if found is None:
-                    found, text = next(fresh)
+            for file, cached in zip(progress(files), known, strict=True):
+                if cached is None:
+                    (records, found), text = next(fresh)
                     ahead.taken()
+                    result.records += records
                     if cache and kept_in_cache(file):
-                        cache.put(file, next(stamps), text or found)
+                        stamp = next(stamps)
+                        if text is not None:
+                            cache.put(file, stamp, text)
                 else:
+                    found = take(cached[0], display_path(file), None, None)
                     result.files_reused += 1
-                _add(result, found, strict)
+                result.files_read += 1
+                result.problems += found
+                _stop_if_strict(strict, found)
     if tables:
-        reused = RecordTables.from_records(result.records)  # taken from the cache
-        result.records = []
-        result.tables = RecordTables.concat([*batch_tables, reused])
+        result.tables = RecordTables.concat([*batch_tables, reused.tables()])
     return result
 
 
@@ -207,35 +258,25 @@ def _own_pool(
     return worker_pool(min(workers, len(batches)))
 
 
-def _add(result: ReadResult, found: tuple[list[Record], list[Problem]], strict: bool) -> None:
-    records, problems = found
-    result.files_read += 1
-    result.records.extend(records)
-    result.problems.extend(problems)
-    _stop_if_strict(strict, problems)
-
-
 def _read_all(
-    files: list[Path],
     batches: list[list[Path]],
     executor: Executor | None,
     for_cache: bool,
     tables: list[RecordTables],
 ) -> Iterator[tuple[FileResult, str | None]]:
-    """Each file's records and problems, in the order of `files`, and for a cache their JSON,
-    made where the file was read (by a worker: the main process has enough to do)."""
+    """Each file's records and problems, batch after batch, and for a cache the JSON of its
+    document, made where the file was read (by a worker: the main process has enough to
+    do)."""
     del tables  # records come as objects
-    read = read_file_for_cache if for_cache else _read_file_only
+    read = partial(read_files, for_cache=for_cache)
     if executor is None:
-        return map(read, files)
+        return (found for batch in batches for found in read(batch))
     # One task per batch of files: a task per file costs a process pool a round trip and a
     # distributed scheduler about a millisecond, as much as reading the file.
-    batch_read = read_files_for_cache if for_cache else _read_files_only
-    return (found for batch in executor.map(batch_read, batches) for found in batch)
+    return (found for batch in executor.map(read, batches) for found in batch)
 
 
 def _read_all_tables(
-    files: list[Path],
     batches: list[list[Path]],
     executor: Executor | None,
     for_cache: bool,
@@ -243,43 +284,53 @@ def _read_all_tables(
 ) -> Iterator[tuple[FileResult, str | None]]:
     """As `_read_all`, but each batch's records come as columns, made tables here and
     appended to `tables` as the batch arrives: each file's result then holds no records, only
-    its problems (and for a cache, its JSON)."""
-    del files  # the batches hold them
-    read: Callable[[list[Path]], tuple[RecordColumns, list[tuple[FileResult, str | None]]]]
-    read = read_columns_for_cache if for_cache else read_columns
+    its problems (and for a cache, its document's JSON)."""
+    read = partial(read_columns, for_cache=for_cache)
     done = map(read, batches) if executor is None else executor.map(read, batches)
     for columns, results in done:
         tables.append(columns.tables())
         yield from results
 
 
+def read_files(files: list[Path], for_cache: bool = False) -> list[tuple[FileResult, str | None]]:
+    """Read some files (one task of a parallel read): each one's records and problems, and
+    with `for_cache` the JSON of its document where the cache keeps it (else None)."""
+    results = []
+    for file in files:
+        records: list[Record] = []
+        problems, text = _read_for_cache(file, _as_records(records), for_cache)
+        results.append(((records, problems), text))
+    return results
+
+
 def read_columns(
-    files: list[Path],
+    files: list[Path], for_cache: bool = False
 ) -> tuple[RecordColumns, list[tuple[FileResult, str | None]]]:
-    """Read some files (one task of a parallel read): their records as columns, and each
-    file's problems."""
+    """Read some files (one task of a parallel read): their records as columns, each file's
+    problems, and with `for_cache` the JSON of its document where the cache keeps it."""
     columns = RecordColumns()
+    take = _as_columns(columns)
     results: list[tuple[FileResult, str | None]] = []
     for file in files:
-        found, problems = read_file(file)
-        for record in found:
-            columns.add(record)
-        results.append((([], problems), None))
-    return columns, results
-
-
-def read_columns_for_cache(
-    files: list[Path],
-) -> tuple[RecordColumns, list[tuple[FileResult, str | None]]]:
-    """`read_columns`, and what each file read to as the read cache keeps it."""
-    columns = RecordColumns()
-    results: list[tuple[FileResult, str | None]] = []
-    for file in files:
-        (found, problems), text = read_file_for_cache(file)
-        for record in found:
-            columns.add(record)
+        problems, text = _read_for_cache(file, take, for_cache)
         results.append((([], problems), text))
     return columns, results
+
+
+def _read_for_cache(file: Path, take: Take, for_cache: bool) -> tuple[list[Problem], str | None]:
+    """Read a file through `take`; with `for_cache`, also the JSON of its document when the
+    cache keeps the file (front matter that read without a problem, `document_json`)."""
+    if not (for_cache and kept_in_cache(file)):
+        return _read_into(file, take), None
+    seen: list[Any] = []
+
+    def keep(document: Any, source: str, line: int | None, locate: Locate | None) -> list[Problem]:
+        seen.append(document)
+        return take(document, source, line, locate)
+
+    problems = _read_into(file, keep)
+    text = document_json(seen[0]) if len(seen) == 1 and not problems else None
+    return problems, text
 
 
 def read_batches(files: list[Path]) -> list[list[Path]]:
@@ -304,11 +355,6 @@ def read_batches(files: list[Path]) -> list[list[Path]]:
     return [*batches, batch] if batch else batches
 
 
-def read_files(files: list[Path]) -> list[FileResult]:
-    """`read_file` for each of `files`: one task of a parallel read."""
-    return [read_file(file) for file in files]
-
-
 def kept_in_cache(file: Path) -> bool:
     """Whether the read cache keeps what `file` read to: front matter, not JSON.
 
@@ -318,26 +364,6 @@ def kept_in_cache(file: Path) -> bool:
     process alone; keeping it cost a first build a fifth more work in the workers (the
     entry's JSON) and 2.3 GB of cache for a million records."""
     return file.suffix.lower() not in JSON_SUFFIXES
-
-
-def read_file_for_cache(file: Path) -> tuple[FileResult, str | None]:
-    """`read_file`, and what it read to as the read cache keeps it (None for a file it
-    does not keep)."""
-    result = read_file(file)
-    return result, result_json(result) if kept_in_cache(file) else None
-
-
-def read_files_for_cache(files: list[Path]) -> list[tuple[FileResult, str | None]]:
-    """`read_file_for_cache` for each of `files`: one task of a parallel read for a cache."""
-    return [read_file_for_cache(file) for file in files]
-
-
-def _read_file_only(file: Path) -> tuple[FileResult, str | None]:
-    return read_file(file), None
-
-
-def _read_files_only(files: list[Path]) -> list[tuple[FileResult, str | None]]:
-    return [_read_file_only(file) for file in files]
 
 
 def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
@@ -360,26 +386,20 @@ def _read_text(path: Path) -> str:
         raise LoadError(f"not UTF-8 text (byte 0x{data[error.start]:02x})", line) from None
 
 
-def _from_json(text: str, source: str, jsonl: bool) -> tuple[list[Record], list[Problem]]:
+def _from_json(text: str, source: str, jsonl: bool, take: Take) -> list[Problem]:
     documents = list(load_json_documents(text, jsonl))
     if len(documents) > 1 and not any(_looks_like_record(d) for d, _ in documents):
         # One line for a file that is not records at all (another tool's JSON), not one per item.
         fields = ", ".join(URL_FIELDS)
         reason = f"not records: none of its {len(documents)} items has a URL field ({fields})"
-        return [], [Problem(source, reason)]
-    records: list[Record] = []
+        return [Problem(source, reason)]
     problems: list[Problem] = []
     for document, line in documents:
-        try:
-            if isinstance(document, LoadError):
-                raise document
-            record, notes = to_record(document, source, line)
-            records.append(record)
-            problems.extend(notes)
-        except (LoadError, FieldError) as error:
-            reason = error.reason if isinstance(error, LoadError) else str(error)
-            problems.append(Problem(source, reason, line=line))
-    return records, problems
+        if isinstance(document, LoadError):
+            problems.append(Problem(source, document.reason, line=line))
+        else:
+            problems.extend(take(document, source, line, None))
+    return problems
 
 
 def _looks_like_record(document: object) -> bool:
