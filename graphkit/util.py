@@ -22,6 +22,7 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+import numpy as np
 import orjson
 
 T = TypeVar("T")
@@ -157,14 +158,16 @@ def new_mode(directory: bool = False) -> int:
 
 
 @contextmanager
-def seeded_igraph(seed: int) -> Iterator[None]:
+def seeded_igraph(seed: int) -> Iterator[random.Random]:
     """igraph draws its random numbers from one generator for the whole process: give a call
-    its own, seeded (the same answer on every run), then Python's own again."""
+    its own, seeded (the same answer on every run), then Python's own again. The generator is
+    given, to be seeded again (`seed(seed)`) where many calls each need a fresh one."""
     import igraph  # only the stages that use igraph pay for importing it
 
-    igraph.set_random_number_generator(random.Random(seed))  # noqa: S311 - not for secrets
+    generator = random.Random(seed)  # noqa: S311 - not for secrets
+    igraph.set_random_number_generator(generator)
     try:
-        yield
+        yield generator
     finally:
         igraph.set_random_number_generator(random)
 
@@ -198,6 +201,25 @@ def ticks(progress: Progress, total: int, unit: str) -> Iterator[int]:
 def advance(counter: Iterator[int], count: int) -> None:
     """Count `count` more items done (at C speed: a bar counts them one by one)."""
     deque(islice(counter, count), maxlen=0)
+
+
+def grouped(keys: Any) -> tuple[Any, Any, Any]:
+    """`numpy.unique(keys, return_inverse=True, return_counts=True)` of integer keys, by a
+    stable (radix) sort: twice as fast on the tens of millions of keys of a big corpus.
+
+    >>> [found.tolist() for found in grouped(np.array([5, 3, 5, 9]))]
+    [[3, 5, 9], [1, 0, 1, 2], [1, 2, 1]]
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    number = np.cumsum(starts) - 1
+    inverse = np.empty_like(number)
+    inverse[order] = number
+    counts = np.diff(np.append(np.flatnonzero(starts), len(ordered)))
+    return ordered[starts], inverse, counts
 
 
 def json_text(value: Any, *, indent: bool = False) -> str:

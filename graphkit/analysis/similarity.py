@@ -27,6 +27,8 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
+from ..util import grouped
+
 Vector = dict[str, float]  # term -> weight, L2-normalised (empty when no term counts)
 
 _WORD = re.compile(r"[^\W_]+")
@@ -79,8 +81,8 @@ class WordMatrix:
 def word_matrix(texts: pl.Series) -> WordMatrix:
     """TF-IDF vectors of `texts` (null is empty): log-scaled term counts times the term's IDF.
 
-    Texts of ASCII characters only (nearly all) are cut into words by Polars, the others by
-    `terms`; both give the same words (tests/test_stories.py checks them against each other).
+    Texts are cut into words by Polars where `terms` would cut them alike (tests/test_stories.py
+    checks them against each other), by `terms` elsewhere; words are counted by their numbers.
 
     >>> matrix = word_matrix(pl.Series(["taper talk", "Fed taper", "rates"]))
     >>> matrix.vector(0), matrix.vector(2)
@@ -88,27 +90,45 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
     """
     words = term_rows(texts)
     total = len(texts)
-    counts = words.group_by("row", "term", maintain_order=True).agg(pl.len().alias("n"))
-    frequency = counts.group_by("term").agg(pl.len().alias("df")).filter(pl.col("df") > 1)
-    frequency = frequency.sort("term").with_row_index("column")
-    weight = (1 + pl.col("n").cast(pl.Float64).log()) * (total / pl.col("df")).log()
-    weighted = counts.join(frequency, on="term").with_columns(weight.alias("w"))
-    norm = (pl.col("w") ** 2).sum().over("row").sqrt()
-    weighted = weighted.with_columns((pl.col("w") / norm).alias("w"), norm.alias("norm"))
-    weighted = weighted.filter((pl.col("norm") >= 1e-12) & (pl.col("w") != 0)).sort("row", "column")
+    vocabulary = words["term"].unique().sort()
+    term = words["term"].cast(pl.Enum(vocabulary)).to_physical().to_numpy().astype(np.int64)
+    size = np.int64(max(len(vocabulary), 1))
+    row = words["row"].to_numpy().astype(np.int64)
+    pairs, _, counts = grouped(row * size + term)
+    rows, columns = pairs // size, pairs % size
+    frequency = np.bincount(columns, minlength=len(vocabulary))  # texts with each word
+    kept = frequency > 1  # a word of one text says nothing about two texts being alike
+    number = np.cumsum(kept) - 1  # the kept words renumbered
+    keep = kept[columns]
+    rows, columns, counts = rows[keep], number[columns[keep]], counts[keep]
+    frequency = frequency[kept]
+    weight = (1 + np.log(counts)) * np.log(total / frequency[columns])
+    norm = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=total))
+    keep = (norm[rows] >= 1e-12) & (weight != 0)
+    rows, columns = rows[keep], columns[keep]
     matrix = sparse.csr_matrix(
-        (
-            weighted["w"].to_numpy(),
-            (weighted["row"].to_numpy(), weighted["column"].to_numpy()),
-        ),
-        shape=(total, frequency.height),
+        (weight[keep] / norm[rows], (rows, columns)), shape=(total, int(kept.sum()))
     )
-    return WordMatrix(matrix, frequency["term"].to_list(), frequency["df"].to_numpy())
+    return WordMatrix(matrix, vocabulary.filter(pl.Series(kept)).to_list(), frequency)
+
+
+# Characters outside ASCII that `terms` reads as spaces between words (no word character,
+# and as they are once case-folded): typography, mostly (…, –, ’, “, non-breaking spaces).
+_SEPARATORS = "".join(
+    f"\\x{{{code:x}}}"
+    for code in [*range(0x80, 0x100), *range(0x2000, 0x2070)]
+    if not re.match(r"[^\W_]", chr(code)) and chr(code).casefold() == chr(code)
+)
 
 
 def term_rows(texts: pl.Series) -> pl.DataFrame:
-    """The words of each text (`terms`), one row each: (row, term), in text order."""
+    """The words of each text (`terms`), one row each: (row, term), each text's in order."""
     frame = pl.DataFrame({"text": texts.fill_null("")}).with_row_index("row")
+    frame = frame.with_columns(
+        pl.when(pl.col("text").str.contains(r"[^\x00-\x7F]"))
+        .then(pl.col("text").str.replace_all(f"[{_SEPARATORS}]", " "))
+        .otherwise(pl.col("text"))
+    )
     ascii_only = ~pl.col("text").str.contains(r"[^\x00-\x7F]")
     words = (
         frame.filter(ascii_only)
@@ -129,7 +149,7 @@ def term_rows(texts: pl.Series) -> pl.DataFrame:
         schema={"row": pl.UInt32, "term": pl.String},
         orient="row",
     )
-    return pl.concat([ascii_terms, other_terms]).sort("row", maintain_order=True)
+    return pl.concat([ascii_terms, other_terms])
 
 
 def tfidf_vectors(texts: Mapping[str, str] | Iterable[tuple[str, str]]) -> dict[str, Vector]:

@@ -157,8 +157,9 @@ def _links(corpus: Corpus, number: _Numbering, matrix: WordMatrix, params: Story
     source = number.rank[found["source"].to_numpy().astype(np.int64)]
     target = number.rank[found["target"].to_numpy().astype(np.int64)]
     a, b = np.minimum(source, target), np.maximum(source, target)
-    pairs = np.unique(np.column_stack([a, b])[a != b], axis=0).reshape(-1, 2)
-    a, b = pairs[:, 0], pairs[:, 1]
+    articles = np.int64(len(number.ids))
+    pairs = np.unique((a * articles + b)[a != b])  # sorted by (a, b): one number per pair
+    a, b = pairs // articles, pairs % articles
     cosine = np.asarray(matrix.rows[a].multiply(matrix.rows[b]).sum(axis=1)).ravel()
     return Links(a, b, params.link_floor + cosine)
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 from scipy import sparse
 
+from ...util import grouped
 from ..similarity import Vector, WordMatrix, centroid
 
 
@@ -27,7 +28,7 @@ class GroupWords:
         self.article, self.term, self.weight = rows.row, rows.col, rows.data
         terms = np.int64(matrix.rows.shape[1])
         key = group_of[self.article].astype(np.int64) * terms + self.term
-        self.key, self.at = np.unique(key, return_inverse=True)  # at: each entry's (g, t)
+        self.key, self.at, _ = grouped(key)  # at: each entry's (g, t)
         self.sum = np.bincount(self.at, weights=self.weight, minlength=len(self.key))
         self.count = np.bincount(self.at, minlength=len(self.key))
         self.key_group = (self.key // terms).astype(np.int64)
