@@ -40,6 +40,7 @@ from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
 from .rdf import RdfWriter
 from .records import Problem, ReadCache, ReadResult, read_records
+from .records.columns import RecordTables
 from .resolve import Corpus, resolve
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
@@ -141,10 +142,10 @@ def build(
         with timed("read"):
             read = _read(paths, out_folder, reuse, strict, progress, jobs)
         with timed("resolve"):
-            records = read.tables if keep_records else read.take_tables()
-            assert records is not None  # read as tables
-            corpus = resolve(records, now=now, jobs=jobs, progress=bar("resolving"))
-            del records
+            # held by resolve alone, which lets go of what it no longer needs as it goes
+            corpus = resolve(
+                _records(read, keep_records), now=now, jobs=jobs, progress=bar("resolving")
+            )
         rdf = None
         if folder is not None:  # the store loads (Oxigraph's threads) while stories are found
             with timed("rdf"):
@@ -158,6 +159,13 @@ def build(
             written = _write_files(result, folder, formats, bar, rdf, loading)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
+
+
+def _records(read: ReadResult, keep: bool) -> RecordTables:
+    """The records read, as tables: kept in `read` with `keep`, else taken out of it."""
+    tables = read.tables if keep else read.take_tables()
+    assert tables is not None  # a build reads tables
+    return tables
 
 
 def _staged(out: Path | None, wait: bool) -> AbstractContextManager[Path | None]:

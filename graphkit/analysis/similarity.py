@@ -88,12 +88,9 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
     >>> matrix.vector(0), matrix.vector(2)
     ({'taper': 1.0}, {})
     """
-    words = term_rows(texts)
     total = len(texts)
-    vocabulary = words["term"].unique().sort()
-    term = words["term"].cast(pl.Enum(vocabulary)).to_physical().to_numpy().astype(np.int64)
+    vocabulary, row, term = _numbered_words(texts)
     size = np.int64(max(len(vocabulary), 1))
-    row = words["row"].to_numpy().astype(np.int64)
     pairs, _, counts = grouped(row * size + term)
     rows, columns = pairs // size, pairs % size
     frequency = np.bincount(columns, minlength=len(vocabulary))  # texts with each word
@@ -110,6 +107,32 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
         (weight[keep] / norm[rows], (rows, columns)), shape=(total, int(kept.sum()))
     )
     return WordMatrix(matrix, vocabulary.filter(pl.Series(kept)).to_list(), frequency)
+
+
+TEXTS_AT_ONCE = 200_000  # texts cut into words at a time: a million texts' words are gigabytes
+
+
+def _numbered_words(texts: pl.Series) -> tuple[pl.Series, np.ndarray, np.ndarray]:
+    """The words of `texts` numbered: the vocabulary (sorted), and each word's (text, number
+    in the vocabulary). Texts are cut a batch at a time, so their words are held as numbers,
+    never all as texts at once."""
+    numbers: dict[str, int] = {}
+    rows, words = [], []
+    for start in range(0, len(texts), TEXTS_AT_ONCE):
+        found = term_rows(texts.slice(start, TEXTS_AT_ONCE))
+        if found.is_empty():  # no words: a mapping from nothing gives no integer type
+            continue
+        for term in found["term"].unique().to_list():
+            numbers.setdefault(term, len(numbers))
+        words.append(found["term"].replace_strict(numbers, return_dtype=pl.UInt32).to_numpy())
+        rows.append(found["row"].to_numpy().astype(np.int64) + start)
+    vocabulary = pl.Series(list(numbers), dtype=pl.String)
+    order = vocabulary.arg_sort().to_numpy()  # first met to sorted: the same in any batches
+    renumber = np.empty(len(order), dtype=np.int64)
+    renumber[order] = np.arange(len(order))
+    term = renumber[np.concatenate(words)] if words else np.zeros(0, dtype=np.int64)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    return vocabulary.gather(order), row, term
 
 
 # Characters outside ASCII that `terms` reads as spaces between words (no word character,

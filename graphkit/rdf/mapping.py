@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from urllib.parse import quote
 
 import polars as pl
@@ -203,15 +203,16 @@ class Mapping:
         articles."""
         columns = self.columns
         yield _lines(_long(columns.dataset()), DATASET)
-        self.articles = articles = columns.articles()
-        many = columns.article_lists(articles)
-        subjects = many["position"]
+        self.articles = articles = columns.positions()
+        lists = columns.article_lists(articles)
+        at = lists["position"]
         counter = ticks(progress, articles.height, "article")
         for start in range(0, articles.height, ARTICLES_PER_RUN):
             run = articles.slice(start, ARTICLES_PER_RUN)
-            bounds = pl.Series([start, start + ARTICLES_PER_RUN], dtype=subjects.dtype)
-            first, last = subjects.search_sorted(bounds).to_list()
-            yield _article_lines(run, many.slice(first, last - first))
+            bounds = pl.Series([start, start + ARTICLES_PER_RUN], dtype=at.dtype)
+            first, last = at.search_sorted(bounds).to_list()
+            many = columns.list_objects(lists.slice(first, last - first))
+            yield _article_lines(columns.article_objects(run), many)
             advance(counter, run.height)
         yield _lines(columns.images(), IMAGE)
         yield _lines(_long(columns.outlets()), OUTLET)
@@ -220,7 +221,7 @@ class Mapping:
     def coverage_runs(self, coverage: CoverageTables) -> Iterator[pl.Series]:
         """Each article's story and lag, and the stories (after `corpus_runs`)."""
         if self.articles is None:
-            self.articles = self.columns.articles()
+            self.articles = self.columns.positions()
         membership = self.columns.membership(coverage).join(
             self.articles.select("article", "position", "subject"), on="article"
         )
@@ -305,6 +306,7 @@ class _Columns:
     def __init__(self, corpus: Corpus, mint: Minter) -> None:
         self.corpus, self.mint = corpus, mint
         self.article_iris = _minted(corpus.tables.articles["id"], f"{mint.base}article/")
+        self._image_terms: pl.Series | None = None
 
     def dataset(self) -> list[tuple[str, str, Term | None]]:
         subject = iri(self.mint.dataset())
@@ -313,15 +315,21 @@ class _Columns:
             (subject, "uri_space", text(self.mint.base)),
         ]
 
-    def articles(self) -> pl.DataFrame:
-        """One row per article, in the order of their IRIs (`position`): its subject and its
-        objects of one value each, a column per predicate."""
-        a = self.corpus.tables.articles
+    def positions(self) -> pl.DataFrame:
+        """Each article's place in the order of their IRIs (`position`) and subject."""
+        numbers = self.corpus.tables.articles["article"]
+        found = pl.DataFrame({"article": numbers, "subject": self.article_iris})
+        return found.sort("subject").with_row_index("position")
+
+    def article_objects(self, run: pl.DataFrame) -> pl.DataFrame:
+        """Some articles' (`positions` rows) objects of one value each, a column per
+        predicate: made a run of articles at a time, they are never all held at once."""
+        a = self.corpus.tables.articles.gather(run["article"])
         base = self.mint.base
-        one = pl.DataFrame(
+        return pl.DataFrame(
             {
-                "article": a["article"],
-                "subject": self.article_iris,
+                "position": run["position"],
+                "subject": run["subject"],
                 "type": pl.Series([s("NewsArticle")] * a.height, dtype=pl.String),
                 "url": web_terms(a["url"]).fill_null(web_terms(a["id"])),
                 "canonical": typed_terms(a["id"], "anyURI"),
@@ -337,7 +345,6 @@ class _Columns:
                 "publisher": iri_terms(base + "outlet/", _quoted(a["provider"], ":.-_~")),
             }
         )
-        return one.sort("subject").with_row_index("position")
 
     def membership(self, coverage: CoverageTables) -> pl.DataFrame:
         """Each article's story and lag behind its story's first coverage."""
@@ -359,35 +366,70 @@ class _Columns:
         )
 
     def article_lists(self, articles: pl.DataFrame) -> pl.DataFrame:
-        """The articles' objects of many values (topics, sections, images, related articles)
-        as (position, column, o), by position."""
+        """The articles' statements of many values (topics, sections, images, related
+        articles) as numbers: (position, column, what), by position; `list_objects` makes
+        their objects."""
         t = self.corpus.tables
-        topics = t.article_topics.select(
-            "article", pl.lit("about").alias("column"),
-            pl.Series(self._topic_iris(t.article_topics["key"])).alias("o"),
-        )  # fmt: skip
-        labels = t.categories.select("key", text_terms(t.categories["label"]).alias("o"))
-        sections = t.article_categories.join(labels, on="key", maintain_order="left").select(
-            "article", pl.lit("section").alias("column"), "o"
+        topics = t.article_topics.join(
+            t.topics.select("key").with_row_index("what"), on="key", maintain_order="left"
+        ).select("article", pl.lit("about").alias("column"), "what")
+        sections = t.article_categories.join(
+            t.categories.select("key").with_row_index("what"), on="key", maintain_order="left"
+        ).select("article", pl.lit("section").alias("column"), "what")
+        images = t.images.with_row_index("what").filter(self.image_objects().is_not_null())
+        images = images.unique(["article", "url"], keep="first", maintain_order=True).select(
+            "article", pl.lit("image").alias("column"), "what"
         )
-        images = t.images.filter(web_terms(t.images["url"]).is_not_null())
-        images = images.select(
-            "article", pl.lit("image").alias("column"),
-            _minted(images["url"], f"{self.mint.base}image/").alias("o"),
+        related = t.links.select(
+            pl.col("source").alias("article"), pl.lit("related").alias("column"),
+            pl.col("target").alias("what"),
         )  # fmt: skip
-        related = pl.DataFrame(
-            {
-                "article": t.links["source"],
-                "column": pl.Series(["related"] * t.links.height, dtype=pl.String),
-                "o": self.article_iris.gather(t.links["target"]),
-            }
-        )
         return (
-            pl.concat([topics, sections, images.unique(), related])
+            pl.concat([topics, sections, images, related], how="vertical_relaxed")
             .join(articles.select("article", "position"), on="article")
-            .select("position", "column", "o")
+            .select("position", "column", pl.col("what").cast(pl.UInt32))
             .sort("position")
         )
+
+    def list_objects(self, lists: pl.DataFrame) -> pl.DataFrame:
+        """`article_lists` rows with their objects (`o`)."""
+        t = self.corpus.tables
+        objects = {
+            "about": self.topic_iris,
+            "section": text_terms(t.categories["label"]),
+            "image": self.image_iris,
+            "related": self.article_iris,
+        }
+        parts = []
+        for (column,), rows in lists.partition_by(
+            "column", as_dict=True, maintain_order=True
+        ).items():
+            found = objects[str(column)].gather(rows["what"])
+            parts.append(rows.select("position", "column").with_columns(found.alias("o")))
+        schema = {"position": pl.UInt32, "column": pl.String, "o": pl.String}
+        return pl.concat(parts) if parts else pl.DataFrame(schema=schema)
+
+    @cached_property
+    def topic_iris(self) -> pl.Series:
+        """Each topic's IRI, in the order of the topics table."""
+        keys = self.corpus.tables.topics["key"].to_list()
+        return pl.Series([iri(self.mint.topic(key)) for key in keys], dtype=pl.String)
+
+    @cached_property
+    def image_iris(self) -> pl.Series:
+        """Each image row's IRI as `Minter.image` mints it (null for an image whose URL is
+        no IRI)."""
+        urls = self.corpus.tables.images["url"]
+        valid = self.image_objects().is_not_null()
+        minted = _minted(urls.filter(valid), f"{self.mint.base}image/")
+        found = pl.Series([None] * urls.len(), dtype=pl.String)
+        return found.scatter(valid.arg_true(), minted)
+
+    def image_objects(self) -> pl.Series:
+        """`web_term` of each image row's URL (its `contentUrl`)."""
+        if self._image_terms is None:
+            self._image_terms = web_terms(self.corpus.tables.images["url"])
+        return self._image_terms
 
     def _topic_iris(self, keys: pl.Series) -> pl.Series:
         slugs = {key: iri(self.mint.topic(key)) for key in keys.unique().to_list()}
@@ -396,20 +438,16 @@ class _Columns:
     def images(self) -> pl.DataFrame:
         """Each image's statements (an image of many articles once) as (subject, column, o)."""
         t = self.corpus.tables
-        content = web_terms(t.images["url"])
-        images = t.images.with_columns(content.alias("content")).filter(
-            pl.col("content").is_not_null()
-        )
-        wide = pl.DataFrame(
+        found = pl.DataFrame(
             {
-                "subject": _minted(images["url"], f"{self.mint.base}image/"),
-                "type": pl.Series([s("ImageObject")] * images.height, dtype=pl.String),
-                "content": images["content"],
-                "width": _integer_terms(images["width"]),
-                "height": _integer_terms(images["height"]),
+                "subject": self.image_iris,
+                "type": pl.Series([s("ImageObject")] * t.images.height, dtype=pl.String),
+                "content": self.image_objects(),
+                "width": _integer_terms(t.images["width"]),
+                "height": _integer_terms(t.images["height"]),
             }
-        )
-        return _wide_to_long(wide, ["type", "content", "width", "height"])
+        ).filter(pl.col("subject").is_not_null())
+        return _wide_to_long(found, ["type", "content", "width", "height"])
 
     def outlets(self) -> list[tuple[str, str, Term | None]]:
         rows: list[tuple[str, str, Term | None]] = []

@@ -105,7 +105,10 @@ class RecordTables:
             record_base += batch.records.height
             mention_base += batch.mentions.height
         return cls(
-            *(pl.concat(parts, rechunk=True) for parts in (records, labels, mentions, urls, images))
+            *(
+                pl.concat(parts, rechunk=False)
+                for parts in (records, labels, mentions, urls, images)
+            )
         )
 
 

@@ -29,6 +29,7 @@ from .urls import AmpRules, domain_key, parts_table
 
 MERGED_FIELDS = ("title", "published", "provider")  # a disagreement on these is a Conflict
 FIRST_GIVEN = ("excerpt", "quality", "heat", "type")  # the first given value, silently
+TEXTS = ("title", "excerpt")  # kept where they are: which mention gave each is what moves
 
 
 def resolve(
@@ -60,11 +61,21 @@ def resolve(
         if release and isinstance(records, list):
             records.clear()
     steps = ticks(progress, _Resolution.STEPS, "step")
-    return _Resolution(tables, now or datetime.now(UTC), jobs, steps).corpus()
+    resolution = _Resolution(tables, now or datetime.now(UTC), jobs, steps)
+    # What the resolution needs of the tables it holds; what it does not can go, unless the
+    # caller holds it too (a build hands its tables over).
+    del tables, records
+    return resolution.corpus()
 
 
 class _Resolution:
-    """One resolution: the tables it works on, the warnings it meets in their order."""
+    """One resolution: the tables it works on, the warnings it meets in their order.
+
+    Texts that many rows repeat (URLs, canonical URLs, sources) are numbered once and go
+    through the group-bys as numbers; titles and excerpts never go through them at all, only
+    which mention gave an article its own: a million records' texts are gigabytes, and each
+    join or sort would copy them.
+    """
 
     STEPS = 8  # counted by `step`, for a progress bar
 
@@ -74,15 +85,22 @@ class _Resolution:
         self.now, self.steps = now, steps
         self.warnings: list[Problem] = []
         self.records = _reading_order(tables.records)
-        self.mentions = _merge_order(tables.mentions, self.records)
-        urls = tables.urls.join(
+        self.sources = self.records["source"].unique(maintain_order=True)
+        self.texts = tables.mentions.select("title", "excerpt")  # by mention number
+        self.mentions = _merge_order(tables.mentions, self.records, self.sources)
+        self.urls_seen, url = _numbered(tables.urls["url"])
+        urls = tables.urls.select("mention", "pos", url.alias("url")).join(
             self.mentions.select("mention", "seq", "order", "slot"), on="mention"
         )
         self.step()
-        self.parts = parts_table(urls["url"], jobs)
+        self.parts = parts_table(self.urls_seen, jobs)  # by URL number
         self.step()
-        self.rules = _amp_rules(urls, self.parts)
-        self.urls = urls.join(_canonical(self.parts, self.rules), on="url", how="left")
+        self.rules = _amp_rules(urls, self.parts, self.urls_seen)
+        canonical = _canonical(self.parts, self.rules)
+        self.keys, canonical_key = _numbered(canonical)
+        self.urls = urls.with_columns(
+            pl.lit(canonical_key).gather(pl.col("url")).alias("canonical")
+        )
         self.step()
         self.mentions = self._keyed(self.mentions)
         self.step()
@@ -95,18 +113,19 @@ class _Resolution:
     def corpus(self) -> Corpus:
         articles, conflicts = self._articles()
         self.step()
-        number = articles.select("id", "article").rename({"id": "key"})
-        mentions = self.mentions.join(number, on="key")
+        mentions = self.mentions
+        del self.mentions
         links = self._links(mentions, articles)
         self.step()
-        articles = self._times(articles, self._sources(mentions))
+        sources = self._sources(mentions)
+        articles = self._times(articles, sources)
         topics, article_topics = self._labels(mentions, TOPIC)
         categories, article_categories = self._labels(mentions, CATEGORY)
         self.step()
         tables = CorpusTables(
             articles=articles,
-            aliases=_aliases(self.urls, mentions),
-            sources=self._sources(mentions),
+            aliases=self._aliases(mentions),
+            sources=sources,
             images=self._images(mentions),
             article_topics=article_topics,
             article_categories=article_categories,
@@ -123,21 +142,39 @@ class _Resolution:
         )  # fmt: skip
 
     def _keyed(self, mentions: pl.DataFrame) -> pl.DataFrame:
-        """Each mention's article key (the canonical form of its first URL that has one; its
-        first URL as it is when none has: validation let only http(s) URLs through, so only
-        an unusable port gets there) and outlet key."""
+        """Each mention's article (`key`: the number of its article's key, in the order the
+        articles are first mentioned) and outlet key. An article's key is the canonical form
+        of its mention's first URL that has one, or that first URL as it is when none has
+        (validation let only http(s) URLs through, so only an unusable port gets there)."""
         by_mention = (
             self.urls.sort("seq", "pos")
             .group_by("seq", maintain_order=True)
             .agg(
-                pl.col("canonical").drop_nulls().first().alias("key"),
+                pl.col("canonical").drop_nulls().first().alias("canonical"),
                 pl.col("url").first().alias("url0"),
             )
         )
-        keyed = mentions.join(by_mention, on="seq").with_columns(
-            pl.col("key").fill_null(pl.col("url0"))
+        keyed = mentions.join(by_mention, on="seq").sort("seq")
+        # the key's text: its canonical URL, or (past the canonical ones) its first URL
+        fallback = pl.col("url0").cast(pl.Int64) + self.keys.len()
+        keyed = keyed.with_columns(
+            pl.coalesce(pl.col("canonical").cast(pl.Int64), fallback).alias("key_text")
         )
-        return keyed.join(self._outlets(keyed), on="seq", how="left").sort("seq")
+        first_met = keyed["key_text"].unique(maintain_order=True)
+        keyed = keyed.join(
+            first_met.to_frame().with_row_index("key"), on="key_text", maintain_order="left"
+        )
+        self.key_texts = first_met
+        return keyed.join(self._outlets(keyed), on="seq", how="left", maintain_order="left")
+
+    def _key_strings(self, key_texts: pl.Series) -> pl.Series:
+        """The texts of key numbers (`key_text`): canonical URLs, or first URLs past them."""
+        canonical = key_texts < self.keys.len()
+        found = self.keys.gather(key_texts.filter(canonical))
+        others = self.urls_seen.gather(key_texts.filter(~canonical) - self.keys.len())
+        out = pl.Series([None] * key_texts.len(), dtype=pl.String)
+        out = out.scatter(canonical.arg_true(), found) if found.len() else out
+        return out.scatter((~canonical).arg_true(), others) if others.len() else out
 
     def _outlets(self, mentions: pl.DataFrame) -> pl.DataFrame:
         """Each mention's outlet key: its declared domain as a host, or else its first URL's
@@ -150,36 +187,50 @@ class _Resolution:
             {"provider_domain": list(domains), "declared": list(domains.values())},
             schema={"provider_domain": pl.String, "declared": pl.String},
         )
-        hosts = self.parts.select(pl.col("url").alias("url0"), "host")
-        found = (
-            mentions.select("seq", "provider_domain", "url0")
-            .join(by_domain, on="provider_domain", how="left")
-            .join(hosts, on="url0", how="left")
-        )
+        found = mentions.select(
+            "seq",
+            "provider_domain",
+            pl.lit(self.parts["host"]).gather(pl.col("url0")).alias("host"),
+        ).join(by_domain, on="provider_domain", how="left", maintain_order="left")
         distinct = found["host"].drop_nulls().unique().to_list()
         outlet_of = {host: _known_domain(host, known) for host in distinct}
         by_host = pl.DataFrame(
             {"host": list(outlet_of), "by_host": list(outlet_of.values())},
             schema={"host": pl.String, "by_host": pl.String},
         )
-        return found.join(by_host, on="host", how="left").select(
+        return found.join(by_host, on="host", how="left", maintain_order="left").select(
             "seq", pl.coalesce("declared", "by_host").alias("provider")
         )
 
     def _articles(self) -> tuple[pl.DataFrame, pl.DataFrame]:
         """One row per article, numbered in merge order, and the conflicts of its mentions."""
         own = pl.col("slot") == 0
-        first_given = [pl.col(name).drop_nulls().first() for name in (*MERGED_FIELDS, *FIRST_GIVEN)]
+        given = [name for name in (*MERGED_FIELDS, *FIRST_GIVEN) if name not in TEXTS]
+        texts_from = (
+            pl.col("mention").filter(pl.col(f"has_{name}")).first().alias(f"{name}_from")
+            for name in TEXTS
+        )
         articles = self.mentions.group_by("key", maintain_order=True).agg(
-            *first_given,
+            *(pl.col(name).drop_nulls().first() for name in given),
             pl.col("has_zone").filter(pl.col("published").is_not_null()).first(),
+            *texts_from,
+            pl.col("has_title").sum().alias("titles"),
             own.any().alias("has_record"),
             pl.coalesce(pl.col("url0").filter(own).first(), pl.col("url0").first()).alias("url"),
             pl.col("seq").filter(own).alias("own_seqs"),
         )
-        articles = articles.with_row_index("article").rename({"key": "id"})
+        articles = (
+            articles.sort("key")
+            .rename({"key": "article"})
+            .with_columns(
+                self._key_strings(self.key_texts).alias("id"),
+                self.urls_seen.gather(articles["url"]).alias("url"),
+                self.texts["title"].gather(articles["title_from"]).alias("title"),
+                self.texts["excerpt"].gather(articles["excerpt_from"]).alias("excerpt"),
+            )
+        )
         self._warn_second_records(articles)
-        conflicts = _conflicts(self.mentions, articles)
+        conflicts = self._conflicts(articles)
         columns = [
             "article", "id", "url", "title", "excerpt", "published", "has_zone", "provider",
             "quality", "heat", "type", "has_record",
@@ -196,25 +247,68 @@ class _Resolution:
         for url, source in (
             later.join(sources, on="own_seqs").sort("own_seqs").select("url", "source").iter_rows()
         ):
-            self._warn(source, f"second record of an article already read: {url}")
+            self._warn(self.sources[source], f"second record of an article already read: {url}")
+
+    def _conflicts(self, articles: pl.DataFrame) -> pl.DataFrame:
+        """Every mention that gives a title, time or outlet other than the one its article
+        kept, by article, then in merge order. (Titles are looked at only where an article
+        has several.)"""
+        kept = articles.select(
+            pl.col("article").alias("key"), pl.col("title_from").alias("kept_title_from"),
+            "titles", pl.col("published").alias("kept_published"),
+            pl.col("provider").alias("kept_provider"),
+        )  # fmt: skip
+        found = self.mentions.join(kept, on="key", maintain_order="left")
+        titled = found.filter(pl.col("has_title") & (pl.col("titles") > 1))
+        title, kept_title = (
+            self.texts["title"].gather(titled[column]) for column in ("mention", "kept_title_from")
+        )
+        differ = {
+            "title": titled.with_columns(title.alias("value"), kept_title.alias("kept")),
+            **{
+                field: found.select(
+                    "key",
+                    "seq",
+                    "source",
+                    pl.col(field).alias("value"),
+                    pl.col(f"kept_{field}").alias("kept"),
+                )
+                for field in ("published", "provider")
+            },
+        }
+        rows: list[tuple[tuple[int, int, int], tuple[int, str, str, str, str]]] = []
+        for position, name in enumerate(MERGED_FIELDS):
+            value = pl.col("value")
+            for article, seq, other, current, source in (
+                differ[name]
+                .filter(value.is_not_null() & (value != pl.col("kept")))
+                .select("key", "seq", "value", "kept", "source")
+                .iter_rows()
+            ):
+                where = (article, seq, position)
+                shown = (_show(current), _show(other), self.sources[source])
+                rows.append((where, (article, name, *shown)))
+        rows.sort(key=lambda row: row[0])
+        return pl.DataFrame([row for _, row in rows], schema=CONFLICTS_SCHEMA, orient="row")
 
     def _links(self, mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
         """Each related entry links its record's article to the entry's (a pair once, with
         the files that give it); an entry that is the record's own article is a warning."""
-        own = mentions.filter(pl.col("slot") == 0).select("order", pl.col("article").alias("own"))
+        own = mentions.filter(pl.col("slot") == 0).select("order", pl.col("key").alias("own"))
         related = mentions.filter(pl.col("slot") > 0).join(own, on="order").sort("seq")
         urls = articles["url"]
         for target, source in (
-            related.filter(pl.col("article") == pl.col("own"))
-            .select("article", "source")
-            .iter_rows()
+            related.filter(pl.col("key") == pl.col("own")).select("key", "source").iter_rows()
         ):
-            self._warn(source, f"related entry is the record's own article {urls[target]}")
+            self._warn(
+                self.sources[source], f"related entry is the record's own article {urls[target]}"
+            )
+        linked = related.filter(pl.col("key") != pl.col("own"))
         return (
-            related.filter(pl.col("article") != pl.col("own"))
-            .group_by("own", "article", maintain_order=True)
+            linked.with_columns(self.sources.gather(linked["source"]).alias("source"))
+            .group_by("own", "key", maintain_order=True)
             .agg(pl.col("source").unique(maintain_order=True).alias("files"))
-            .select(pl.col("own").alias("source"), pl.col("article").alias("target"), "files")
+            .select(pl.col("own").alias("source"), pl.col("key").alias("target"), "files")
         )
 
     def _times(self, articles: pl.DataFrame, sources: pl.DataFrame) -> pl.DataFrame:
@@ -252,15 +346,30 @@ class _Resolution:
         return articles.select(order)
 
     def _sources(self, mentions: pl.DataFrame) -> pl.DataFrame:
-        return (
-            mentions.select("article", "source")
+        """Each article's files, in the order they mention it."""
+        found = (
+            mentions.select(pl.col("key").alias("article"), "source")
             .unique(maintain_order=True)
             .sort("article", maintain_order=True)
         )
+        return found.with_columns(pl.lit(self.sources).gather(pl.col("source")).alias("source"))
+
+    def _aliases(self, mentions: pl.DataFrame) -> pl.DataFrame:
+        """Every URL an article was mentioned under, in merge order."""
+        found = (
+            self.urls.join(mentions.select("seq", pl.col("key").alias("article")), on="seq")
+            .sort("seq", "pos")
+            .select("article", "url")
+            .unique(maintain_order=True)
+            .sort("article", maintain_order=True)
+        )
+        return found.with_columns(pl.lit(self.urls_seen).gather(pl.col("url")).alias("url"))
 
     def _images(self, mentions: pl.DataFrame) -> pl.DataFrame:
         """Each article's images: those of its first mention that gives any."""
-        given = self.images.join(mentions.select("mention", "article", "seq"), on="mention")
+        given = self.images.join(
+            mentions.select("mention", pl.col("key").alias("article"), "seq"), on="mention"
+        )
         first = given.group_by("article").agg(pl.col("seq").min().alias("first"))
         return (
             given.join(first, on="article")
@@ -272,7 +381,9 @@ class _Resolution:
     def _labels(self, mentions: pl.DataFrame, kind: int) -> tuple[pl.DataFrame, pl.DataFrame]:
         """The topics (or categories): one per key, labelled by its first spelling, and each
         article's keys, from the records about it, in reading order."""
-        own = mentions.filter(pl.col("slot") == 0).select("record", "order", "article")
+        own = mentions.filter(pl.col("slot") == 0).select(
+            "record", "order", pl.col("key").alias("article")
+        )
         given = (
             self.labels.filter(pl.col("kind") == kind)
             .with_row_index("at")
@@ -300,6 +411,23 @@ class _Resolution:
         self.warnings.append(Problem(source, one_line(reason, 200), Severity.WARNING))
 
 
+def _numbered(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Texts numbered: the distinct ones, in the order first met, and each one's number."""
+    distinct = values.unique(maintain_order=True).rename("value")
+    numbers = (
+        values.rename("value")
+        .to_frame()
+        .join(
+            distinct.to_frame().with_row_index("number"),
+            on="value",
+            how="left",
+            maintain_order="left",
+        )
+        .get_column("number")
+    )
+    return distinct, numbers
+
+
 def _reading_order(records: pl.DataFrame) -> pl.DataFrame:
     """Each record's place in reading order (source, line, URLs): the same result whatever
     order the files were read in."""
@@ -311,29 +439,43 @@ def _reading_order(records: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _merge_order(mentions: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
-    """The mentions in merge order (`seq`): own articles first, then related entries."""
+def _merge_order(mentions: pl.DataFrame, records: pl.DataFrame, sources: pl.Series) -> pl.DataFrame:
+    """The mentions in merge order (`seq`): own articles first, then related entries; their
+    texts left out (whether each gives a title and an excerpt kept), their sources numbered."""
+    numbered = records.join(
+        sources.rename("source").to_frame().with_row_index("source_number"), on="source"
+    ).select("record", "order", pl.col("source_number").alias("source"))
     return (
-        mentions.join(records, on="record")
+        mentions.with_columns(
+            pl.col("title").is_not_null().alias("has_title"),
+            pl.col("excerpt").is_not_null().alias("has_excerpt"),
+        )
+        .drop("title", "excerpt")
+        .join(numbered, on="record")
         .sort(pl.col("slot") > 0, "order", "slot")
         .with_row_index("seq")
     )
 
 
-def _amp_rules(urls: pl.DataFrame, parts: pl.DataFrame) -> AmpRules:
+def _amp_rules(urls: pl.DataFrame, parts: pl.DataFrame, seen: pl.Series) -> AmpRules:
     """The AMP rules that each mention's (web URL, AMP-looking URL) pairs show, in reading
-    order (`AmpRules.learn`: a later pair of one AMP host wins)."""
-    flagged = urls.with_columns(pl.col("url").str.to_lowercase().str.contains("amp").alias("amp"))
+    order (`AmpRules.learn`: a later pair of one AMP host wins). URLs are numbers (their
+    texts `seen`, their parts `parts`, by number)."""
+    looks_amp = seen.str.to_lowercase().str.contains("amp", literal=True)
+    flagged = urls.with_columns(pl.lit(looks_amp).gather(pl.col("url")).alias("amp"))
     several = flagged.group_by("seq").agg(pl.len().alias("n")).filter(pl.col("n") > 1)
     flagged = flagged.join(several.select("seq"), on="seq")
     if flagged.is_empty():
         return AmpRules()
     web = flagged.filter(~pl.col("amp")).select("seq", "order", "slot", "pos", "url")
-    amp = flagged.filter(pl.col("amp")).select("seq", pl.col("pos").alias("amp_pos"), "url")
-    pairs = web.join(amp, on="seq", suffix="_amp").sort("order", "slot", "pos", "amp_pos")
-    named = parts.select("url", "host", "path")
-    pairs = pairs.join(named, on="url").join(
-        named.rename({"url": "url_amp", "host": "amp_host", "path": "amp_path"}), on="url_amp"
+    amp = flagged.filter(pl.col("amp")).select(
+        "seq", pl.col("pos").alias("amp_pos"), pl.col("url").alias("url_amp")
+    )
+    pairs = web.join(amp, on="seq").with_columns(
+        pl.lit(parts["host"]).gather(pl.col("url")).alias("host"),
+        pl.lit(parts["path"]).gather(pl.col("url")).alias("path"),
+        pl.lit(parts["host"]).gather(pl.col("url_amp")).alias("amp_host"),
+        pl.lit(parts["path"]).gather(pl.col("url_amp")).alias("amp_path"),
     )
     pairs = pairs.filter(pl.col("host").is_not_null() & pl.col("amp_host").is_not_null()).sort(
         "order", "slot", "pos", "amp_pos"
@@ -353,13 +495,14 @@ def _amp_rules(urls: pl.DataFrame, parts: pl.DataFrame) -> AmpRules:
     )
 
 
-def _canonical(parts: pl.DataFrame, rules: AmpRules) -> pl.DataFrame:
-    """Each URL's canonical form under the rules (`AmpRules.apply`, column by column)."""
+def _canonical(parts: pl.DataFrame, rules: AmpRules) -> pl.Series:
+    """Each URL's canonical form under the rules (`AmpRules.apply`, column by column), in
+    the order of `parts` (null for a URL that is not an http(s) one)."""
     hosts = pl.DataFrame(
         {"host": list(rules.hosts), "web_host": list(rules.hosts.values())},
         schema={"host": pl.String, "web_host": pl.String},
     )
-    found = parts.join(hosts, on="host", how="left").with_columns(
+    found = parts.join(hosts, on="host", how="left", maintain_order="left").with_columns(
         pl.coalesce("web_host", "host").alias("host")
     )
     path, host = pl.col("path"), pl.col("host")
@@ -377,7 +520,7 @@ def _canonical(parts: pl.DataFrame, rules: AmpRules) -> pl.DataFrame:
     )
     query = pl.when(pl.col("query") != "").then("?" + pl.col("query")).otherwise(pl.lit(""))
     canonical = pl.concat_str(pl.lit("https://"), host, pl.col("port"), pl.lit("/"), path, query)
-    return found.select("url", canonical.alias("canonical"))
+    return found.select(canonical.alias("canonical")).to_series()
 
 
 def _known_domain(host: str, declared: set[str]) -> str:
@@ -394,35 +537,6 @@ CONFLICTS_SCHEMA = {
     "article": pl.UInt32, "field": pl.String, "kept": pl.String, "other": pl.String,
     "source": pl.String,
 }  # fmt: skip
-
-
-def _conflicts(mentions: pl.DataFrame, articles: pl.DataFrame) -> pl.DataFrame:
-    """Every mention that gives a title, time or outlet other than the one its article kept,
-    by article, then in merge order."""
-    kept = [pl.col(name).alias(f"kept_{name}") for name in MERGED_FIELDS]
-    found = mentions.join(articles.select(pl.col("id").alias("key"), "article", *kept), on="key")
-    rows: list[tuple[tuple[int, int, int], tuple[int, str, str, str, str]]] = []
-    for position, name in enumerate(MERGED_FIELDS):
-        value, held = pl.col(name), pl.col(f"kept_{name}")
-        differ = found.filter(value.is_not_null() & (value != held))
-        for article, seq, other, current, source in differ.select(
-            "article", "seq", name, f"kept_{name}", "source"
-        ).iter_rows():
-            where = (article, seq, position)
-            rows.append((where, (article, name, _show(current), _show(other), source)))
-    rows.sort(key=lambda row: row[0])
-    return pl.DataFrame([row for _, row in rows], schema=CONFLICTS_SCHEMA, orient="row")
-
-
-def _aliases(urls: pl.DataFrame, mentions: pl.DataFrame) -> pl.DataFrame:
-    """Every URL an article was mentioned under, in merge order."""
-    keyed = urls.join(mentions.select("seq", "article"), on="seq")
-    return (
-        keyed.sort("seq", "pos")
-        .select("article", "url")
-        .unique(maintain_order=True)
-        .sort("article", maintain_order=True)
-    )
 
 
 def _providers(mentions: pl.DataFrame) -> pl.DataFrame:

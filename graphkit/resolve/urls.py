@@ -142,14 +142,17 @@ PARTS_SCHEMA = {
 
 def parts_table(urls: pl.Series, jobs: int = 1) -> pl.DataFrame:
     """`url_parts` of each distinct URL as a table (url, host, port, path, query; all null
-    for a URL that is not an http(s) one). Plain URLs (`_PLAIN_URL`, nearly all) are read by
-    Polars in one pass, the others parsed one by one (by `jobs` processes when many).
+    for a URL that is not an http(s) one), in the order first met. Plain URLs (`_PLAIN_URL`,
+    nearly all) are read by Polars in one pass, the others parsed one by one (by `jobs`
+    processes when many).
 
     >>> found = parts_table(pl.Series(["http://www.A.com/x/?b=2&a=1", "https://a.com:8080/x/"]))
     >>> found.sort("url").drop("url").rows()
     [('a.com', '', 'x', 'a=1&b=2'), ('a.com', ':8080', 'x', '')]
     """
-    distinct = pl.DataFrame({"url": urls.unique(maintain_order=True)}, schema={"url": pl.String})
+    distinct = pl.DataFrame(
+        {"url": urls.unique(maintain_order=True)}, schema={"url": pl.String}
+    ).with_row_index("at")
     lowered = pl.col("url").str.to_lowercase()
     cached = lowered.str.contains(AMP_CACHE_SUFFIX, literal=True)
     unwrapped = _unwrapped(pl.col("url").str.extract_groups(_AMP_CACHE_URL))
@@ -166,8 +169,10 @@ def parts_table(urls: pl.Series, jobs: int = 1) -> pl.DataFrame:
     ).fill_null(False)
     found = found.with_columns(plain.alias("plain"))
     easy = found.filter("plain")
-    others = found.filter(~pl.col("plain"))["url"].to_list()
-    return pl.concat([_plain_table(easy), _parsed_table(others, jobs)], how="vertical")
+    others = found.filter(~pl.col("plain")).select("at", "url")
+    parsed = _parsed_table(others["url"].to_list(), jobs).with_columns(others["at"])
+    parsed = parsed.select("at", *PARTS_SCHEMA)
+    return pl.concat([_plain_table(easy), parsed], how="vertical_relaxed").sort("at").drop("at")
 
 
 # A Google AMP cache URL of the plain kind (lower-case host, no port, no spaces), read by
@@ -202,14 +207,14 @@ def _plain_table(found: pl.DataFrame) -> pl.DataFrame:
     )
     host = pl.col("host").str.strip_prefix("www.")
     table = found.select(
-        "url", host.alias("host"), port.alias("port"),
+        "at", "url", host.alias("host"), port.alias("port"),
         pl.col("path").str.strip_chars("/").alias("path"), pl.col("query"),
     )  # fmt: skip
     return (
         table.drop("query")
         .join(_kept_queries(table), on="url", how="left")
         .with_columns(pl.col("query").fill_null(""))
-        .select(list(PARTS_SCHEMA))
+        .select("at", *PARTS_SCHEMA)
     )
 
 
