@@ -1,7 +1,7 @@
 """How graphkit scales: per-stage seconds, records/s and peak memory at growing corpus sizes.
 
     python bench/scale.py --records 10000 100000 1000000 [--naive-up-to 10000]
-        [--layout files jsonl] [--corpora DIR]
+        [--layout files jsonl] [--corpora DIR] [--no-rebuild]
 
 For each size: generates a corpus in the record format (graphkit.synthetic: Zipf-like
 outlets, power-law story sizes, 0 to 5 related entries, AMP and cdn URL forms, records of
@@ -10,7 +10,9 @@ default `graphkit build` and prints each stage's seconds, records per second and
 memory so far, the output's size, and the seconds of `graphkit query first-coverage` on it,
 beside the disk's floor: the same files read by `cat` from a cold page cache (as root on
 Linux the cache is dropped before the floor and before the build, so both read cold);
-then changes one record and rebuilds (an incremental build: only that file is read again).
+then changes one record and rebuilds (an incremental build: only that file is read again),
+unless --no-rebuild. With several sizes it ends with each stage's records per second at each
+size (a linear stage keeps its rate).
 Up to --naive-up-to records it also runs the pipeline a user would write instead
 (`yaml.safe_load` per file, triples added one by one to an rdflib Graph, Turtle by rdflib)
 on the same corpus, for the ratio.
@@ -158,10 +160,11 @@ def report(
     print(f"  {'stage':<18} {'seconds':>8} {'records/s':>10} {'peak MiB':>9} {'rebuild s':>10}")
     for stage, (seconds, peak) in ours["stages"].items():
         rate = records / seconds if seconds else float("inf")
-        rebuild = again["stages"].get(stage, (float("nan"), 0))[0]
+        rebuild = again.get("stages", {}).get(stage, (float("nan"), 0))[0]
         print(f"  {stage:<18} {seconds:>8.1f} {rate:>10,.0f} {peak:>9,.0f} {rebuild:>10.1f}")
-    print(f"  rebuild after one changed record: {again['total']:.1f} s, peak "
-          f"{again['peak']:,.0f} MiB ({again['reused']:,} files not read again)")  # fmt: skip
+    if again:
+        print(f"  rebuild after one changed record: {again['total']:.1f} s, peak "
+              f"{again['peak']:,.0f} MiB ({again['reused']:,} files not read again)")  # fmt: skip
     if naive:
         print(f"  naive pipeline {naive['total']:.1f} s, peak {naive['peak']:,.0f} MiB "
               f"({naive['triples']:,} triples): graphkit is {naive['total'] / ours['total']:.1f}"
@@ -180,6 +183,9 @@ def main() -> None:
     parser.add_argument(
         "--corpora", type=Path, help="keep the generated corpora here and reuse them next time"
     )
+    parser.add_argument(
+        "--no-rebuild", action="store_true", help="skip the rebuild after one changed record"
+    )
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -188,6 +194,7 @@ def main() -> None:
         print(json.dumps(work(Path(corpus), Path(out))))
         return
     for layout in args.layout:
+        rates: dict[int, dict[str, float]] = {}
         for records in args.records:
             with tempfile.TemporaryDirectory() as temporary:
                 folder = Path(temporary)
@@ -198,12 +205,32 @@ def main() -> None:
                 ours = in_fresh_process("graphkit", corpus, folder / "out")
                 ours["floor"] = floor
                 ours["first_coverage_query"] = time_query(folder / "out")
-                again = in_fresh_process("rebuild", corpus, folder / "out")
+                again = (
+                    {} if args.no_rebuild else in_fresh_process("rebuild", corpus, folder / "out")
+                )
                 naive = None
                 if records <= args.naive_up_to and layout == "files":
                     naive = in_fresh_process("naive", corpus, folder / "out")
                 print(f"\nlayout: {layout}", end="")
                 report(records, ours, again, naive)
+                rates[records] = {
+                    stage: records / seconds for stage, (seconds, _) in ours["stages"].items()
+                }
+        linearity(layout, rates)
+
+
+def linearity(layout: str, rates: dict[int, dict[str, float]]) -> None:
+    """Each stage's records per second at every size, and the largest over the smallest
+    (a linear stage keeps its rate: the target is at most 1.5)."""
+    if len(rates) < 2:
+        return
+    sizes = sorted(rates)
+    print(f"\nlayout: {layout}, records/s per stage by size (linear: the same rate)")
+    print(f"  {'stage':<18}" + "".join(f"{size:>12,}" for size in sizes) + f"{'max/min':>9}")
+    for stage in rates[sizes[0]]:
+        found = [rates[size].get(stage, float("nan")) for size in sizes]
+        spread = max(found) / min(found) if min(found) > 0 else float("inf")
+        print(f"  {stage:<18}" + "".join(f"{rate:>12,.0f}" for rate in found) + f"{spread:>9.2f}")
 
 
 def corpus_of(records: int, layout: str, seed: int, folder: Path) -> Path:

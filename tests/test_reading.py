@@ -363,8 +363,8 @@ def test_an_executor_reads_the_same_records_and_problems_in_the_same_order(
 def test_a_thread_executor_reads_in_batches_the_same_records_and_problems(
     tmp_path: Path,
 ) -> None:
-    # Executors other than a process pool get the files in batches of 64 (records/reader.py).
-    folder = many_files(tmp_path, records=150)
+    # Executors get the files in batches of READ_CHUNK (records/reader.py): several here.
+    folder = many_files(tmp_path, records=3 * reader.READ_CHUNK)
     alone = read_records([folder])
     with ThreadPoolExecutor(3) as threads:
         assert read_records([folder], executor=threads) == alone
@@ -537,7 +537,7 @@ def test_graphkits_own_pool_is_used_only_when_it_pays() -> None:
     pool.shutdown()
     # JSON Lines files hold thousands of records each: a handful of them is worth a pool,
     # and one worker each at most
-    handful = -(-reader.PARALLEL_FROM // reader.READ_CHUNK)  # batches of PARALLEL_FROM files
+    handful = -(-reader.PARALLEL_FROM // reader.JSON_COUNTS_AS)  # as many as PARALLEL_FROM files
     lines = reader._own_pool(None, 4, batches(0, jsonl=handful))
     assert isinstance(lines, ProcessPoolExecutor) and lines._max_workers == min(4, handful)
     lines.shutdown()
@@ -548,7 +548,13 @@ def test_graphkits_own_pool_is_used_only_when_it_pays() -> None:
 
 
 def test_a_json_lines_file_is_a_read_task_alone() -> None:
-    names = [Path("a.md"), Path("b.jsonl"), *(Path(f"{i}.txt") for i in range(70)), Path("c.json")]
+    more = reader.READ_CHUNK + 6
+    names = [
+        Path("a.md"),
+        Path("b.jsonl"),
+        *(Path(f"{i}.txt") for i in range(more)),
+        Path("c.json"),
+    ]
     assert reader.read_batches(names) == [
         [names[0]], [names[1]], names[2 : 2 + reader.READ_CHUNK], names[2 + reader.READ_CHUNK : -1],
         [names[-1]],

@@ -7,6 +7,7 @@ hold the two paths to the same records, values and errors on real, generated and
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -147,6 +148,33 @@ def test_any_text_reads_alike(parts: list[str]) -> None:
     text = "webUrl: https://a.example/1\n" + "".join(parts)
     fast, slow = both(text)
     assert fast == slow
+
+
+def python_engine(text: str) -> bool:
+    """What `_only_pyyaml` answers with Python's own engine on the same pattern."""
+    head = text.lstrip()[:1] in ("!", "&", "*", "?")
+    return head or re.search(frontmatter.ONLY_PYYAML_PATTERN, text) is not None
+
+
+def test_re2_finds_what_pythons_engine_finds(tmp_path: Path) -> None:
+    generate_corpus(tmp_path, records=200, seed=5)
+    texts = front_matters(SEEDS) + front_matters(MIXED) + front_matters(tmp_path) + EDGES
+    texts += ["".join(FRAGMENTS[i::7]) for i in range(7)] + ["  &a x", "a: \u3000012"]
+    texts += ["a: \u1680-01", "a:\xa00o7", "a: \x85 1e5", "a: \u2029+0o1", "a: 1\x1c"]
+    found = [frontmatter._only_pyyaml(text) for text in texts]
+    assert found == [python_engine(text) for text in texts]
+    assert True in found and False in found
+    assert frontmatter._only_pyyaml("title: \ud800")  # no UTF-8 for RE2: PyYAML decides
+
+
+SPACES = [chr(code) for code in range(0x3001) if chr(code).isspace()]
+
+
+@settings(max_examples=examples(600), deadline=None)
+@given(st.lists(st.sampled_from([*FRAGMENTS, *SPACES, "\x7f", "\ufffe", "o", "e", "+"])))
+def test_re2_finds_what_pythons_engine_finds_in_any_text(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert frontmatter._only_pyyaml(text) == python_engine(text)
 
 
 @settings(max_examples=examples(300), deadline=None)

@@ -27,8 +27,6 @@ import numpy as np
 import polars as pl
 from scipy import sparse
 
-from ..util import grouped
-
 Vector = dict[str, float]  # term -> weight, L2-normalised (empty when no term counts)
 
 _WORD = re.compile(r"[^\W_]+")
@@ -90,21 +88,31 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
     """
     total = len(texts)
     vocabulary, row, term = _numbered_words(texts)
-    size = np.int64(max(len(vocabulary), 1))
-    pairs, _, counts = grouped(row * size + term)
-    rows, columns = pairs // size, pairs % size
-    frequency = np.bincount(columns, minlength=len(vocabulary))  # texts with each word
+    # scipy sums each text's repeated words in C on 32-bit indices: a sort of the
+    # (text, word) pairs as 64-bit keys held six such arrays at once (gigabytes at a million)
+    counts = sparse.csr_matrix(
+        (np.ones(len(row), dtype=np.float32), (row, term)),
+        shape=(total, max(len(vocabulary), 1)),
+    )
+    del row, term
+    counts.sum_duplicates()  # and sorts each row's words
+    frequency = np.bincount(counts.indices, minlength=len(vocabulary))  # texts with each word
     kept = frequency > 1  # a word of one text says nothing about two texts being alike
-    number = np.cumsum(kept) - 1  # the kept words renumbered
-    keep = kept[columns]
-    rows, columns, counts = rows[keep], number[columns[keep]], counts[keep]
+    number = (np.cumsum(kept) - 1).astype(np.int32)  # the kept words renumbered, in order
+    keep = kept[counts.indices]
+    rows = np.repeat(np.arange(total, dtype=np.int32), np.diff(counts.indptr))[keep]
+    columns = number[counts.indices[keep]]
+    found = counts.data[keep].astype(np.float64)
+    del counts, keep
     frequency = frequency[kept]
-    weight = (1 + np.log(counts)) * np.log(total / frequency[columns])
+    weight = (1 + np.log(found)) * np.log(total / frequency[columns])
     norm = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=total))
     keep = (norm[rows] >= 1e-12) & (weight != 0)
     rows, columns = rows[keep], columns[keep]
+    starts = np.zeros(total + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=total), out=starts[1:])
     matrix = sparse.csr_matrix(
-        (weight[keep] / norm[rows], (rows, columns)), shape=(total, int(kept.sum()))
+        (weight[keep] / norm[rows], columns, starts), shape=(total, int(kept.sum()))
     )
     return WordMatrix(matrix, vocabulary.filter(pl.Series(kept)).to_list(), frequency)
 
@@ -124,14 +132,14 @@ def _numbered_words(texts: pl.Series) -> tuple[pl.Series, np.ndarray, np.ndarray
             continue
         for term in found["term"].unique().to_list():
             numbers.setdefault(term, len(numbers))
-        words.append(found["term"].replace_strict(numbers, return_dtype=pl.UInt32).to_numpy())
-        rows.append(found["row"].to_numpy().astype(np.int64) + start)
+        words.append(found["term"].replace_strict(numbers, return_dtype=pl.Int32).to_numpy())
+        rows.append(found["row"].to_numpy().astype(np.int32) + start)
     vocabulary = pl.Series(list(numbers), dtype=pl.String)
     order = vocabulary.arg_sort().to_numpy()  # first met to sorted: the same in any batches
-    renumber = np.empty(len(order), dtype=np.int64)
+    renumber = np.empty(len(order), dtype=np.int32)
     renumber[order] = np.arange(len(order))
-    term = renumber[np.concatenate(words)] if words else np.zeros(0, dtype=np.int64)
-    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    term = renumber[np.concatenate(words)] if words else np.zeros(0, dtype=np.int32)
+    row = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int32)
     return vocabulary.gather(order), row, term
 
 
