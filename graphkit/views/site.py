@@ -16,12 +16,13 @@ once into `OUT/assets/`, so the pages work offline.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -92,28 +93,44 @@ def write_views(
     # A data file is a list of [key, view] pairs, not an object: a key such as `__proto__`
     # would set an object literal's prototype instead of naming a page.
     counter = ticks(progress, len(pages), "page")
-    items = {
-        "story": _story_data(corpus, tables, _cut_table(cut)),
-        **_hub_data(stories, tables, names, topic_labels),
+    cut_table = _cut_table(cut)
+    kinds: dict[str, Callable[[], pl.DataFrame]] = {
+        "story": lambda: _story_data(corpus, tables, cut_table),
+        "outlet": lambda: _hub_data(stories, tables, names, topic_labels, "outlet"),
+        "topic": lambda: _hub_data(stories, tables, names, topic_labels, "topic"),
     }
-    for kind, entries in items.items():
-        sizes = entries["entry"].str.len_chars().sum() if entries.height else 0
-        shards = _shard_count(entries.height, int(sizes))
-        numbers = [shard_of(key, shards) for key in entries["key"].to_list()]
-        grouped = (
-            entries.with_columns(pl.Series("shard", numbers, dtype=pl.Int64))
-            .group_by("shard", maintain_order=True)
-            .agg(pl.col("entry").str.join(",\n"))
-        )
-        bodies = dict(grouped.iter_rows())
-        setup = {**_setup(), "kind": kind, "shards": shards}
+    for kind, made in kinds.items():  # one kind's data at a time: a million records' stories'
+        entries = made()  # are 700 MB of text
+        setup = {**_setup(), "kind": kind, "shards": _shards(entries)}
         written.append(write_text(out, page_file(kind), _render(template, kind.title(), setup)))
-        for shard in range(shards):
-            text = f'graphkit.receive("{kind}", {shard}, [\n{bodies.get(shard, "")}\n]);\n'
-            written.append(write_text(out, data_name(kind, shard), text))
+        written += _write_shards(out, kind, entries, setup["shards"])
         advance(counter, entries.height)
+        del entries
     written.append(write_text(out, PAGES_FILE, json.dumps([p.__dict__ for p in pages], indent=1)))
     written.append(write_text(out, "index.html", _index(env, tables, stories, names, pages)))
+    return written
+
+
+def _shards(entries: pl.DataFrame) -> int:
+    sizes = entries["entry"].str.len_chars().sum() if entries.height else 0
+    return _shard_count(entries.height, int(sizes))
+
+
+def _write_shards(out: Path, kind: str, entries: pl.DataFrame, shards: int) -> list[Path]:
+    """A kind's data files: each shard's entries in their order, joined one shard at a time
+    (joining all at once held the text twice more)."""
+    numbers = np.fromiter(
+        (shard_of(key, shards) for key in entries["key"].to_list()), np.int64, entries.height
+    )
+    order = np.argsort(numbers, kind="stable")  # by shard, each one's in the entries' order
+    counts = np.bincount(numbers, minlength=shards)
+    ends = np.cumsum(counts)
+    written = []
+    for shard in range(shards):
+        rows = order[ends[shard] - counts[shard] : ends[shard]]
+        body = entries["entry"].gather(rows).str.join(",\n").item() if len(rows) else ""
+        text = f'graphkit.receive("{kind}", {shard}, [\n{body}\n]);\n'
+        written.append(write_text(out, data_name(kind, shard), text))
     return written
 
 
@@ -207,21 +224,18 @@ def _hub_data(
     tables: CoverageTables,
     names: Mapping[str, str],
     topic_labels: Mapping[str, str],
-) -> dict[str, pl.DataFrame]:
-    """The outlet and topic pages' data (graphkit.js draws them): (key, entry) each."""
-    pages = {
-        "outlet": outlet_pages(stories, head_to_head(tables), names),
-        "topic": topic_pages(stories, topic_labels, names),
-    }
-    schema = {"key": pl.String, "entry": pl.String}
-    return {
-        kind: pl.DataFrame(
-            [(key, f"[{_script_json(key)},{_script_json(data)}]") for key, data in found.items()],
-            schema=schema,
-            orient="row",
-        )
-        for kind, found in pages.items()
-    }
+    kind: str,
+) -> pl.DataFrame:
+    """The outlet or topic pages' data (graphkit.js draws them): (key, entry) each."""
+    if kind == "outlet":
+        pages = outlet_pages(stories, head_to_head(tables), names)
+    else:
+        pages = topic_pages(stories, topic_labels, names)
+    return pl.DataFrame(
+        [(key, f"[{_script_json(key)},{_script_json(data)}]") for key, data in pages.items()],
+        schema={"key": pl.String, "entry": pl.String},
+        orient="row",
+    )
 
 
 def _script_safe(json: pl.Expr) -> pl.Expr:
