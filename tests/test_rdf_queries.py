@@ -29,7 +29,7 @@ from graphkit.rdf import (
     run_query,
 )
 from graphkit.rdf.canned import QUERIES_DIR
-from graphkit.rdf.mapping import web_iri
+from graphkit.rdf.ntriples import web_iri
 from graphkit.rdf.store import Engine
 from graphkit.synthetic import generate_corpus
 

@@ -28,7 +28,8 @@ from ..outputs import inside, write_text
 from ..outputs.files import atomic_stream, write_stream
 from ..resolve import Corpus
 from ..util import Progress, collector_paused, quietly
-from .mapping import TYPE, Mapping
+from .mapping import Mapping
+from .ntriples import TYPE
 from .store import BULK_LOAD_TRIPLES, NT_FILE, StoreLoader, write_store
 from .terms import PREFIXES, XSD, Minter, resolve_base
 

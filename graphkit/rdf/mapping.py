@@ -3,14 +3,10 @@
 Every node is an IRI minted by `Minter` (no blank nodes), so any triple store takes the data,
 and the same input gives the same triples, in the same order, on every run.
 
-The mapping writes N-Triples text: a term is its N-Triples form (`<iri>`, `"text"`,
-`"59"^^<...#decimal>`) from the start, made column by column (Polars) from the build's tables,
-so the millions of triples of a big build are lines written in bulk, never Python objects;
-`coverage_triples` parses them into pyoxigraph triples (in Rust) for the callers that want
-objects. A term is made by one rule below (`text`, `typed`, `date_time`, `decimal`,
-`web_term`): column by column where Polars can apply it (`text_terms`, ...), one value at a
-time by the rule itself for the values it cannot (text to escape, URLs that are not plainly
-valid IRIs, unusual numbers).
+The mapping writes N-Triples text: a term is its N-Triples form from the start, made column
+by column (Polars) from the build's tables by the rules of `ntriples`, so the millions of
+triples of a big build are lines written in bulk, never Python objects; `coverage_triples`
+parses them into pyoxigraph triples (in Rust) for the callers that want objects.
 
 >>> from graphkit.records import read_records
 >>> from graphkit.resolve import resolve
@@ -23,115 +19,33 @@ valid IRIs, unusual numbers).
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime
-from decimal import Decimal
-from functools import cached_property, lru_cache
+from functools import cached_property
 from urllib.parse import quote
 
 import polars as pl
-from pyoxigraph import NamedNode, RdfFormat, Triple, parse
-from w3lib.url import safe_url_string
+from pyoxigraph import RdfFormat, Triple, parse
 
 from ..analysis.coverage import CoverageTables, StoryCoverage
-from ..records import iso_utc
-from ..records.times import iso_utc_texts
 from ..resolve import Corpus
 from ..util import Progress, advance, collector_paused, quietly, ticks
-from .terms import DEFAULT_BASE, GK, RDF, SCHEMA, SKOS, VOID, XSD, Minter, short_hash
-
-Term = str  # an N-Triples term: <iri>, "text", "text"^^<datatype>
-Statement = tuple[str, Term, Term]  # subject IRI (bare), predicate, object
-TYPE_IRI = RDF + "type"
-TYPE = NamedNode(TYPE_IRI)
-_TYPE = f"<{TYPE_IRI}>"
-# N-Triples escapes, as Oxigraph writes them: short forms where they exist, \uXXXX for the
-# other control characters, so that a line is the same whoever wrote it.
-_ESCAPES = {code: f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
-_ESCAPES.update(
-    {ord("\\"): "\\\\", ord('"'): '\\"', 8: "\\b", 9: "\\t", 10: "\\n", 12: "\\f", 13: "\\r"}
+from .ntriples import (
+    TYPE_TERM,
+    Term,
+    date_time_terms,
+    decimal_terms,
+    gk,
+    integer_terms,
+    iri,
+    iri_terms,
+    s,
+    text,
+    text_terms,
+    typed_terms,
+    web_term,
+    web_terms,
 )
-_NEEDS_ESCAPE = re.compile('[\x00-\x1f\x7f"\\\\]')
-
-
-def iri(value: str) -> Term:
-    return f"<{value}>"
-
-
-def s(name: str) -> Term:
-    """A schema.org term."""
-    return f"<{SCHEMA}{name}>"
-
-
-def gk(name: str) -> Term:
-    """A graphkit vocabulary term."""
-    return f"<{GK}{name}>"
-
-
-def text(value: str) -> Term:
-    """A plain literal.
-
-    >>> print(text('say "hi"\\n'))
-    "say \\"hi\\"\\n"
-    """
-    if _NEEDS_ESCAPE.search(value) is None:  # most text: str.translate is slow per character
-        return f'"{value}"'
-    return '"' + value.translate(_ESCAPES) + '"'
-
-
-def typed(value: str, datatype: str) -> Term:
-    return f"{text(value)}^^<{XSD}{datatype}>"
-
-
-def date_time(value: datetime) -> Term:
-    """An `xsd:dateTime` in UTC with `Z`.
-
-    >>> from datetime import UTC
-    >>> date_time(datetime(2021, 2, 17, 23, 21, tzinfo=UTC))
-    '"2021-02-17T23:21:00Z"^^<http://www.w3.org/2001/XMLSchema#dateTime>'
-    """
-    return typed(iso_utc(value), "dateTime")
-
-
-@lru_cache(maxsize=1 << 14)  # scores repeat: a few thousand values over a whole corpus
-def decimal(value: float) -> Term | None:
-    """An `xsd:decimal` for a finite number, None otherwise.
-
-    >>> decimal(59.0), decimal(0.1), decimal(float("nan"))  # doctest: +NORMALIZE_WHITESPACE
-    ('"59"^^<http://www.w3.org/2001/XMLSchema#decimal>',
-     '"0.1"^^<http://www.w3.org/2001/XMLSchema#decimal>', None)
-    """
-    if not math.isfinite(value):
-        return None
-    number = Decimal(repr(value))
-    lexical = format(
-        number.to_integral_value() if number == number.to_integral_value() else number, "f"
-    )
-    return typed(lexical, "decimal")
-
-
-def web_iri(url: str) -> NamedNode | None:
-    """A URL as an IRI, percent-encoded where it must be; None when it cannot be one.
-
-    >>> web_iri("https://example.com/a b").value, web_iri("not a url")
-    ('https://example.com/a%20b', None)
-    """
-    for encode in (False, True):
-        try:
-            node = NamedNode(safe_url_string(url) if encode else url)
-        except ValueError:
-            continue
-        if node.value.startswith(("http://", "https://")):
-            return node
-    return None
-
-
-def web_term(url: str) -> Term | None:
-    """`web_iri` as an N-Triples term."""
-    node = web_iri(url)
-    return None if node is None else iri(node.value)
+from .terms import DEFAULT_BASE, SKOS, VOID, Minter, short_hash
 
 
 def coverage_triples(
@@ -231,27 +145,27 @@ class Mapping:
 
 
 # The predicates of each kind of subject, by the name of the column of their objects.
-DATASET = {"type": _TYPE, "uri_space": iri(VOID + "uriSpace")}
+DATASET = {"type": TYPE_TERM, "uri_space": iri(VOID + "uriSpace")}
 ARTICLE = {
-    "type": _TYPE, "url": s("url"), "canonical": gk("canonicalUrl"), "headline": s("headline"),
+    "type": TYPE_TERM, "url": s("url"), "canonical": gk("canonicalUrl"), "headline": s("headline"),
     "description": s("description"), "date_published": s("datePublished"),
     "time_status": gk("timeStatus"), "has_record": gk("hasRecord"), "heat": gk("heat"),
     "quality": gk("quality"), "publisher": s("publisher"), "about": s("about"),
     "section": s("articleSection"), "image": s("image"), "related": gk("relatedCoverage"),
     "story": gk("story"), "lag": gk("lagSeconds"),
 }  # fmt: skip
-IMAGE = {"type": _TYPE, "content": s("contentUrl"), "width": s("width"), "height": s("height")}
+IMAGE = {"type": TYPE_TERM, "content": s("contentUrl"), "width": s("width"), "height": s("height")}
 OUTLET = {
-    "type": _TYPE, "name": s("name"), "identifier": s("identifier"), "url": s("url"),
+    "type": TYPE_TERM, "name": s("name"), "identifier": s("identifier"), "url": s("url"),
     "alternate": s("alternateName"),
 }  # fmt: skip
 STORY = {
-    "type": _TYPE, "identifier": s("identifier"), "name": s("name"),
+    "type": TYPE_TERM, "identifier": s("identifier"), "name": s("name"),
     "first_published": gk("firstPublished"), "last_published": gk("lastPublished"),
     "article_count": gk("articleCount"), "outlet_count": gk("outletCount"), "about": s("about"),
     "first_coverage": gk("firstCoverage"),
 }  # fmt: skip
-TOPIC = {"type": _TYPE, "label": iri(SKOS + "prefLabel"), "alternate": iri(SKOS + "altLabel")}
+TOPIC = {"type": TYPE_TERM, "label": iri(SKOS + "prefLabel"), "alternate": iri(SKOS + "altLabel")}
 
 
 def _lines(long: pl.DataFrame, predicates: dict[str, str], by: str | None = None) -> pl.Series:
@@ -260,7 +174,9 @@ def _lines(long: pl.DataFrame, predicates: dict[str, str], by: str | None = None
     predicate and object). `by` names a column that orders the subjects as their IRIs do and
     holds no statement twice (none: the IRIs themselves are sorted, the statements made
     unique)."""
-    order = sorted(predicates, key=lambda column: (predicates[column] != _TYPE, predicates[column]))
+    order = sorted(
+        predicates, key=lambda column: (predicates[column] != TYPE_TERM, predicates[column])
+    )
     rank = {column: position for position, column in enumerate(order)}
     found = long.filter(pl.col("o").is_not_null())
     if by is None:
@@ -443,8 +359,8 @@ class _Columns:
                 "subject": self.image_iris,
                 "type": pl.Series([s("ImageObject")] * t.images.height, dtype=pl.String),
                 "content": self.image_objects(),
-                "width": _integer_terms(t.images["width"]),
-                "height": _integer_terms(t.images["height"]),
+                "width": integer_terms(t.images["width"]),
+                "height": integer_terms(t.images["height"]),
             }
         ).filter(pl.col("subject").is_not_null())
         return _wide_to_long(found, ["type", "content", "width", "height"])
@@ -522,88 +438,3 @@ def _quoted(values: pl.Series, safe: str) -> pl.Series:
     """`urllib.parse.quote(value, safe)` of each value (each distinct value once)."""
     distinct = {v: quote(v, safe=safe) for v in values.drop_nulls().unique().to_list()}
     return values.replace_strict(distinct, default=None, return_dtype=pl.String)
-
-
-def iri_terms(prefix: str, names: pl.Series) -> pl.Series:
-    """`<prefix name>` for each name (null stays null)."""
-    return ("<" + prefix + names + ">").alias(names.name)
-
-
-_PLAIN_TEXT = r'^[^\x00-\x1f\x7f"\\]*$'
-
-
-def text_terms(values: pl.Series) -> pl.Series:
-    """`text` of each value (null stays null): quoted as it is where nothing needs escaping."""
-    plain = values.str.contains(_PLAIN_TEXT)
-    found = ('"' + values + '"').alias(values.name)
-    needs = (~plain).fill_null(False).arg_true()
-    if len(needs):
-        found = found.scatter(needs, [text(value) for value in values.gather(needs).to_list()])
-    return found
-
-
-def typed_terms(values: pl.Series, datatype: str) -> pl.Series:
-    """`typed` of each value (null stays null)."""
-    return text_terms(values) + f"^^<{XSD}{datatype}>"
-
-
-def date_time_terms(values: pl.Series) -> pl.Series:
-    """`date_time` of each value (UTC times; null stays null)."""
-    stamp = pl.select(iso_utc_texts(pl.lit(values))).to_series()
-    return typed_terms(stamp, "dateTime").alias(values.name)
-
-
-_EXACT = 2.0**53  # below it, a float that is a whole number prints as that integer
-
-
-def decimal_terms(values: pl.Series) -> pl.Series:
-    """`decimal` of each value (null, NaN and infinite give null): whole numbers other than
-    0 (which may be -0.0) by Polars, every other distinct value by `decimal` itself."""
-    number = values.cast(pl.Float64)
-    whole = number.is_finite() & (number == number.floor()) & (number.abs() < _EXACT)
-    whole = whole & (number != 0)
-    found = (
-        pl.select(
-            pl.when(whole).then('"' + number.cast(pl.Int64).cast(pl.String) + f'"^^<{XSD}decimal>')
-        )
-        .to_series()
-        .alias(values.name)
-    )
-    others = (~whole & number.is_not_null()).fill_null(False).arg_true()
-    if len(others):
-        distinct = {v: decimal(v) for v in number.gather(others).unique().to_list()}
-        found = found.scatter(others, [distinct[v] for v in number.gather(others).to_list()])
-    return found
-
-
-def _integer_terms(values: pl.Series) -> pl.Series:
-    """An `xsd:integer` for each value that is not null or 0 (an image size)."""
-    return (
-        pl.select(
-            pl.when(values.is_not_null() & (values != 0)).then(
-                '"' + values.cast(pl.String) + f'"^^<{XSD}integer>'
-            )
-        )
-        .to_series()
-        .alias(values.name)
-    )
-
-
-# A URL that is certainly a valid IRI as it is (Oxigraph takes it, and `web_iri` would give
-# it back unchanged): lower-case http(s), a plain host, an optional port, and only unreserved
-# characters and delimiters after it. Any other goes to `web_term`.
-_PLAIN_IRI = (
-    r"^https?://[A-Za-z0-9.-]+(?::[0-9]*)?(?:/[A-Za-z0-9\-._~!$&'()*+,;=:@/]*)?"
-    r"(?:\?[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?(?:#[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)?$"
-)
-
-
-def web_terms(urls: pl.Series) -> pl.Series:
-    """`web_term` of each URL (null where it gives none, or the URL is null)."""
-    plain = urls.str.contains(_PLAIN_IRI)
-    found = pl.select(pl.when(plain).then("<" + urls + ">")).to_series().alias(urls.name)
-    others = (~plain).fill_null(False).arg_true()
-    if len(others):
-        distinct = {url: web_term(url) for url in urls.gather(others).unique().to_list()}
-        found = found.scatter(others, [distinct[url] for url in urls.gather(others).to_list()])
-    return found
