@@ -6,24 +6,8 @@
 ['dailydot.com', 'nationthailand.com', 'washingtonpost.com']
 """
 
-from .analysis import coverage_graph, graph_stats
-from .pipeline import Build, build, write_outputs
-from .records import Problem, ReadResult, Record, read_records
-from .resolve import Article, Corpus, Provider, canonical_url, resolve
+import lazy_loader
 
-__all__ = [
-    "Article",
-    "Build",
-    "Corpus",
-    "Problem",
-    "Provider",
-    "ReadResult",
-    "Record",
-    "build",
-    "canonical_url",
-    "coverage_graph",
-    "graph_stats",
-    "read_records",
-    "resolve",
-    "write_outputs",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

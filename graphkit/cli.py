@@ -8,59 +8,27 @@ import sys
 import webbrowser
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .analysis import (
-    CoverageFilter,
-    CutLink,
-    StoryCoverage,
-    coverage_stats,
-    head_to_head,
-    leaderboard,
-)
-from .analysis.coverage import StoryNotFoundError, find_story, parse_when
 from .errors import ExitStatus, GraphkitError
-from .outputs import read_coverage, read_stats, read_stray_links
-from .outputs.exports import parse_formats
-from .outputs.folder import BuildInfo, NoBuildError, describe, pin_build
-from .outputs.tables import (
-    HEAD_TO_HEAD_COLUMNS,
-    OUTLET_COLUMNS,
-    STORY_COLUMNS,
-    csv_text,
-    head_to_head_rows,
-    outlet_rows,
-    story_rows,
-)
-from .outputs.text import (
-    leaderboard_text,
-    pairs_text,
-    stage_table,
-    stats_text,
-    summary_text,
-    timeline_text,
-)
-from .pipeline import DEFAULT_OUT, DEFAULT_SOURCE, build
-from .rdf import (
-    ENGINES,
-    OXIGRAPH,
+from .rdf.formats import ALL_FORMATS
+from .rdf.store import ENGINES, OXIGRAPH
+from .settings import (
+    DEFAULT_OUT,
+    DEFAULT_SOURCE,
+    PUSH_BATCH_TRIPLES,
+    PUSH_RETRIES,
+    QUERY_WORKERS,
+    SERVE_LIMITS,
     Limits,
-    QueryError,
-    QueryTimeoutError,
-    canned_listing,
-    parse_assignments,
-    render_query,
-    resolve_base,
 )
-from .rdf.formats import ALL_FORMATS, render
-from .rdf.push import BATCH_TRIPLES, RETRIES, push_graph
-from .rdf.remote import query_endpoint
-from .rdf.workers import QUERY_WORKERS
-from .records import StrictModeError
-from .server import SERVE_LIMITS, serve
-from .views.site import page_for
+
+# Each command imports the stages it runs when it runs (a query or --help does not pay for
+# Polars, SciPy and igraph); the options' defaults come from the light settings module.
+if TYPE_CHECKING:
+    from .analysis import CutLink, StoryCoverage
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -203,6 +171,10 @@ def build_command(
     --strict stopped at a problem, 5 when another build is writing OUT (see --wait), 6 when
     OUT could not be written (out of space). Only a whole build is ever published in OUT.
     """
+    from .outputs.text import stage_table, summary_text
+    from .pipeline import build
+    from .records import StrictModeError
+
     try:
         result = build(
             sources or DEFAULT_SOURCE,
@@ -243,6 +215,12 @@ def build_command(
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of text.")
 def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
     """Counts, time span and the busiest outlets and topics of a built graph or of SOURCES."""
+    from .analysis import coverage_stats
+    from .outputs import read_stats
+    from .outputs.folder import BuildInfo, describe
+    from .outputs.text import stats_text
+    from .pipeline import build
+
     if sources:
         result = build(sources)
         stats = coverage_stats(result.corpus, result.coverage)
@@ -256,6 +234,8 @@ def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
 
 def _when(end: bool) -> Any:
     def parse(_context: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        from .analysis.coverage import parse_when
+
         if value is None:
             return None
         try:
@@ -310,6 +290,18 @@ def first_command(
     Times are UTC; --since and --until take ISO dates (a date means the whole day) or
     date-times, and bound the time a story was first covered.
     """
+    from .analysis import CoverageFilter, head_to_head, leaderboard
+    from .analysis.coverage import StoryNotFoundError, find_story
+    from .outputs.tables import (
+        HEAD_TO_HEAD_COLUMNS,
+        OUTLET_COLUMNS,
+        STORY_COLUMNS,
+        head_to_head_rows,
+        outlet_rows,
+        story_rows,
+    )
+    from .outputs.text import leaderboard_text, pairs_text, timeline_text
+
     coverage, strays = _coverage(sources, data)
     if story_id is not None:
         try:
@@ -330,6 +322,9 @@ def first_command(
 
 def _coverage(sources: tuple[Path, ...], data: Path) -> tuple[list[StoryCoverage], list[CutLink]]:
     """The story timelines and the related links set aside as strays."""
+    from .outputs import read_coverage, read_stray_links
+    from .pipeline import build
+
     if sources:
         result = build(sources)
         return result.coverage, result.grouping.cut if result.grouping else []
@@ -340,6 +335,8 @@ def _coverage(sources: tuple[Path, ...], data: Path) -> tuple[list[StoryCoverage
 def _echo_rows(
     rows: list[dict[str, Any]], columns: Sequence[str], fmt: str, table: Callable[[], str]
 ) -> None:
+    from .outputs.tables import csv_text
+
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -359,6 +356,8 @@ def view_command(kind: str | None, name: str | None, data: Path, print_path: boo
     NAME is a story id, an outlet's domain, a topic, or a unique prefix of a name; KIND alone
     opens the overview. Prints the page's address (a file: URL) when no browser can be opened.
     """
+    from .views.site import page_for
+
     _build_of(data)  # one line if there is no build; the pages open through OUT's links
     try:
         address = page_for(data, kind, name)
@@ -427,6 +426,10 @@ def query_command(
     (a syntax error is reported with its line and column), 4 when the query was stopped at
     its time limit.
     """
+    from .rdf import QueryError, QueryTimeoutError, canned_listing, parse_assignments
+    from .rdf.formats import render
+    from .rdf.workers import render_query
+
     if list_only:
         click.echo(canned_listing())
         return
@@ -436,6 +439,8 @@ def query_command(
     try:
         values = parse_assignments(params)
         if endpoint:
+            from .rdf.remote import query_endpoint  # httpx: only for a remote store
+
             result, data_base = query_endpoint(
                 endpoint,
                 query,
@@ -463,6 +468,8 @@ def query_command(
 
 def _build_of(data: Path) -> Path:
     """The build published in `data`, pinned: a rebuild meanwhile does not mix two builds."""
+    from .outputs.folder import NoBuildError, pin_build
+
     try:
         return pin_build(data)
     except NoBuildError as error:
@@ -508,6 +515,8 @@ def serve_command(
     ones (each also at /queries/NAME and /queries/NAME.json). Listens on this machine only
     unless --host says otherwise. Stop it with Ctrl-C.
     """
+    from .rdf import QueryError
+    from .server import serve
 
     def ready(url: str) -> None:
         click.echo(f"Serving {data} at {url} (SPARQL endpoint: {url}sparql); Ctrl-C stops")
@@ -543,7 +552,7 @@ def serve_command(
 @click.option(
     "--batch-size",
     type=click.IntRange(min=1),
-    default=BATCH_TRIPLES,
+    default=PUSH_BATCH_TRIPLES,
     show_default=True,
     help="Triples per request.",
 )
@@ -558,7 +567,7 @@ def serve_command(
 @click.option(
     "--retries",
     type=click.IntRange(min=0),
-    default=RETRIES,
+    default=PUSH_RETRIES,
     show_default=True,
     help="Times a batch is sent again after a time-out, a dropped connection or HTTP 5xx.",
 )
@@ -583,6 +592,9 @@ def push_command(
     GRAPHKIT_PASSWORD, or is asked for. Exit status: 0 when pushed, 2 when the push failed
     (the message says what the remote graph holds).
     """
+    from .rdf import QueryError
+    from .rdf.push import push_graph
+
     try:
         report = push_graph(
             _build_of(data),
@@ -612,6 +624,8 @@ def _password(user: str | None) -> str | None:
 
 
 def _formats(value: str) -> frozenset[str]:
+    from .outputs.exports import parse_formats
+
     try:
         return parse_formats(value)
     except ValueError as error:
@@ -619,6 +633,8 @@ def _formats(value: str) -> frozenset[str]:
 
 
 def _base(value: str | None) -> str | None:
+    from .rdf import resolve_base
+
     if value is None:
         return None
     try:

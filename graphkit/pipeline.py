@@ -42,6 +42,7 @@ from .rdf import RdfWriter
 from .records import Problem, ReadCache, ReadResult, read_records
 from .records.columns import RecordTables
 from .resolve import Corpus, resolve
+from .settings import DEFAULT_SOURCE
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
 
@@ -49,8 +50,6 @@ from .views.site import write_views
 # start by forkserver, which imports graphkit again in each worker, instead of fork.
 tqdm.monitor_interval = 0
 
-DEFAULT_SOURCE = "seeds"
-DEFAULT_OUT = "output"
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
 
 

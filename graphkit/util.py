@@ -22,7 +22,6 @@ from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-import numpy as np
 import orjson
 
 T = TypeVar("T")
@@ -201,25 +200,6 @@ def ticks(progress: Progress, total: int, unit: str) -> Iterator[int]:
 def advance(counter: Iterator[int], count: int) -> None:
     """Count `count` more items done (at C speed: a bar counts them one by one)."""
     deque(islice(counter, count), maxlen=0)
-
-
-def grouped(keys: Any) -> tuple[Any, Any, Any]:
-    """`numpy.unique(keys, return_inverse=True, return_counts=True)` of integer keys, by a
-    stable (radix) sort: twice as fast on the tens of millions of keys of a big corpus.
-
-    >>> [found.tolist() for found in grouped(np.array([5, 3, 5, 9]))]
-    [[3, 5, 9], [1, 0, 1, 2], [1, 2, 1]]
-    """
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.empty(len(ordered), dtype=bool)
-    starts[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
-    number = np.cumsum(starts) - 1
-    inverse = np.empty_like(number)
-    inverse[order] = number
-    counts = np.diff(np.append(np.flatnonzero(starts), len(ordered)))
-    return ordered[starts], inverse, counts
 
 
 def json_text(value: Any, *, indent: bool = False) -> str:

@@ -19,9 +19,10 @@ import pytest
 
 from graphkit.pipeline import build
 from graphkit.rdf import canned_queries, query_data
-from graphkit.rdf.push import BATCH_TRIPLES, PushError, push_graph
+from graphkit.rdf.push import PushError, push_graph
 from graphkit.rdf.remote import RemoteError, query_endpoint
 from graphkit.rdf.results import as_json
+from graphkit.settings import PUSH_BATCH_TRIPLES
 from graphkit.synthetic.labelled import write_labelled_corpus
 
 from .conftest import SEEDS
@@ -202,7 +203,7 @@ def test_the_command_line_push_takes_the_password_from_the_environment(
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     total = triples_in(out)
-    batches = -(-total // BATCH_TRIPLES)
+    batches = -(-total // PUSH_BATCH_TRIPLES)
     assert done.stdout.startswith(
         f"pushed {total:,} triples in {batches} batches to graph <{graph}>"
     )

@@ -291,3 +291,19 @@ def test_a_format_the_result_cannot_take_is_the_worker_s_usage_error(out: Path) 
         render_query(out, "first-coverage", "turtle")
     code, _, stderr = query(out, "first-coverage", "--format", "turtle")
     assert code == 2 and "cannot be written as turtle" in stderr
+
+
+def test_a_query_imports_no_stage_it_does_not_run(out: Path) -> None:
+    """A fresh `graphkit query` starts graphkit in a tenth of a second: it must not import
+    the build's engines (Polars, SciPy, igraph, networkx: 0.8 s together), in the command's
+    process or in its query worker. `-X importtime` logs every import of both."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "graphkit", "query", "first-coverage",
+         "--data", str(out), "--format", "csv"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.startswith("story_id,first_published,outlet")
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    assert "pyoxigraph" in imported  # the log was read
+    assert not imported & {"polars", "scipy", "igraph", "networkx", "rdflib", "uvicorn", "httpx"}

@@ -1,70 +1,7 @@
 """Stage 3 of the pipeline: analyses over the resolved corpus."""
 
-from .coverage import (
-    CoverageFilter,
-    Entry,
-    HeadToHead,
-    OutletLead,
-    StoryCoverage,
-    first_coverage,
-    head_to_head,
-    leaderboard,
-)
-from .graph import (
-    ARTICLE,
-    CATEGORY,
-    PROVIDER,
-    STORY,
-    TOPIC,
-    GraphSize,
-    add_stories,
-    coverage_graph,
-    graph_size,
-    node_id,
-)
-from .scoring import BCubed, adjusted_rand_index, bcubed
-from .stats import coverage_stats, graph_stats
-from .stories import (
-    CutLink,
-    JoinedPiece,
-    Story,
-    StoryGrouping,
-    StoryParams,
-    detect_stories,
-    group_stories,
-    linked_components,
-)
+import lazy_loader
 
-__all__ = [
-    "ARTICLE",
-    "CATEGORY",
-    "PROVIDER",
-    "STORY",
-    "TOPIC",
-    "BCubed",
-    "CoverageFilter",
-    "CutLink",
-    "Entry",
-    "GraphSize",
-    "HeadToHead",
-    "JoinedPiece",
-    "OutletLead",
-    "Story",
-    "StoryCoverage",
-    "StoryGrouping",
-    "StoryParams",
-    "add_stories",
-    "adjusted_rand_index",
-    "bcubed",
-    "coverage_graph",
-    "coverage_stats",
-    "detect_stories",
-    "first_coverage",
-    "graph_size",
-    "graph_stats",
-    "group_stories",
-    "head_to_head",
-    "leaderboard",
-    "linked_components",
-    "node_id",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -1,24 +1,7 @@
 """Stage 4 of the pipeline: files written from the analyses, only inside the output folder."""
 
-from .files import UnsafePathError, inside, keep_only, write_json, write_text
-from .graphfiles import flat_graph, read_graph_json, write_graph_files
-from .report import STATS_FILE, build_report, build_summary, read_stats, read_stray_links
-from .tables import read_coverage, write_coverage_tables
+import lazy_loader
 
-__all__ = [
-    "STATS_FILE",
-    "UnsafePathError",
-    "build_report",
-    "build_summary",
-    "flat_graph",
-    "inside",
-    "keep_only",
-    "read_coverage",
-    "read_graph_json",
-    "read_stats",
-    "read_stray_links",
-    "write_coverage_tables",
-    "write_graph_files",
-    "write_json",
-    "write_text",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -7,70 +7,13 @@ writes `graph.ttl`, `graph.nt`, `graph.jsonld` and an Oxigraph store, and answer
 
 from pathlib import Path
 
-from .canned import CannedQuery, Parameter, canned_listing, canned_queries, canned_query
-from .export import RDF_FILES, RdfWriter, write_rdf, write_rdf_files
-from .mapping import coverage_triples
-from .query import QuerySource, find_query, parse_assignments, query_engine
-from .results import FORMATS, Result, Term, format_result
-from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
-from .store import ENGINES, OXIGRAPH, RDFLIB, memory_store, open_store, run_query
-from .terms import BASE_VARIABLE, DEFAULT_BASE, GK, Minter, resolve_base
-from .workers import (
-    Limits,
-    QueryTimeoutError,
-    QueryWorkers,
-    Rendered,
-    WorkerDiedError,
-    WorkersBusyError,
-    query_data,
-    render_query,
-)
+import lazy_loader
 
 PACKAGE = Path(__file__).resolve().parent
 VOCABULARY = PACKAGE / "vocab.ttl"
 SHAPES = PACKAGE / "shapes.ttl"
 
-__all__ = [
-    "BASE_VARIABLE",
-    "DEFAULT_BASE",
-    "ENGINES",
-    "FORMATS",
-    "GK",
-    "OXIGRAPH",
-    "RDFLIB",
-    "RDF_FILES",
-    "SHAPES",
-    "VOCABULARY",
-    "CannedQuery",
-    "Limits",
-    "Minter",
-    "Parameter",
-    "QueryError",
-    "QuerySource",
-    "QuerySyntaxError",
-    "QueryTimeoutError",
-    "QueryWorkers",
-    "RdfWriter",
-    "Rendered",
-    "Result",
-    "Term",
-    "UpdateRefusedError",
-    "WorkerDiedError",
-    "WorkersBusyError",
-    "canned_listing",
-    "canned_queries",
-    "canned_query",
-    "coverage_triples",
-    "find_query",
-    "format_result",
-    "memory_store",
-    "open_store",
-    "parse_assignments",
-    "query_data",
-    "query_engine",
-    "render_query",
-    "resolve_base",
-    "run_query",
-    "write_rdf",
-    "write_rdf_files",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, _exports = lazy_loader.attach_stub(__name__, __file__)
+__all__ = sorted({*_exports, "SHAPES", "VOCABULARY"})

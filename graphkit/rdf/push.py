@@ -25,11 +25,10 @@ from typing import BinaryIO
 import httpx
 from tqdm import tqdm
 
+from ..settings import PUSH_BATCH_TRIPLES, PUSH_RETRIES
 from .remote import RemoteError, check_response, client
 from .store import NT_FILE, StoreMissingError, open_store
 
-BATCH_TRIPLES = 20_000  # Virtuoso takes a few MB per request comfortably
-RETRIES = 3
 N_TRIPLES = "application/n-triples"
 
 
@@ -63,9 +62,9 @@ def push_graph(
     user: str | None = None,
     password: str | None = None,
     update_url: str | None = None,
-    batch_triples: int = BATCH_TRIPLES,
+    batch_triples: int = PUSH_BATCH_TRIPLES,
     timeout: float = 120,
-    retries: int = RETRIES,
+    retries: int = PUSH_RETRIES,
     progress: bool = True,
 ) -> PushReport:
     """Replace the named graph `graph` (default: the build's base IRI) at the Graph Store

@@ -18,11 +18,12 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
+from ..settings import Limits
 from .query import find_query
 from .results import Result, Row, Term, graph_result
 from .sparql import QueryError
 from .store import BASE_QUERY, ox_term, run_query
-from .workers import Limits, QueryTimeoutError
+from .workers import QueryTimeoutError
 
 USER_AGENT = "graphkit (+https://graphkit.example/)"
 

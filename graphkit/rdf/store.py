@@ -21,11 +21,9 @@ import threading
 from collections.abc import Iterable, Mapping
 from itertools import islice
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 
 import pyoxigraph as ox
-import rdflib
-from pyparsing import ParseBaseException
 
 from ..outputs import inside
 from ..outputs.files import share_tree
@@ -37,7 +35,10 @@ from .sparql import (
     oxigraph_syntax_error,
     query_kind,
 )
-from .terms import VOID
+from .terms import VOID, XSD
+
+if TYPE_CHECKING:  # rdflib is imported where it runs: a query on Oxigraph never needs it
+    import rdflib
 
 OXIGRAPH, RDFLIB = "oxigraph", "rdflib"
 ENGINES = (OXIGRAPH, RDFLIB)
@@ -105,6 +106,8 @@ class RdflibEngine:
         self.base = base
 
     def answer(self, query: str, kind: str, max_rows: int | None = None) -> Result:
+        from pyparsing import ParseBaseException
+
         try:
             found = (
                 self.graph.query(query, base=self.base) if self.base else self.graph.query(query)
@@ -158,6 +161,8 @@ def run_query(
 def memory_store(ntriples: bytes, engine: str = OXIGRAPH, base: str | None = None) -> Engine:
     """An engine over N-Triples held in memory."""
     if engine == RDFLIB:
+        import rdflib
+
         graph = rdflib.Graph()
         graph.parse(data=ntriples.decode("utf-8"), format="nt")
         return RdflibEngine(graph, base or _graph_base(graph))
@@ -329,16 +334,27 @@ class _TermMemo(dict[Any, Term | None]):
 
 def ox_term(term: Any) -> Term:
     """An Oxigraph term as graphkit's engine-neutral `Term`."""
-    if isinstance(term, ox.NamedNode):
-        return Term.iri(term.value)
-    if isinstance(term, ox.BlankNode):
+    kind = type(term)  # exact types, most frequent first: a big result has 100,000s of terms
+    if kind is ox.Literal:
+        value, datatype = term.value, term.datatype.value
+        if datatype == _STRING:
+            return Term("literal", value)
+        if datatype == _DATE_TIME and value.endswith("Z"):  # Oxigraph writes UTC canonically
+            return Term("literal", value, datatype)
+        return Term.literal(value, datatype, term.language)
+    if kind is ox.NamedNode:
+        return Term("uri", term.value)
+    if kind is ox.BlankNode:
         return Term("bnode", term.value)
-    if isinstance(term, ox.Literal):
-        return Term.literal(term.value, term.datatype.value, term.language)
     return Term.literal(str(term))
 
 
+_STRING, _DATE_TIME = XSD + "string", XSD + "dateTime"
+
+
 def _rdflib_term(term: Any) -> Term | None:
+    import rdflib
+
     if term is None:
         return None
     if isinstance(term, rdflib.URIRef):

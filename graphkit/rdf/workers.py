@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExitStatus
+from ..settings import QUERY_WORKERS
+from ..settings import Limits as Limits  # graphkit.rdf exports it from here
 from ..util import end_with_parent, process_context
 from .formats import render
 from .query import QuerySource, find_query
@@ -35,22 +37,7 @@ from .results import Result
 from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import OXIGRAPH, open_store, run_query
 
-QUERY_WORKERS = 2  # queries answered at once by default: one per core of a small machine
 STARTUP_SECONDS = 120.0  # opening a big store, or parsing graph.nt for rdflib, takes a while
-
-
-@dataclass(frozen=True)
-class Limits:
-    """A query's time limit in seconds and its row cap; None lifts either. The defaults are
-    one user's at the command line; an endpoint shared by clients has tighter ones."""
-
-    timeout: float | None = 60.0
-    max_rows: int | None = 100_000
-
-    def describe(self) -> str:
-        time = f"{self.timeout:g} s" if self.timeout else "no time limit"
-        rows = f"{self.max_rows:,} rows" if self.max_rows else "no row cap"
-        return f"{time}, {rows}"
 
 
 @dataclass(frozen=True)

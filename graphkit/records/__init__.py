@@ -1,23 +1,7 @@
 """Stage 1 of the pipeline: read record files into validated records and problems."""
 
-from .cache import ReadCache
-from .model import Image, Mention, Problem, ReadResult, Record, Severity
-from .reader import StrictModeError, find_files, read_file, read_records
-from .times import is_plausible, iso_utc, parse_time
+import lazy_loader
 
-__all__ = [
-    "Image",
-    "Mention",
-    "Problem",
-    "ReadCache",
-    "ReadResult",
-    "Record",
-    "Severity",
-    "StrictModeError",
-    "find_files",
-    "is_plausible",
-    "iso_utc",
-    "parse_time",
-    "read_file",
-    "read_records",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

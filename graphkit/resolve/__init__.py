@@ -1,32 +1,7 @@
 """Stage 2 of the pipeline: resolve mentions into one entity per article, outlet and topic."""
 
-from .entities import (
-    Article,
-    Conflict,
-    Corpus,
-    CorpusTables,
-    Label,
-    Provider,
-    RelatedLink,
-    TimeStatus,
-    label_key,
-)
-from .resolver import resolve
-from .urls import AmpRules, canonical_url, domain_key, host_of
+import lazy_loader
 
-__all__ = [
-    "AmpRules",
-    "Article",
-    "Conflict",
-    "Corpus",
-    "CorpusTables",
-    "Label",
-    "Provider",
-    "RelatedLink",
-    "TimeStatus",
-    "canonical_url",
-    "domain_key",
-    "host_of",
-    "label_key",
-    "resolve",
-]
+# Names are imported on first use (their stub, __init__.pyi, lists them): a query or
+# `graphkit --help` then does not pay for Polars, SciPy and igraph.
+__getattr__, __dir__, __all__ = lazy_loader.attach_stub(__name__, __file__)

@@ -16,11 +16,9 @@ from pathlib import Path
 
 import uvicorn
 
-from ..rdf import OXIGRAPH, Limits, QueryWorkers
-from ..rdf.workers import QUERY_WORKERS
+from ..rdf import OXIGRAPH, QueryWorkers
+from ..settings import QUERY_WORKERS, SERVE_LIMITS, Limits
 from .app import Site, create_app
-
-SERVE_LIMITS = Limits(timeout=30, max_rows=10_000)  # shared by clients: tighter than the CLI
 
 __all__ = ["SERVE_LIMITS", "Site", "create_app", "serve"]
 

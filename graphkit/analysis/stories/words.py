@@ -12,7 +12,6 @@ from collections.abc import Iterable
 import numpy as np
 from scipy import sparse
 
-from ...util import grouped
 from ..similarity import Vector, WordMatrix, centroid
 
 
@@ -73,3 +72,22 @@ def vectors(matrix: WordMatrix, articles: Iterable[int]) -> dict[int, Vector]:
 
 def group_centroid(found: dict[int, Vector], members: Iterable[int]) -> Vector:
     return centroid(found[a] for a in members)
+
+
+def grouped(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`numpy.unique(keys, return_inverse=True, return_counts=True)` of integer keys, by a
+    stable (radix) sort: twice as fast on the tens of millions of keys of a big corpus.
+
+    >>> [found.tolist() for found in grouped(np.array([5, 3, 5, 9]))]
+    [[3, 5, 9], [1, 0, 1, 2], [1, 2, 1]]
+    """
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    number = np.cumsum(starts) - 1
+    inverse = np.empty_like(number)
+    inverse[order] = number
+    counts = np.diff(np.append(np.flatnonzero(starts), len(ordered)))
+    return ordered[starts], inverse, counts

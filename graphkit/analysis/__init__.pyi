@@ -1,0 +1,70 @@
+"""Type stub for graphkit.analysis: the names it exports, loaded on first use (see __init__.py)."""
+
+from .coverage import (
+    CoverageFilter,
+    Entry,
+    HeadToHead,
+    OutletLead,
+    StoryCoverage,
+    first_coverage,
+    head_to_head,
+    leaderboard,
+)
+from .graph import (
+    ARTICLE,
+    CATEGORY,
+    PROVIDER,
+    STORY,
+    TOPIC,
+    GraphSize,
+    add_stories,
+    coverage_graph,
+    graph_size,
+    node_id,
+)
+from .scoring import BCubed, adjusted_rand_index, bcubed
+from .stats import coverage_stats, graph_stats
+from .stories import (
+    CutLink,
+    JoinedPiece,
+    Story,
+    StoryGrouping,
+    StoryParams,
+    detect_stories,
+    group_stories,
+    linked_components,
+)
+
+__all__ = [
+    "ARTICLE",
+    "CATEGORY",
+    "PROVIDER",
+    "STORY",
+    "TOPIC",
+    "BCubed",
+    "CoverageFilter",
+    "CutLink",
+    "Entry",
+    "GraphSize",
+    "HeadToHead",
+    "JoinedPiece",
+    "OutletLead",
+    "Story",
+    "StoryCoverage",
+    "StoryGrouping",
+    "StoryParams",
+    "add_stories",
+    "adjusted_rand_index",
+    "bcubed",
+    "coverage_graph",
+    "coverage_stats",
+    "detect_stories",
+    "first_coverage",
+    "graph_size",
+    "graph_stats",
+    "group_stories",
+    "head_to_head",
+    "leaderboard",
+    "linked_components",
+    "node_id",
+]
