@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -46,6 +46,11 @@ FORMAT = 3
 RACY_NS = 2_000_000_000  # files changed this close to the save are read again next time
 FileResult = tuple[list[Record], list[Problem]]
 Stamp = tuple[int, int, int]  # size, mtime_ns, inode
+# What a file read to, as its reader hands it to the cache: the file's stamp (taken before
+# reading it), its document's JSON in UTF-8 and that JSON's checksum, all made where it was
+# read: the process writing the cache only writes them (a million entries are 2.8 GB).
+Entry = tuple[Stamp, bytes, str]
+Kept = tuple[Stamp, str | bytes]  # a stamp and the document's JSON, as text or UTF-8
 
 
 class ReadCache:
@@ -54,7 +59,8 @@ class ReadCache:
     def __init__(self) -> None:
         self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, document as JSON
         self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
-        self._sink: TextIO | None = None  # while `saving`: where kept entries go at once
+        self._sink: BinaryIO | None = None  # while `saving`: where kept entries go at once
+        self._folder: str | None = None  # while `saving`: the working folder, asked once
 
     @classmethod
     def load(cls, path: Path) -> ReadCache:
@@ -79,7 +85,9 @@ class ReadCache:
     def get(self, file: Path) -> tuple[Any] | None:
         """The file's document from the cache (in a tuple), or None when it changed or was
         never read."""
-        key = _key(file)
+        if not self.entries:  # a fresh build: nothing to look up, no file to look at
+            return None
+        key = self._key(file)
         found = self.entries.get(key)
         stamp = stamp_of(file)
         if found is None or stamp is None or found[0] != stamp:
@@ -91,17 +99,24 @@ class ReadCache:
         self._keep(key, found)
         return (document,)
 
-    def put(self, file: Path, stamp: Stamp | None, text: str) -> None:
-        """Remember what `file` parsed to (its `document_json`), as it was at `stamp` (taken
-        before reading it)."""
-        if stamp is not None:
-            self._keep(_key(file), (stamp, text))
+    def put(self, file: Path, entry: Entry) -> None:
+        """Remember what `file` parsed to (`cache_entry`: its stamp before it was read, its
+        `document_json` and checksum)."""
+        stamp, text, digest = entry
+        self._keep(self._key(file), (stamp, text), digest)
 
-    def _keep(self, key: str, entry: tuple[Stamp, str]) -> None:
-        if self._sink is None:
-            self.kept[key] = entry
+    def _keep(self, key: str, entry: Kept, digest: str | None = None) -> None:
+        if self._sink is None:  # kept until saved, as text
+            stamp, document = entry
+            text = document.decode("utf-8") if isinstance(document, bytes) else document
+            self.kept[key] = (stamp, text)
         else:
-            _write_entry(self._sink, key, entry, time.time_ns() - RACY_NS)
+            _write_entry(self._sink, key, entry, time.time_ns() - RACY_NS, digest)
+
+    def _key(self, file: Path) -> str:
+        """The file as named, and the working folder: together they fix the name its records
+        carry (`display_path`), which a key by the file alone would not."""
+        return f"{self._folder or os.getcwd()}\n{file}"
 
     def save(self, path: Path) -> None:
         """Write the entries this run used or read (files gone since are dropped), atomically."""
@@ -117,12 +132,12 @@ class ReadCache:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
         try:
             os.fchmod(handle, new_mode())  # mkstemp makes 0600 files; the folder's are shared
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(json.dumps(_header()) + "\n")
+            with os.fdopen(handle, "wb") as out:
+                out.write(json.dumps(_header()).encode("utf-8") + b"\n")
                 fresh_from = time.time_ns() - RACY_NS
                 for key, entry in self.kept.items():
                     _write_entry(out, key, entry, fresh_from)
-                self._sink = out
+                self._sink, self._folder = out, os.getcwd()
                 yield
                 self._sink = None
             os.replace(temporary, path)
@@ -130,28 +145,41 @@ class ReadCache:
             Path(temporary).unlink(missing_ok=True)
             raise
         finally:
-            self._sink = None
+            self._sink = self._folder = None
 
 
-def _write_entry(out: TextIO, key: str, entry: tuple[Stamp, str], fresh_from: int) -> None:
+def _write_entry(
+    out: BinaryIO, key: str, entry: Kept, fresh_from: int, digest: str | None = None
+) -> None:
     """One line of the cache file, unless the file changed too recently to trust its stamp:
     modified after `fresh_from` (two seconds before now), a change in the same clock tick
     after it was read would not show in its time."""
-    stamp, encoded = entry
+    stamp, document = entry
     if stamp[1] < fresh_from:
-        head = json.dumps([key, *stamp, _digest(encoded)], ensure_ascii=False)
-        out.write(f"{head}\t{encoded}\n")
+        encoded = document if isinstance(document, bytes) else document.encode("utf-8")
+        head = orjson.dumps([key, *stamp, digest or _digest(encoded)])
+        out.write(b"".join((head, b"\t", encoded, b"\n")))
 
 
-def _digest(text: str) -> str:
-    """A checksum of an entry: an entry damaged on disk is not taken for a document."""
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+def _digest(text: str | bytes) -> str:
+    """A checksum of an entry (of its UTF-8): an entry damaged on disk is not taken for a
+    document."""
+    encoded = text if isinstance(text, bytes) else text.encode("utf-8")
+    return hashlib.blake2b(encoded, digest_size=8).hexdigest()
 
 
-def _key(file: Path) -> str:
-    """The file as named, and the working folder: together they fix the name its records carry
-    (`display_path`), which a key by the file alone would not."""
-    return f"{os.getcwd()}\n{file}"
+def cache_entry(stamp: Stamp | None, text: str | None) -> Entry | None:
+    """What a reader hands the cache for a file stamped `stamp` before it read to `text` (its
+    `document_json`), or None when the cache cannot keep it (no stamp, no JSON): the checksum
+    is made here, by the reader, not by the process writing the cache.
+
+    >>> cache_entry((3, 1, 2), '{"title":"Hi"}')
+    ((3, 1, 2), b'{"title":"Hi"}', '8768a35c4b701ad7')
+    """
+    if stamp is None or text is None:
+        return None
+    encoded = text.encode("utf-8")
+    return stamp, encoded, _digest(encoded)
 
 
 def stamp_of(file: Path) -> Stamp | None:
