@@ -178,3 +178,20 @@ def test_first_story_shows_the_links_that_were_cut(tmp_path: Path) -> None:
     report["stray_links"] = [{**strays[0], "story_a": 7}, "not a link", *strays[1:]]
     (out / "report.json").write_text(json.dumps(report), encoding="utf-8")
     assert [asdict(cut) for cut in read_stray_links(out)] == strays[1:]
+
+
+def test_labelled_writer_keeps_small_stories(tmp_path: Path) -> None:
+    """`story_sizes` keeps 2 to 5 random articles of each story, the same ones for a seed."""
+    first = write_labelled_corpus(SLICE, tmp_path / "a", seed=4, story_sizes=(2, 5))
+    again = write_labelled_corpus(SLICE, tmp_path / "b", seed=4, story_sizes=(2, 5))
+    assert first.labels == again.labels and first.true_firsts == again.true_firsts
+    assert sorted(p.read_bytes() for p in (tmp_path / "a").iterdir()) == sorted(
+        p.read_bytes() for p in (tmp_path / "b").iterdir()
+    )
+    whole = {article.url: article.story for article in read_labelled(SLICE, seed=4)}
+    assert first.labels.items() <= whole.items()
+    sizes = Counter(first.labels.values())
+    assert all(2 <= size <= 5 for size in sizes.values())  # no stray entries: both ends kept
+    assert len(sizes) >= 0.8 * len(set(whole.values())) and len(set(sizes.values())) > 1
+    with pytest.raises(ValueError, match="story_sizes"):
+        write_labelled_corpus(SLICE, tmp_path / "c", story_sizes=(3, 2))
