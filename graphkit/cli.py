@@ -200,8 +200,9 @@ def build_command(
         warnings = len(result.problems) - len(result.lost)
         reused = result.read.files_reused
         skipped = result.read.skipped_folders
+        doubts = result.grouping.doubts.stories if result.grouping else ()
         text = summary_text(
-            result.summary, result.coverage, warnings, result.written, out, reused, skipped
+            result.summary, result.coverage, warnings, result.written, out, reused, skipped, doubts
         )
         click.echo(text)
     if verbose:

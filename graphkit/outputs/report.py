@@ -49,7 +49,10 @@ def build_summary(
         "missing_times": times.get(TimeStatus.MISSING.value, 0),
         "conflicts": t.conflicts.height,
         "stray_links": grouping.cut_table.height if grouping else 0,
+        "related_links": grouping.links if grouping else 0,
         "pieces_joined": len(grouping.joined) if grouping else 0,
+        "stories_held_by_one_link": grouping.doubts.held_by_one_link if grouping else 0,
+        "doubtful_stories": len(grouping.doubts.stories) if grouping else 0,
     }
 
 
@@ -72,6 +75,7 @@ def build_report(
         "conflicts": _conflicts(corpus),
         "stray_links": _stray_links(grouping) if grouping else [],
         "pieces_joined": [asdict(piece) for piece in grouping.joined] if grouping else [],
+        "doubtful_stories": [asdict(d) for d in grouping.doubts.stories] if grouping else [],
     }
 
 

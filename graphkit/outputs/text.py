@@ -15,6 +15,7 @@ from ..records.times import iso_utc
 
 if TYPE_CHECKING:
     from ..analysis import CutLink, StoryCoverage
+    from ..analysis.stories import StoryDoubt
 
 
 def columns(header: Sequence[str], rows: Sequence[Sequence[str]], rule: bool = False) -> str:
@@ -84,9 +85,11 @@ def summary_text(
     out: Path,
     reused: int = 0,
     skipped: Sequence[str] = (),
+    doubts: Sequence[StoryDoubt] = (),
 ) -> str:
     """What `graphkit build` prints: what was read, resolved, grouped and written. `reused`
-    files were unchanged since the last build and not parsed again."""
+    files were unchanged since the last build and not parsed again; each of `doubts` (stories
+    too big or too mixed to be one event) gets a warning line."""
     s = summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
     multi = sum(len(c.outlets) > 1 for c in coverage)
@@ -104,14 +107,25 @@ def summary_text(
         f"{plural(s['conflicts'], 'disagreement')}, {plural(warnings, 'warning')}",
         f"stories  {plural(len(coverage), 'story', 'stories')}, "
         f"{multi} covered by two outlets or more; "
-        f"{plural(s['stray_links'], 'related link')} set aside as strays, "
-        f"{plural(s['pieces_joined'], 'piece')} joined on headlines",
+        f"{plural(s['stray_links'], 'related link')} set aside as strays"
+        f"{_share(s['stray_links'], s['related_links'])}, "
+        f"{plural(s['pieces_joined'], 'piece')} joined on headlines, "
+        f"{plural(s['stories_held_by_one_link'], 'story', 'stories')} held together by one link",
+        *(
+            f"warning  story {d.story} ({d.articles:,} articles) {d.reason}: its related "
+            "links may be too noisy to group by (report.json, doubtful_stories)"
+            for d in doubts
+        ),
         f"wrote    {_written_text(written, out)} in {out}/",
     ]
     if skipped:
         folders = ", ".join(terminal_safe(folder) for folder in skipped)
         lines.insert(1, f"skipped  graphkit output folders among the sources: {folders}")
     return "\n".join(lines)
+
+
+def _share(part: int, whole: int) -> str:
+    return f" ({part / whole:.0%} of {whole:,})" if whole else ""
 
 
 def _written_text(written: Sequence[Path], out: Path) -> str:

@@ -59,13 +59,17 @@ from ...util import Progress, quietly
 from ..similarity import WordMatrix, word_matrix
 from .assemble import story_tables, usable_time
 from .communities import Links, communities
-from .evidence import cut_links
+from .doubts import doubts
+from .evidence import Reasons, cut_links
+from .lone import lone_links
 from .model import (
     CUT_SCHEMA,
     DEFAULT_PARAMS,
     CutLink,
+    Doubts,
     JoinedPiece,
     Story,
+    StoryDoubt,
     StoryGrouping,
     StoryParams,
     plural_links,
@@ -77,8 +81,10 @@ from .refine import Groups, joins, moves, numbered, split_unlike
 __all__ = [
     "DEFAULT_PARAMS",
     "CutLink",
+    "Doubts",
     "JoinedPiece",
     "Story",
+    "StoryDoubt",
     "StoryGrouping",
     "StoryParams",
     "detect_stories",
@@ -129,14 +135,17 @@ def group_stories(
     )
     matrix = word_matrix(articles.select(text).to_series())
     links = _links(corpus, number, matrix, params)
-    groups = communities(len(number.ids), links, params, progress)
+    groups = communities(len(number.ids), links, matrix.rows, params, progress)
+    groups, lone = lone_links(groups, links, matrix, params)
     groups, unlike = split_unlike(groups, links.a, links.b, matrix, params)
-    groups, moved = moves(groups, matrix, params)
+    groups, moved = moves(groups, links, matrix, params)
     times = articles.select(usable_time()).to_series().dt.epoch("us").cast(pl.Float64)
     groups, pieces = joins(groups, matrix, times.fill_null(np.nan).to_numpy(), params)
     table, members, story_of = _stories(corpus, number, groups)
     story_ids = table["id"].to_list()
-    cut = cut_links(links.a, links.b, story_of, story_ids, number.ids, matrix, unlike, moved)
+    cut = cut_links(
+        links.a, links.b, story_of, story_ids, number.ids, matrix, Reasons(lone, unlike, moved)
+    )
     cut = cut.with_columns(
         pl.Series(end, number.article[cut[end].to_numpy().astype(np.int64)], dtype=pl.UInt32)
         for end in ("a", "b")
@@ -147,7 +156,19 @@ def group_stories(
         )
         for piece, found in pieces
     ]
-    return StoryGrouping(table, members, cut, joined, corpus.tables.articles["id"])
+    doubt = doubts(_final_groups(members, number), story_ids, links, matrix, params)
+    ids = corpus.tables.articles["id"]
+    return StoryGrouping(table, members, cut, joined, ids, doubt, len(links.a))
+
+
+def _final_groups(members: pl.DataFrame, number: _Numbering) -> Groups:
+    """The stories' articles as groups of ranks, in the order of the stories."""
+    rank = number.rank[members["article"].to_numpy().astype(np.int64)]
+    story = members["story"].to_numpy().astype(np.int64)
+    order = np.lexsort((rank, story))
+    bounds = np.searchsorted(story[order], np.arange(int(story.max(initial=-1)) + 2))
+    ranks = rank[order].tolist()
+    return [ranks[bounds[s] : bounds[s + 1]] for s in range(len(bounds) - 1)]
 
 
 def _links(corpus: Corpus, number: _Numbering, matrix: WordMatrix, params: StoryParams) -> Links:
@@ -156,12 +177,18 @@ def _links(corpus: Corpus, number: _Numbering, matrix: WordMatrix, params: Story
     found = corpus.tables.links
     source = number.rank[found["source"].to_numpy().astype(np.int64)]
     target = number.rank[found["target"].to_numpy().astype(np.int64)]
-    a, b = np.minimum(source, target), np.maximum(source, target)
     articles = np.int64(len(number.ids))
-    pairs = np.unique((a * articles + b)[a != b])  # sorted by (a, b): one number per pair
+    listing = np.unique((source * articles + target)[source != target])  # each listing once
+    source, target = listing // articles, listing % articles
+    a, b = np.minimum(source, target), np.maximum(source, target)
+    pair = a * articles + b
+    pairs, listed = np.unique(pair, return_counts=True)  # sorted by (a, b)
+    a_lists = np.isin(pairs, pair[source < target])  # the smaller-numbered end lists the other
+    b_lists = np.isin(pairs, pair[source > target])
     a, b = pairs // articles, pairs % articles
-    cosine = np.asarray(matrix.rows[a].multiply(matrix.rows[b]).sum(axis=1)).ravel()
-    return Links(a, b, params.link_floor + cosine)
+    alike = np.asarray(matrix.rows[a].multiply(matrix.rows[b]).sum(axis=1)).ravel()
+    weight = params.link_floor + alike + params.mutual_bonus * (listed == 2)
+    return Links(a, b, weight, alike, a_lists, b_lists)
 
 
 def _stories(

@@ -10,6 +10,7 @@ work per component is kept to plain lists and igraph's own calls).
 
 from __future__ import annotations
 
+import heapq
 import math
 import random
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 import igraph
 import numpy as np
+from scipy import sparse
 
 from ...util import Progress, quietly, seeded_igraph
 from .model import StoryParams
@@ -25,15 +27,29 @@ from .model import StoryParams
 @dataclass(frozen=True)
 class Links:
     """The related links as columns: numbered ends (a < b, each pair once, sorted) and their
-    weights (`link_floor` plus the two articles' headline cosine)."""
+    weights (`link_floor` plus the two articles' headline cosine, plus `mutual_bonus` where
+    each article lists the other: a stray entry is seldom listed back)."""
 
     a: np.ndarray
     b: np.ndarray
     weight: np.ndarray
+    alike: np.ndarray  # the cosine of the two articles' words
+    a_lists: np.ndarray  # whether a's record lists b
+    b_lists: np.ndarray  # whether b's record lists a
+
+    @property
+    def mutual(self) -> np.ndarray:
+        """Whether each of the two articles lists the other."""
+        both: np.ndarray = self.a_lists & self.b_lists
+        return both
 
 
 def communities(
-    articles: int, links: Links, params: StoryParams, progress: Progress = quietly
+    articles: int,
+    links: Links,
+    words: sparse.csr_matrix,
+    params: StoryParams,
+    progress: Progress = quietly,
 ) -> list[list[int]]:
     """Leiden communities (constant Potts model) within each connected component of the
     links, searched again inside each part against its own density: lists of vertex numbers,
@@ -44,14 +60,14 @@ def communities(
     groups: list[list[int]] = []
     count = int(component.max(initial=-1)) + 1
     with seeded_igraph(params.seed) as generator:
-        leiden = _Leiden(params, generator)
+        leiden = _Leiden(params, generator, words)
         for nodes, a, b, edges in progress(
             _components(component, links.a, links.b), total=count, unit="component"
         ):
             if len(nodes) < params.least_split:
                 groups.append(nodes)
                 continue
-            found = leiden.parts(len(nodes), a, b, links.weight[edges].tolist())
+            found = leiden.parts(nodes, a, b, links.weight[edges].tolist())
             groups.extend([nodes[v] for v in part] for part in found)
     return groups
 
@@ -79,36 +95,33 @@ def _components(
 class _Leiden:
     """Leiden (CPM) again and again, each run with igraph's generator freshly seeded."""
 
-    def __init__(self, params: StoryParams, generator: random.Random) -> None:
-        self.params, self.generator = params, generator
+    def __init__(
+        self, params: StoryParams, generator: random.Random, words: sparse.csr_matrix
+    ) -> None:
+        self.params, self.generator, self.words = params, generator, words
 
     def parts(
-        self, size: int, a: list[int], b: list[int], weight: list[float], depth: int = 0
+        self, nodes: list[int], a: list[int], b: list[int], weight: list[float], depth: int = 0
     ) -> list[list[int]]:
         """Leiden on a graph of `size` vertices and edges (a, b), then again inside each part
         found, against that part's own density: parts as sorted lists of its vertices.
         (Leiden's answer depends on the vertices' numbers, not on the order of the edges.)"""
         params = self.params
+        size = len(nodes)
         density = math.fsum(weight) / (size * (size - 1) / 2)
-        # Iterating until no article moves is superlinear in a huge component (the 383,000
-        # articles of a 300,000-record corpus's biggest: 14.3 s, two passes 1.6 s for nearly
-        # the same parts); its parts are searched again below either way.
-        passes = -1 if size <= params.stable_up_to else params.big_passes
         graph = igraph.GraphBase(size, list(zip(a, b, strict=True)))
-        self.generator.seed(params.seed)
-        membership, _ = graph.community_leiden(
-            edge_weights=weight,
-            node_weights=None,
-            node_in_weights=None,
-            resolution=params.resolution * density,
-            normalize_resolution=False,
-            beta=0.01,
-            initial_membership=None,
-            n_iterations=passes,
-        )  # fmt: skip (igraph.Graph.community_leiden's call for "CPM", without its wrapping)
+        membership = self._leiden(graph, size, weight, params.resolution * density)
+        if max(membership) == 0 and size >= params.least_fragmented and depth < params.max_depth:
+            # Kept whole: one story, or stories whose stray links are so many that they weigh
+            # more than `resolution` of the whole's density (a fifth of the links is enough).
+            # Cut it finer, and merge back the fragments that are dense with each other.
+            fine = params.resolution * params.fragment_resolution * density
+            fragments = self._leiden(graph, size, weight, fine)
+            words = self.words[nodes]
+            membership = merged_fragments(fragments, a, b, weight, params, words)
         found: list[list[int]] = [[] for _ in range(max(membership) + 1)]
-        for vertex, part in enumerate(membership):
-            found[part].append(vertex)
+        for vertex, number in enumerate(membership):
+            found[number].append(vertex)
         if len(found) == 1 or depth >= params.max_depth:
             return found
         inside: list[list[int]] = [[] for _ in found]  # each part's edges, in one pass
@@ -122,6 +135,139 @@ class _Leiden:
                 continue
             local = {vertex: i for i, vertex in enumerate(part)}
             sub_a, sub_b = [local[a[e]] for e in edges], [local[b[e]] for e in edges]
-            sub = self.parts(len(part), sub_a, sub_b, [weight[e] for e in edges], depth + 1)
+            sub_nodes = [nodes[v] for v in part]
+            sub = self.parts(sub_nodes, sub_a, sub_b, [weight[e] for e in edges], depth + 1)
             parts.extend([part[v] for v in inner] for inner in sub)
         return parts
+
+    def _leiden(
+        self, graph: igraph.GraphBase, size: int, weight: list[float], resolution: float
+    ) -> list[int]:
+        """Leiden's parts (constant Potts model) at `resolution`: each vertex's part number."""
+        # Iterating until no article moves is superlinear in a huge component (the 383,000
+        # articles of a 300,000-record corpus's biggest: 14.3 s, two passes 1.6 s for nearly
+        # the same parts); its parts are searched again either way.
+        passes = -1 if size <= self.params.stable_up_to else self.params.big_passes
+        self.generator.seed(self.params.seed)
+        membership, _ = graph.community_leiden(
+            edge_weights=weight,
+            node_weights=None,
+            node_in_weights=None,
+            resolution=resolution,
+            normalize_resolution=False,
+            beta=0.01,
+            initial_membership=None,
+            n_iterations=passes,
+        )  # fmt: skip (igraph.Graph.community_leiden's call for "CPM", without its wrapping)
+        return list(membership)
+
+
+def merged_fragments(
+    fragment: list[int],
+    a: list[int],
+    b: list[int],
+    weight: list[float],
+    params: StoryParams,
+    words: sparse.csr_matrix | None = None,
+) -> list[int]:
+    """Fragments merged back, the most tightly linked pair first, while the links between two
+    weigh, per pair of their articles, at least `merge_share` of the sparser fragment's own
+    link weight per pair (a lone article counts as dense as any), and, with `words` (each
+    vertex's word vector, as rows), while their summed words are at least `merge_similarity`
+    alike: each vertex's part number.
+
+    The bar compares two fragments with each other, not with the whole, so it holds however
+    many stray links the rest of the component has; the words keep a merge of two stories from
+    making the next merge easier (a mixed group is sparse), which would undo the cut.
+
+    >>> from itertools import combinations
+    >>> clique = list(combinations(range(5), 2))  # two stories of five, each fully linked,
+    >>> edges = clique + [(x + 5, y + 5) for x, y in clique] + [(0, 5)]  # and one stray link
+    >>> a, b = [x for x, _ in edges], [y for _, y in edges]
+    >>> merged_fragments([0] * 5 + [1] * 5, a, b, [1.0] * 21, StoryParams())
+    [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
+    >>> # a lone article linked into a story: it merges
+    >>> merged_fragments([0] * 5 + [1], a[:10] + [0], b[:10] + [5], [1.0] * 11, StoryParams())
+    [0, 0, 0, 0, 0, 0]
+    """
+    count = max(fragment) + 1
+    size = [0] * count
+    for part in fragment:
+        size[part] += 1
+    own = [0.0] * count
+    between: list[dict[int, float]] = [{} for _ in range(count)]
+    for x, y, w in zip(a, b, weight, strict=True):
+        f, g = fragment[x], fragment[y]
+        if f == g:
+            own[f] += w
+        else:
+            between[f][g] = between[f].get(g, 0.0) + w
+            between[g][f] = between[g].get(f, 0.0) + w
+    summed = _FragmentWords(words, fragment, count) if words is not None else None
+
+    def tightness(f: int, g: int) -> float:
+        if summed is not None and summed.cosine(f, g) < params.merge_similarity:
+            return 0.0
+        dense = [own[h] / (size[h] * (size[h] - 1) / 2) for h in (f, g) if size[h] > 1]
+        linked = between[f][g] / (size[f] * size[g])
+        return linked / min(dense) if dense else math.inf
+
+    parent = list(range(count))
+    version = [0] * count
+    queue = [(-tightness(f, g), f, g, 0, 0) for f in range(count) for g in between[f] if f < g]
+    heapq.heapify(queue)
+    while queue:
+        negative, f, g, seen_f, seen_g = heapq.heappop(queue)
+        if (version[f], version[g]) != (seen_f, seen_g) or parent[f] != f or parent[g] != g:
+            continue  # one of the two has merged since
+        if -negative < params.merge_share:
+            break
+        if len(between[f]) < len(between[g]):
+            f, g = g, f  # g's links join f's
+        parent[g] = f
+        own[f] += own[g] + between[f].pop(g)
+        del between[g][f]
+        size[f] += size[g]
+        for h, w in between[g].items():
+            del between[h][g]
+            between[f][h] = between[h][f] = between[f].get(h, 0.0) + w
+        between[g] = {}
+        if summed is not None:
+            summed.merge(f, g)
+        version[f] += 1
+        for h in between[f]:
+            low, high = min(f, h), max(f, h)
+            heapq.heappush(queue, (-tightness(low, high), low, high, version[low], version[high]))
+    roots: dict[int, int] = {}
+    return [roots.setdefault(_root(parent, part), len(roots)) for part in fragment]
+
+
+class _FragmentWords:
+    """Each fragment's summed word vector (a sparse row), kept summed as fragments merge."""
+
+    def __init__(self, words: sparse.csr_matrix, fragment: list[int], count: int) -> None:
+        vertices = len(fragment)
+        member = sparse.csr_matrix(
+            (np.ones(vertices), (np.asarray(fragment), np.arange(vertices))),
+            shape=(count, vertices),
+        )
+        sums = sparse.csr_matrix(member @ words)
+        self.sums = [sums[row] for row in range(count)]
+        self.norms = [float(row.multiply(row).sum()) for row in self.sums]
+
+    def cosine(self, f: int, g: int) -> float:
+        """How alike two fragments' words are (1.0 when either has none: no evidence)."""
+        if self.norms[f] <= 1e-12 or self.norms[g] <= 1e-12:
+            return 1.0
+        dot = float(self.sums[f].multiply(self.sums[g]).sum())
+        return dot / math.sqrt(self.norms[f] * self.norms[g])
+
+    def merge(self, f: int, g: int) -> None:
+        self.sums[f] = self.sums[f] + self.sums[g]
+        self.norms[f] = float(self.sums[f].multiply(self.sums[f]).sum())
+
+
+def _root(parent: list[int], part: int) -> int:
+    while parent[part] != part:
+        part = parent[part]
+    return part

@@ -1,18 +1,31 @@
 """The evidence of story grouping: every related link between two stories, and why it was
-set aside (`CutLink`): a *bridge* between two groups densely linked among themselves, an
-article *unlike* the story it was linked into, or an article *moved* to a story its headline
-matches."""
+set aside (`CutLink`): a *bridge* between two groups densely linked among themselves, a
+*lone* link (the only one between two sides, listed one way, between sides whose words are
+far apart), an article *unlike* the story it was linked into, or an article *moved* to a
+story its headline matches."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
 from ..similarity import WordMatrix
+from .lone import LoneLink
 from .model import CUT_SCHEMA, plural_links
 from .words import GroupWords
+
+
+@dataclass(frozen=True)
+class Reasons:
+    """What the steps of grouping set aside: lone links (by their ends), the articles that
+    left a group together as unlike it, and the articles moved (likeness to old and new)."""
+
+    lone: dict[tuple[int, int], LoneLink]
+    unlike: set[int]
+    moved: dict[int, tuple[float, float]]
 
 
 def cut_links(
@@ -22,8 +35,7 @@ def cut_links(
     story_ids: list[str],
     ids: list[str],
     matrix: WordMatrix,
-    unlike: set[int],
-    moved: dict[int, tuple[float, float]],
+    reasons: Reasons,
 ) -> pl.DataFrame:
     """The links (numbered ends a < b, sorted) whose ends are in different stories
     (`story_of`: each article's story number), with their reason and detail; article ends
@@ -44,7 +56,16 @@ def cut_links(
     for x, y, story_x, story_y, alike, pair in zip(
         a.tolist(), b.tolist(), sa.tolist(), sb.tolist(), similarity.tolist(), pairs, strict=True
     ):
-        if (x in unlike) != (y in unlike):
+        unlike, moved = reasons.unlike, reasons.moved
+        if (x, y) in reasons.lone:
+            found = reasons.lone[(x, y)]
+            reason = "lone"
+            detail = (
+                f"the only link between {found.side} and {found.rest} articles, listed by one "
+                f"of its two articles only; headline similarity {found.similarity:.2f} between "
+                f"the two sides"
+            )
+        elif (x in unlike) != (y in unlike):
             reason = "unlike"
             detail = (
                 f"{ids[x if x in unlike else y]} belongs to a group of articles alike among "

@@ -19,6 +19,12 @@ class StoryParams:
 
     resolution: float = 0.07  # parts linked below this share of their group's density split
     link_floor: float = 0.2  # what a related link weighs beyond its two articles' similarity
+    mutual_bonus: float = 0.2  # ... and more when each of the two articles lists the other
+    fragment_resolution: float = 8.0  # a part kept whole is cut into fragments at this times
+    # the resolution, and two fragments merge back while the links between them weigh at
+    merge_share: float = 0.04  # least this share of the sparser one's own weight per pair
+    merge_similarity: float = 0.1  # ... and their summed words are at least this alike
+    lone_similarity: float = 0.05  # a bridge listed one way between sides less alike is cut
     own_similarity: float = 0.1  # an article less like the rest of its group may move ...
     move_similarity: float = 0.3  # ... to a story this like it
     join_similarity: float = 0.3  # a piece joins a story this like it ...
@@ -38,9 +44,15 @@ class StoryParams:
     least_unlike_group: int = 5  # a group this big may lose a linked set of unlike articles ...
     least_unlike_piece: int = 2  # ... of at least this many articles ...
     unlike_share: float = 0.25  # ... that are at most this share of it
+    least_fragmented: int = 6  # a part kept whole is cut into fragments from this size
+    least_lone_side: int = 2  # a lone link is cut only between sides of this many articles
     least_moved_from: int = 3  # an article moves out of a group of at least this many ...
     least_move_target: int = 2  # ... into one of at least this many
     least_join_target: int = 2  # a piece joins a story of at least this many articles
+    # Doubts: a story of this many articles or more is reported when it holds more than
+    least_doubted: int = 50  # ... `doubted_share` of the corpus's articles, or when its
+    doubted_share: float = 0.25  # ... articles' mean cosine with its centroid is below
+    least_coherence: float = 0.15  # ... this (real stories: 0.26 or more)
 
 
 DEFAULT_PARAMS = StoryParams()
@@ -68,7 +80,7 @@ class CutLink:
     b: str
     story_a: str
     story_b: str
-    reason: str  # "bridge" (links), "unlike" or "moved" (headline evidence)
+    reason: str  # "bridge" (links), "lone" (one link, one way, far apart), "unlike", "moved"
     detail: str  # one line for people
 
     def other_story(self, story_id: str) -> str:
@@ -87,6 +99,25 @@ class JoinedPiece:
     story: str
     articles: tuple[str, ...]
     similarity: float  # headline cosine of the piece and the story
+
+
+@dataclass(frozen=True)
+class StoryDoubt:
+    """A story too big or too mixed to be taken as one event without a look."""
+
+    story: str  # its id
+    articles: int
+    share: float  # of the corpus's articles
+    coherence: float  # the mean cosine of its articles with its centroid
+    reason: str  # one line for people
+
+
+@dataclass(frozen=True)
+class Doubts:
+    """What the grouping of a corpus leaves in doubt."""
+
+    held_by_one_link: int  # stories whose two parts one related link holds together
+    stories: tuple[StoryDoubt, ...]
 
 
 STORIES_SCHEMA = {
@@ -120,6 +151,8 @@ class StoryGrouping:
     cut_table: pl.DataFrame
     joined: list[JoinedPiece] = field(default_factory=list)
     article_ids: pl.Series = field(default_factory=lambda: pl.Series(dtype=pl.String))
+    doubts: Doubts = field(default_factory=lambda: Doubts(0, ()))
+    links: int = 0  # related links between distinct articles, each pair once
 
     @cached_property
     def stories(self) -> list[Story]:

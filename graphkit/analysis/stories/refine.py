@@ -16,10 +16,12 @@ import polars as pl
 from scipy import sparse
 
 from ..similarity import WordMatrix, cosine
+from .communities import Links
 from .model import StoryParams
 from .words import GroupWords, group_centroid, vectors
 
 Groups = list[list[int]]
+CLAIMS_THAT_HOLD = 2  # an article whose record lists this many of its group stays in it
 Moved = dict[int, tuple[float, float]]  # article -> (likeness to its old group, to its new)
 
 
@@ -91,8 +93,12 @@ def _unlike_pieces(
     return kept
 
 
-def moves(groups: Groups, matrix: WordMatrix, params: StoryParams) -> tuple[Groups, Moved]:
-    """Step 2b: articles unlike their group move to a story whose words match them strongly.
+def moves(
+    groups: Groups, links: Links, matrix: WordMatrix, params: StoryParams
+) -> tuple[Groups, Moved]:
+    """Step 2b: articles unlike their group move to a story whose words match them strongly,
+    unless their own record ties them to the group: it lists two of its articles, or one
+    that lists it back (one entry of its own may be its own stray; two claims hold).
 
     Returns the new groups and, per moved article, its similarity to its old group and new one.
     """
@@ -100,7 +106,16 @@ def moves(groups: Groups, matrix: WordMatrix, params: StoryParams) -> tuple[Grou
     group_of, sizes = numbered(groups, articles)
     words = GroupWords(matrix, group_of, len(groups))
     likeness = words.unlike_rest(params.own_similarity)
-    movable = np.flatnonzero(~np.isnan(likeness) & (sizes[group_of] >= params.least_moved_from))
+    inside = group_of[links.a] == group_of[links.b]
+    claims = np.bincount(links.a[inside & links.a_lists], minlength=articles)
+    claims += np.bincount(links.b[inside & links.b_lists], minlength=articles)
+    claims[links.a[inside & links.mutual]] += CLAIMS_THAT_HOLD  # listed back: it holds
+    claims[links.b[inside & links.mutual]] += CLAIMS_THAT_HOLD
+    movable = np.flatnonzero(
+        ~np.isnan(likeness)
+        & (sizes[group_of] >= params.least_moved_from)
+        & (claims < CLAIMS_THAT_HOLD)
+    )
     if len(movable) == 0:
         return groups, {}
     scores = _match_scores(words, sizes, movable, params)
