@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,17 +136,23 @@ def test_an_article_only_a_stray_entry_names_moves_to_the_story_its_headline_mat
     for item in quake[:3]:  # the entries that name it are all in the wrong story
         item["related"].append(stray)
     corpus = corpus_of(quake + chess + marathon + vote)
-    grouping = group_stories(corpus)
+    expected = {"Earthquake": 6, "Carlsen": 6, "Oslo": 5, "Parliament": 5}
+    # By default the fragments step sets it apart (its words are far from the quake's) and
+    # it joins the chess story on headlines; without that step, it moves there.
+    assert {s.label.split()[0]: len(s.articles) for s in detect_stories(corpus)} == expected
+    no_fragments = StoryParams(least_fragmented=10**6)
+    grouping = group_stories(corpus, no_fragments)
     sizes = {s.label.split()[0]: len(s.articles) for s in grouping.stories}
-    assert sizes == {"Earthquake": 6, "Carlsen": 6, "Oslo": 5, "Parliament": 5}
+    assert sizes == expected
     assert len(grouping.cut) == 3
     for cut in grouping.cut:
         assert cut.reason == "moved" and "https://other.example/chess-final" in (cut.a, cut.b)
     # "Oslo" is in three stories (the quake story holds the stray), the
     # chess words in two: a move is decided only by words that no more than
     # `common_word_groups` groups hold, wherever they come in the headline.
-    assert detect_stories(corpus, StoryParams(common_word_groups=2)) == grouping.stories
-    kept = detect_stories(corpus, StoryParams(common_word_groups=1))
+    two = replace(no_fragments, common_word_groups=2)
+    assert detect_stories(corpus, two) == grouping.stories
+    kept = detect_stories(corpus, replace(no_fragments, common_word_groups=1))
     assert sorted(len(s.articles) for s in kept) == [5, 5, 5, 7]
 
 
@@ -213,7 +220,14 @@ def test_a_linked_pair_unlike_its_big_story_leaves_it_together() -> None:
     )
     for item in quake[:3]:
         item["related"] += [without_related(m) for m in museum]
-    grouping = group_stories(corpus_of(quake + museum))
+    corpus = corpus_of(quake + museum)
+    # By default the links already set the pair apart (six links against 45 inside the quake
+    # story, each listed both ways); on links alone that weigh no more for it, and without
+    # the fragments step, the pair's unlike words do.
+    by_links = group_stories(corpus)
+    assert sorted(len(s.articles) for s in by_links.stories) == [2, 10]
+    assert {c.reason for c in by_links.cut} == {"bridge"}
+    grouping = group_stories(corpus, StoryParams(least_fragmented=10**6, mutual_bonus=0.0))
     assert sorted(len(s.articles) for s in grouping.stories) == [2, 10]
     museum_id = story_id("https://art.example/museum/0")
     assert {
@@ -224,11 +238,16 @@ def test_a_linked_pair_unlike_its_big_story_leaves_it_together() -> None:
         "https://art.example/museum/0 belongs to a group of articles alike among themselves "
         "and unlike the story it was linked into (headline similarity 0.00 between the two stories)"
     )
-    # Fewer than five times the pair (a piece is at most a quarter of its group): it stays.
+    # Fewer than five times the pair (a piece is at most a quarter of its group): the split
+    # leaves it; the fragments step, whose bar compares the two groups' own densities and
+    # words, still sets it apart.
     small = dense_story("quake", "Earthquake strikes coastal city", START, 5)
     for item in small[:3]:
         item["related"] += [without_related(m) for m in museum]
-    assert [len(s.articles) for s in detect_stories(corpus_of(small + museum))] == [7]
+    corpus = corpus_of(small + museum)
+    unlike_only = StoryParams(least_fragmented=10**6, mutual_bonus=0.0)
+    assert [len(s.articles) for s in detect_stories(corpus, unlike_only)] == [7]
+    assert sorted(len(s.articles) for s in detect_stories(corpus)) == [2, 5]
 
 
 def test_a_moved_article_says_how_unlike_and_how_like_it_was() -> None:
@@ -242,7 +261,9 @@ def test_a_moved_article_says_how_unlike_and_how_like_it_was() -> None:
     )
     for item in quake[:3]:
         item["related"].append(stray)
-    cut = group_stories(corpus_of(quake + chess)).cut
+    corpus = corpus_of(quake + chess)
+    assert {c.reason for c in group_stories(corpus).cut} == {"bridge"}  # fragments, then joined
+    cut = group_stories(corpus, StoryParams(least_fragmented=10**6)).cut
     assert [(c.a, c.reason) for c in cut] == [
         (f"https://news.example/quake/{n}", "moved") for n in range(3)
     ]
@@ -545,8 +566,8 @@ def test_every_step_of_grouping_answers_to_its_knob(tmp_path: Path) -> None:
     # plain linked components. A build takes the knobs as they are.
     generate_corpus(tmp_path / "records", 600, noise=0.1, seed=4)
     off = StoryParams(
-        least_split=10**6, least_unlike_group=10**6, least_moved_from=10**6,
-        least_join_target=10**6,
+        least_split=10**6, least_lone_side=10**6, least_unlike_group=10**6,
+        least_moved_from=10**6, least_join_target=10**6,
     )  # fmt: skip
     plain = graphkit.build(tmp_path / "records", story_params=off, now=NOW)
     components = linked_components(plain.corpus)
@@ -571,3 +592,34 @@ def test_leiden_passes_bounded_in_big_components_keep_the_stories(
     assert bcubed(bounded, truth).f1 >= FLOORS[0.05][0]
     sparse = story_index(detect_stories(corpus, StoryParams(stable_up_to=0, max_depth=0)))
     assert bcubed(sparse, stable).f1 < bcubed(bounded, stable).f1  # the recursion matters
+
+
+def test_a_lone_link_between_two_small_stories_is_cut() -> None:
+    # Two small stories, each listed both ways inside, and one entry of a vote record naming a
+    # quake article: the only link between them, listed one way, between unlike sides.
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 3)
+    vote = dense_story("vote", "Parliament passes budget vote", START + timedelta(hours=2), 3)
+    vote[2]["related"].append(without_related(quake[1]))
+    corpus = corpus_of(quake + vote)
+    assert sorted(len(s.articles) for s in detect_stories(corpus)) == [3, 3]
+    links_off = StoryParams(least_split=10**6)  # Leiden, which also cuts it here, left out
+    grouping = group_stories(corpus, links_off)
+    assert sorted(len(s.articles) for s in grouping.stories) == [3, 3]
+    [cut] = grouping.cut
+    assert (cut.reason, cut.detail) == (
+        "lone",
+        "the only link between 3 and 3 articles, listed by one of its two articles only; "
+        "headline similarity 0.00 between the two sides",
+    )
+    # The step is what cuts it: without it, the six articles are one story.
+    kept = detect_stories(corpus, replace(links_off, lone_similarity=-1.0))
+    assert [len(s.articles) for s in kept] == [6]
+
+
+def test_a_link_listed_both_ways_is_not_a_lone_link() -> None:
+    quake = dense_story("quake", "Earthquake strikes coastal city", START, 3)
+    vote = dense_story("vote", "Parliament passes budget vote", START + timedelta(hours=2), 3)
+    vote[2]["related"].append(without_related(quake[1]))
+    quake[1]["related"].append(without_related(vote[2]))
+    stories = detect_stories(corpus_of(quake + vote), StoryParams(least_split=10**6))
+    assert [len(s.articles) for s in stories] == [6]

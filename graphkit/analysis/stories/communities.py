@@ -117,8 +117,7 @@ class _Leiden:
             # Cut it finer, and merge back the fragments that are dense with each other.
             fine = params.resolution * params.fragment_resolution * density
             fragments = self._leiden(graph, size, weight, fine)
-            words = self.words[nodes]
-            membership = merged_fragments(fragments, a, b, weight, params, words)
+            membership = merged_fragments(fragments, a, b, weight, params, (self.words, nodes))
         found: list[list[int]] = [[] for _ in range(max(membership) + 1)]
         for vertex, number in enumerate(membership):
             found[number].append(vertex)
@@ -168,13 +167,13 @@ def merged_fragments(
     b: list[int],
     weight: list[float],
     params: StoryParams,
-    words: sparse.csr_matrix | None = None,
+    words: tuple[sparse.csr_matrix, list[int]] | None = None,
 ) -> list[int]:
     """Fragments merged back, the most tightly linked pair first, while the links between two
     weigh, per pair of their articles, at least `merge_share` of the sparser fragment's own
-    link weight per pair (a lone article counts as dense as any), and, with `words` (each
-    vertex's word vector, as rows), while their summed words are at least `merge_similarity`
-    alike: each vertex's part number.
+    link weight per pair (a lone article counts as dense as any), and, with `words` (word
+    vectors as rows, and each vertex's row), while their summed words are at least
+    `merge_similarity` alike: each vertex's part number.
 
     The bar compares two fragments with each other, not with the whole, so it holds however
     many stray links the rest of the component has; the words keep a merge of two stories from
@@ -184,7 +183,7 @@ def merged_fragments(
     >>> clique = list(combinations(range(5), 2))  # two stories of five, each fully linked,
     >>> edges = clique + [(x + 5, y + 5) for x, y in clique] + [(0, 5)]  # and one stray link
     >>> a, b = [x for x, _ in edges], [y for _, y in edges]
-    >>> merged_fragments([0] * 5 + [1] * 5, a, b, [1.0] * 21, StoryParams())
+    >>> merged_fragments([0] * 5 + [1] * 5, a, b, [1.0] * 20 + [0.5], StoryParams())
     [0, 0, 0, 0, 0, 1, 1, 1, 1, 1]
     >>> # a lone article linked into a story: it merges
     >>> merged_fragments([0] * 5 + [1], a[:10] + [0], b[:10] + [5], [1.0] * 11, StoryParams())
@@ -203,14 +202,18 @@ def merged_fragments(
         else:
             between[f][g] = between[f].get(g, 0.0) + w
             between[g][f] = between[g].get(f, 0.0) + w
-    summed = _FragmentWords(words, fragment, count) if words is not None else None
+    summed = _FragmentWords(words, fragment, count) if words is not None and count > 1 else None
 
     def tightness(f: int, g: int) -> float:
-        if summed is not None and summed.cosine(f, g) < params.merge_similarity:
-            return 0.0
         dense = [own[h] / (size[h] * (size[h] - 1) / 2) for h in (f, g) if size[h] > 1]
         linked = between[f][g] / (size[f] * size[g])
-        return linked / min(dense) if dense else math.inf
+        tight = linked / min(dense) if dense else math.inf
+        words_apart = (
+            tight >= params.merge_share
+            and summed is not None
+            and summed.cosine(f, g) < params.merge_similarity
+        )
+        return 0.0 if words_apart else tight  # words far apart: not one story, however linked
 
     parent = list(range(count))
     version = [0] * count
@@ -243,28 +246,52 @@ def merged_fragments(
 
 
 class _FragmentWords:
-    """Each fragment's summed word vector (a sparse row), kept summed as fragments merge."""
+    """Each fragment's summed word vector (term -> weight), made when first asked for and kept
+    summed as fragments merge: most fragments are never compared on words."""
 
-    def __init__(self, words: sparse.csr_matrix, fragment: list[int], count: int) -> None:
-        vertices = len(fragment)
-        member = sparse.csr_matrix(
-            (np.ones(vertices), (np.asarray(fragment), np.arange(vertices))),
-            shape=(count, vertices),
-        )
-        sums = sparse.csr_matrix(member @ words)
-        self.sums = [sums[row] for row in range(count)]
-        self.norms = [float(row.multiply(row).sum()) for row in self.sums]
+    def __init__(
+        self, words: tuple[sparse.csr_matrix, list[int]], fragment: list[int], count: int
+    ) -> None:
+        self.words, rows = words
+        self.members: list[list[int]] = [[] for _ in range(count)]
+        for vertex, part in enumerate(fragment):
+            self.members[part].append(rows[vertex])
+        self.sums: dict[int, dict[int, float]] = {}
+        self.norms: dict[int, float] = {}
+
+    def _sum(self, f: int) -> dict[int, float]:
+        if f not in self.sums:
+            total: dict[int, float] = {}
+            indptr, indices, data = self.words.indptr, self.words.indices, self.words.data
+            for row in self.members[f]:
+                start, end = indptr[row], indptr[row + 1]
+                for term, weight in zip(
+                    indices[start:end].tolist(), data[start:end].tolist(), strict=True
+                ):
+                    total[term] = total.get(term, 0.0) + weight
+            self.sums[f] = total
+            self.norms[f] = math.fsum(w * w for w in total.values())
+        return self.sums[f]
 
     def cosine(self, f: int, g: int) -> float:
         """How alike two fragments' words are (1.0 when either has none: no evidence)."""
+        x, y = self._sum(f), self._sum(g)
         if self.norms[f] <= 1e-12 or self.norms[g] <= 1e-12:
             return 1.0
-        dot = float(self.sums[f].multiply(self.sums[g]).sum())
+        small, large = (x, y) if len(x) <= len(y) else (y, x)
+        dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
         return dot / math.sqrt(self.norms[f] * self.norms[g])
 
     def merge(self, f: int, g: int) -> None:
-        self.sums[f] = self.sums[f] + self.sums[g]
-        self.norms[f] = float(self.sums[f].multiply(self.sums[f]).sum())
+        """Fragment g joins f."""
+        self.members[f].extend(self.members[g])
+        if f in self.sums and g in self.sums:
+            total = self.sums[f]
+            for term, weight in self.sums.pop(g).items():
+                total[term] = total.get(term, 0.0) + weight
+            self.norms[f] = math.fsum(w * w for w in total.values())
+        else:
+            self.sums.pop(f, None), self.sums.pop(g, None)
 
 
 def _root(parent: list[int], part: int) -> int:

@@ -26,7 +26,7 @@ def doubts(
     """The doubts about final `groups` (`story_ids`: each group's story id, in order)."""
     articles = matrix.rows.shape[0]
     group_of, sizes = numbered(groups, articles)
-    held = bridged_groups(groups, links, params.least_lone_side)
+    held = bridged_groups(groups, links)
     big = np.flatnonzero(sizes >= params.least_doubted)
     if len(big) == 0:
         return Doubts(held, ())

@@ -44,9 +44,13 @@ def lone_links(
     graph = igraph.Graph(n=articles, edges=np.column_stack([a, b]).tolist())
     bridge = np.zeros(len(inside), dtype=bool)
     bridge[graph.bridges()] = True
+    degree = np.asarray(graph.degree())
     candidates = np.flatnonzero(
-        bridge & ~links.mutual[inside] & (links.alike[inside] < params.lone_similarity)
-    )  # a link between alike articles hardly joins sides that are far apart
+        bridge
+        & ~links.mutual[inside]
+        & (links.alike[inside] < params.lone_similarity)  # alike ends: hardly far-apart sides
+        & (np.minimum(degree[a], degree[b]) >= min(params.least_lone_side, 2))
+    )  # an end with no other link is a side of one article
     if len(candidates) == 0:
         return groups, {}
     touched = np.unique(group_of[a[candidates]])
@@ -113,31 +117,21 @@ class _Around:
         return (dot - own) / math.sqrt(own * rest)
 
 
-def bridged_groups(groups: Groups, links: Links, least_side: int) -> int:
-    """How many groups one link holds together: a bridge of the group's own links with at
-    least `least_side` articles on each side."""
+def bridged_groups(groups: Groups, links: Links) -> int:
+    """How many groups one link holds together: a bridge of the group's own links with two
+    articles or more on each side (each end has another link of the group: a side of one
+    article is an end with no other link)."""
     articles = sum(len(group) for group in groups)
     group_of, _ = numbered(groups, max(articles, int(links.a.max(initial=-1)) + 1))
     inside = np.flatnonzero(group_of[links.a] == group_of[links.b])
     a, b = links.a[inside], links.b[inside]
     graph = igraph.Graph(n=len(group_of), edges=np.column_stack([a, b]).tolist())
-    bridges = graph.bridges()
-    if not bridges:
+    bridges = np.asarray(graph.bridges(), dtype=np.int64)
+    if len(bridges) == 0:
         return 0
-    neighbours: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for edge, (x, y) in enumerate(zip(a.tolist(), b.tolist(), strict=True)):
-        neighbours[x].append((y, edge))
-        neighbours[y].append((x, edge))
-    held: set[int] = set()
-    for edge in bridges:
-        x, y = int(a[edge]), int(b[edge])
-        group = int(group_of[x])
-        if group in held:
-            continue
-        side = _smaller_side(neighbours, x, y, edge)
-        if min(len(side), len(groups[group]) - len(side)) >= least_side:
-            held.add(group)
-    return len(held)
+    degree = np.asarray(graph.degree())
+    held = (degree[a[bridges]] >= 2) & (degree[b[bridges]] >= 2)
+    return len(np.unique(group_of[a[bridges[held]]]))
 
 
 def _smaller_side(
