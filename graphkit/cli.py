@@ -321,6 +321,70 @@ def first_command(
     _echo_rows(rows, OUTLET_COLUMNS, fmt, lambda: leaderboard_text(rows))
 
 
+@main.command("stories")
+@sources_argument
+@data_option()
+@click.option("--search", help="Only stories with every one of these words in a headline.")
+@click.option("--outlet", help="Only stories an outlet covered (its domain).")
+@click.option("--topic", help="Only stories about this topic.")
+@click.option("--category", help="Only stories in this category.")
+@click.option("--since", callback=_when(end=False), help="Only stories first out on or after.")
+@click.option("--until", callback=_when(end=True), help="Only stories first out on or before.")
+@click.option(
+    "--min-outlets",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Only stories that at least this many outlets covered.",
+)
+@click.option(
+    "--sort",
+    "order",
+    type=click.Choice(["first", "size", "outlets"]),
+    default="first",
+    show_default=True,
+    help="first: earliest first; size: most articles first; outlets: most outlets first.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
+)
+def stories_command(
+    sources: tuple[Path, ...],
+    data: Path,
+    search: str | None,
+    outlet: str | None,
+    topic: str | None,
+    category: str | None,
+    since: Any,
+    until: Any,
+    min_outlets: int,
+    order: str,
+    fmt: str,
+) -> None:
+    """Find stories: each with when and by whom it was first covered, and its size.
+
+    Reads a built output folder (--data), or builds from SOURCES without writing anything.
+    The story ids it prints are what `graphkit first --story ID` and `graphkit view story ID`
+    take. CSV and JSON rows are those of first_coverage.csv and first_coverage.json.
+    """
+    from .analysis import CoverageFilter
+    from .analysis.coverage import StorySearch, find_stories
+    from .outputs.tables import FIRST_COLUMNS, first_rows
+    from .outputs.text import stories_text
+
+    coverage, _ = _coverage(sources, data)
+    where = CoverageFilter(topic=topic, category=category, since=since, until=until)
+    found = find_stories(coverage, StorySearch(search, outlet, min_outlets, where), order)
+    if not found and fmt != "table":  # the table says so itself
+        click.echo(f"no story matches among {len(coverage):,}", err=True)
+    rows = first_rows(found)
+    _echo_rows(rows, FIRST_COLUMNS, fmt, lambda: stories_text(rows))
+
+
 def _coverage(sources: tuple[Path, ...], data: Path) -> tuple[list[StoryCoverage], list[CutLink]]:
     """The story timelines and the related links set aside as strays."""
     from .outputs import read_coverage, read_stray_links

@@ -385,6 +385,67 @@ class StoryNotFoundError(GraphkitError, LookupError):
     """No story has the id asked for, or several ids start with it."""
 
 
+STORY_ORDERS = ("first", "size", "outlets")
+
+
+@dataclass(frozen=True)
+class StorySearch:
+    """Which stories to list: every word of `text` in one of its headlines (case-insensitive,
+    parts of words too: "gpt" finds "GPT-4"), an article by `outlet` (a domain, with or
+    without "www."), at least `min_outlets` outlets, and what `where` admits."""
+
+    text: str | None = None
+    outlet: str | None = None
+    min_outlets: int = 1
+    where: CoverageFilter = CoverageFilter()
+
+    def admits(self, story: StoryCoverage) -> bool:
+        if len(story.outlets) < self.min_outlets or not self.where.admits(story):
+            return False
+        if self.outlet is not None and _domain(self.outlet) not in story.outlets:
+            return False
+        if self.text is None:
+            return True
+        headlines = " ".join([story.label, *(e.title or "" for e in story.entries)]).casefold()
+        return all(word in headlines for word in self.text.casefold().split())
+
+
+def find_stories(
+    coverage: Iterable[StoryCoverage], search: StorySearch = StorySearch(), order: str = "first"
+) -> list[StoryCoverage]:
+    """The stories `search` admits: by `order` "first" (first covered earliest first, those
+    never timed last), "size" (most articles first) or "outlets" (most outlets first); ties
+    by first time, then id.
+
+    >>> from graphkit.records import read_records
+    >>> from graphkit.resolve import resolve
+    >>> from graphkit.analysis.stories import detect_stories
+    >>> corpus = resolve(read_records(["seeds"]).records)
+    >>> coverage = first_coverage(detect_stories(corpus), corpus)
+    >>> [(s.id, s.first_providers) for s in find_stories(coverage, StorySearch(text="gpt-4"))]
+    [('s-5463d77f940e', ('techcrunch.com', 'theverge.com'))]
+    """
+    if order not in STORY_ORDERS:
+        raise ValueError(f"order is one of {', '.join(STORY_ORDERS)}, not {order!r}")
+    found = [story for story in coverage if search.admits(story)]
+
+    def by_time(story: StoryCoverage) -> tuple[bool, float, str]:
+        start = story.first_time
+        return (start is None, start.timestamp() if start else 0.0, story.id)
+
+    found.sort(key=by_time)
+    if order == "size":
+        found.sort(key=lambda story: -len(story.entries))
+    elif order == "outlets":
+        found.sort(key=lambda story: -len(story.outlets))
+    return found
+
+
+def _domain(outlet: str) -> str:
+    key = outlet.strip().casefold()
+    return key.removeprefix("www.")
+
+
 def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage:
     """The story with this id, or the only one whose id starts with it (ids all have one
     length, so a whole id is the prefix of no other); StoryNotFoundError says which of

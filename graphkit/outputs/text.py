@@ -200,6 +200,30 @@ def _cut_text(story_id: str, cut: Sequence[CutLink]) -> str:
     return "\n".join(lines)
 
 
+def stories_text(rows: Sequence[Mapping[str, Any]], headline_width: int = 70) -> str:
+    """Story rows (`graphkit.outputs.tables.first_rows`) as a table: id, when and who was
+    first, articles, outlets, and the first headline (cut to `headline_width`)."""
+    if not rows:
+        return "no story matches"
+    table = [
+        [
+            r["story_id"],
+            (r["first_published_utc"] or "no time")[:16].replace("T", " "),
+            ", ".join(terminal_safe(d) for d in r["first_provider_domains"]) or "-",
+            str(r["articles"]),
+            str(r["outlets"]),
+            _cut(terminal_safe(r["label"]), headline_width),
+        ]
+        for r in rows
+    ]
+    header = ["story", "first (UTC)", "first outlet", "articles", "outlets", "headline"]
+    return columns(header, table)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def leaderboard_text(rows: Sequence[Mapping[str, Any]]) -> str:
     """The outlet leaderboard rows (`graphkit.outputs.tables.outlet_rows`) as a table."""
     if not rows:
