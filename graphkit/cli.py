@@ -247,21 +247,37 @@ def _when(end: bool) -> Any:
     return parse
 
 
+def story_filter_options(command: Command) -> Command:
+    """`--topic`, `--category`, `--since`, `--until` (CoverageFilter's fields) and `--format
+    table|csv|json`: what `first` and `stories` both take."""
+    for option in reversed(
+        [
+            click.option("--topic", help="Only stories about this topic."),
+            click.option("--category", help="Only stories in this category."),
+            click.option(
+                "--since", callback=_when(end=False), help="Only stories first out on or after."
+            ),
+            click.option(
+                "--until", callback=_when(end=True), help="Only stories first out on or before."
+            ),
+            click.option(
+                "--format",
+                "fmt",
+                type=click.Choice(["table", "csv", "json"]),
+                default="table",
+                show_default=True,
+            ),
+        ]
+    ):
+        command = option(command)
+    return command
+
+
 @main.command("first")
 @sources_argument
 @data_option()
-@click.option("--topic", help="Only stories about this topic.")
-@click.option("--category", help="Only stories in this category.")
-@click.option("--since", callback=_when(end=False), help="Only stories first out on or after.")
-@click.option("--until", callback=_when(end=True), help="Only stories first out on or before.")
+@story_filter_options
 @click.option("--story", "story_id", help="Show this story's coverage timeline (id or prefix).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
-)
 @click.option(
     "--min-outlets",
     type=click.IntRange(min=1),
@@ -326,10 +342,7 @@ def first_command(
 @data_option()
 @click.option("--search", help="Only stories with every one of these words in a headline.")
 @click.option("--outlet", help="Only stories an outlet covered (its domain).")
-@click.option("--topic", help="Only stories about this topic.")
-@click.option("--category", help="Only stories in this category.")
-@click.option("--since", callback=_when(end=False), help="Only stories first out on or after.")
-@click.option("--until", callback=_when(end=True), help="Only stories first out on or before.")
+@story_filter_options
 @click.option(
     "--min-outlets",
     type=click.IntRange(min=1),
@@ -344,13 +357,6 @@ def first_command(
     default="first",
     show_default=True,
     help="first: earliest first; size: most articles first; outlets: most outlets first.",
-)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "csv", "json"]),
-    default="table",
-    show_default=True,
 )
 def stories_command(
     sources: tuple[Path, ...],

@@ -58,3 +58,18 @@ def article(
 ) -> dict[str, Any]:
     """A minimal record (or related entry) for one article."""
     return {"title": title, "publishedDateTime": when, "webUrl": url, **extra}
+
+
+def run_cli(command: Any, *args: str) -> tuple[int, str, str]:
+    """A graphkit command run in-process: exit status, standard output, standard error."""
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(command, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def built_with_cli(command: Any, out: Path, source: Path) -> Path:
+    """`graphkit build SOURCE -o OUT -q`, in-process; OUT."""
+    code, _, err = run_cli(command, "build", str(source), "-o", str(out), "-q")
+    assert code == 0, err
+    return out

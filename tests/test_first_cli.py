@@ -12,29 +12,24 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from graphkit import build
 from graphkit.analysis import StoryCoverage, head_to_head, leaderboard
 from graphkit.cli import main
 from graphkit.outputs import tables
 
-from .conftest import ROOT, SEED_RECORD, SEEDS
+from .conftest import ROOT, SEED_RECORD, SEEDS, built_with_cli, run_cli
 
 STORY = "s-be87dfd58115"
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(main, *args)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    code, _, err = run("build", str(SEED_RECORD), "-o", str(out), "-q")
-    assert code == 0, err
-    return out
+    return built_with_cli(main, tmp_path_factory.mktemp("out"), SEED_RECORD)
 
 
 @pytest.mark.slow  # a whole build (the module's `built` folder)

@@ -10,28 +10,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 from graphkit.analysis.coverage import StorySearch, find_stories
 from graphkit.cli import main
 from graphkit.outputs import read_coverage
 
-from .conftest import SEEDS
+from .conftest import SEEDS, built_with_cli, run_cli
 
 pytestmark = pytest.mark.slow  # a whole build of seeds/ (the module's `built` folder)
 
 
 def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+    return run_cli(main, *args)
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("out")
-    code, _, err = run("build", str(SEEDS), "-o", str(out), "-q")
-    assert code == 0, err
-    return out
+    return built_with_cli(main, tmp_path_factory.mktemp("out"), SEEDS)
 
 
 def listed(built: Path, *options: str) -> list[dict[str, Any]]:
