@@ -221,7 +221,7 @@ def test_list_shows_every_canned_query_and_its_parameters() -> None:
     assert code == 0
     for name, canned in canned_queries().items():
         assert f"{name}  " in stdout and canned.title in stdout
-    assert "--param story=<string> (required)" in stdout
+    assert "--param story=<story> (required)" in stdout
 
 
 @pytest.mark.parametrize("name", sorted(canned_queries()))

@@ -93,7 +93,7 @@ def test_the_library_has_the_seven_documented_queries() -> None:
     for query in library.values():
         assert query.title and len(query.answers) > 60
     assert [(p.name, p.type, p.required) for p in library["story-timeline"].params] == [
-        ("story", "string", True)
+        ("story", "story", True)
     ]
     assert all(not p.required for p in library["articles-per-day"].params)
 

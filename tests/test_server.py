@@ -1120,3 +1120,30 @@ def test_a_story_page_draws_over_http_from_its_data_file(server: Server) -> None
         title = page.locator("h1").inner_text()
         context.close()
     assert drawn == 3 and title.startswith("Story: Civil rights groups") and failed == []
+
+
+def test_a_canned_parameter_that_names_nothing_is_404_and_a_story_prefix_resolves(
+    server: Server, out: Path, param_values: dict[str, str]
+) -> None:
+    """No silent empty answer: an unknown story, outlet or topic is a 404 with the reason."""
+    naming = [
+        (query.name, param.name, param.type)
+        for query in CANNED.values()
+        for param in query.params
+        if param.type in ("story", "outlet", "topic")
+    ]
+    assert {kind for _, _, kind in naming} == {"story", "outlet", "topic"}
+    with server.client() as client:
+        for name, param, kind in naming:
+            params = params_for(name, param_values) | {param: "zz-nothing-by-this-name"}
+            answer = client.get(f"/queries/{name}.json", params=params)
+            assert answer.status_code == 404, (name, answer.text)
+            assert f"no {kind} 'zz-nothing-by-this-name'" in answer.json()["error"]
+            page = client.get(f"/queries/{name}", params=params)
+            assert f"no {kind} &#39;zz-nothing-by-this-name&#39;" in page.text
+        story = param_values["story"]
+        whole = client.get("/queries/story-timeline.json", params={"story": story}).json()
+        prefix = client.get("/queries/story-timeline.json", params={"story": story[:6]})
+        assert prefix.status_code == 200 and prefix.json()["rows"] == whole["rows"]
+        several = client.get("/queries/story-timeline.json", params={"story": "s-"})
+        assert several.status_code == 400 and "several story ids" in several.json()["error"]

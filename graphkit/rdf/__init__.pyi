@@ -7,7 +7,7 @@ from .export import RDF_FILES, RdfWriter, write_rdf, write_rdf_files
 from .mapping import coverage_triples
 from .query import QuerySource, find_query, parse_assignments, query_engine
 from .results import FORMATS, Result, Term, format_result
-from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
+from .sparql import NothingNamedError, QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import ENGINES, OXIGRAPH, RDFLIB, memory_store, open_store, run_query
 from .terms import BASE_VARIABLE, DEFAULT_BASE, GK, Minter, resolve_base
 from .workers import (
@@ -39,6 +39,7 @@ __all__ = [
     "CannedQuery",
     "Limits",
     "Minter",
+    "NothingNamedError",
     "Parameter",
     "QueryError",
     "QuerySource",

@@ -9,11 +9,13 @@ takes::
     # param story: string, required. The story's id (e.g. s-be87dfd58115).
 
 `# params: none` says there are none. A parameter's type is one of `PARAMETER_TYPES`; its
-value is bound as an RDF term of that type (see `graphkit.rdf.sparql`).
+value is bound as an RDF term of that type (see `graphkit.rdf.sparql`). The types `story`,
+`outlet` and `topic` name something in the store: the value must be one it holds (a story
+may be given by a prefix of its id), else the query is refused (`graphkit.rdf.names`).
 
 >>> timeline = canned_query("story-timeline")
 >>> timeline.title, [(p.name, p.type, p.required) for p in timeline.params]
-("One story's timeline", [('story', 'string', True)])
+("One story's timeline", [('story', 'story', True)])
 >>> timeline.bind({"story": "s-be87dfd58115"})
 {'story': <Literal value=s-be87dfd58115 datatype=<NamedNode value=http://www.w3.org/2001/XMLSchema#string>>}
 >>> timeline.bind({})  # doctest: +ELLIPSIS

@@ -22,6 +22,7 @@ from pathlib import Path
 from pyoxigraph import Literal, NamedNode
 
 from .canned import CannedQuery, canned_queries, parse_canned
+from .names import resolve_names
 from .results import Result
 from .sparql import QueryError, parameter_term
 from .store import Engine, run_query
@@ -35,9 +36,15 @@ class QuerySource:
     text: str
     canned: CannedQuery | None = None
 
-    def bind(self, values: Mapping[str, str], base: str | None) -> dict[str, NamedNode | Literal]:
-        """Command-line values as RDF terms: typed by the header, else strings or `<IRI>`s."""
+    def bind(
+        self, values: Mapping[str, str], base: str | None, store: Engine | None = None
+    ) -> dict[str, NamedNode | Literal]:
+        """Command-line values as RDF terms: typed by the header, else strings or `<IRI>`s;
+        with `store`, a story, outlet or topic must be one it holds (`graphkit.rdf.names`)."""
         if self.canned is not None:
+            if store is not None:
+                self.canned.bind(values, base)  # unknown or missing parameters first
+                values = resolve_names(self.canned, values, store)
             return self.canned.bind(values, base)
         return {name: parameter_term(value, "string", base) for name, value in values.items()}
 
@@ -76,7 +83,7 @@ def query_engine(
 ) -> Result:
     """Run `query` (a file, canned name or text) on an engine already open."""
     source = find_query(query)
-    return run_query(store, source.text, source.bind(params or {}, store.base), max_rows)
+    return run_query(store, source.text, source.bind(params or {}, store.base, store), max_rows)
 
 
 def parse_assignments(pairs: Iterable[str]) -> dict[str, str]:

@@ -60,6 +60,11 @@ class QueryError(GraphkitError, ValueError):
     """A query that cannot be run, with a message for the user (no traceback)."""
 
 
+class NothingNamedError(QueryError):
+    """A parameter that names a story, outlet or topic the store does not hold (the command
+    line ends with status 2, the endpoint answers 404): never a silent empty answer."""
+
+
 class UpdateRefusedError(QueryError):
     """A SPARQL update: graphkit's stores are read-only to queries."""
 
@@ -196,7 +201,20 @@ def _short_construct(query: str) -> bool:
     return words[at + 1 : at + 2] == ["WHERE"]
 
 
-PARAMETER_TYPES = ("string", "iri", "integer", "decimal", "date", "dateTime")
+PARAMETER_TYPES = (
+    "string",
+    "iri",
+    "integer",
+    "decimal",
+    "date",
+    "dateTime",
+    "story",
+    "outlet",
+    "topic",
+)
+# Texts that name something in the store: checked against it before the query runs
+# (`graphkit.rdf.names`), then bound as strings.
+NAMING_TYPES = frozenset({"story", "outlet", "topic"})
 
 
 def parameter_term(
@@ -216,6 +234,8 @@ def parameter_term(
     """
     if kind == "iri" or (value.startswith("<") and value.endswith(">")):
         return _iri(value.removeprefix("<").removesuffix(">"), base)
+    if kind in NAMING_TYPES:
+        kind = "string"
     checks = _LEXICAL_CHECKS
     if kind not in checks:
         raise QueryError(f"unknown parameter type {kind!r} (one of {', '.join(PARAMETER_TYPES)})")

@@ -34,7 +34,7 @@ from ..util import end_with_parent, process_context
 from .formats import render
 from .query import QuerySource, find_query
 from .results import Result
-from .sparql import QueryError, QuerySyntaxError, UpdateRefusedError
+from .sparql import NothingNamedError, QueryError, QuerySyntaxError, UpdateRefusedError
 from .store import OXIGRAPH, open_store, run_query
 
 STARTUP_SECONDS = 120.0  # opening a big store, or parsing graph.nt for rdflib, takes a while
@@ -65,6 +65,7 @@ class WorkersBusyError(QueryError):
 _ERRORS: dict[str, type[QueryError]] = {
     "QueryError": QueryError,
     "UpdateRefusedError": UpdateRefusedError,
+    "NothingNamedError": NothingNamedError,
 }
 
 
@@ -276,7 +277,7 @@ def _serve(
         except EOFError:
             return
         try:
-            bound = source.bind(params, store.base)
+            bound = source.bind(params, store.base, store)
             result = run_query(store, source.text, bound, max_rows)
             if fmt is not None:
                 connection.send(("ok", Rendered(render(result, fmt, store.base), result.truncated)))

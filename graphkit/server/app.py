@@ -33,6 +33,7 @@ from starlette.staticfiles import StaticFiles
 
 from ..rdf import (
     CannedQuery,
+    NothingNamedError,
     QueryError,
     QuerySource,
     QueryTimeoutError,
@@ -146,6 +147,8 @@ class _Endpoint:
             raise RequestError(500, str(error)) from None
         except UpdateRefusedError as error:
             raise RequestError(403, str(error)) from None
+        except NothingNamedError as error:  # a story, outlet or topic the build does not hold
+            raise RequestError(404, str(error)) from None
         except QueryError as error:  # syntax errors carry their line and column
             raise RequestError(400, str(error)) from None
 

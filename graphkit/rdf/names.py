@@ -1,0 +1,61 @@
+"""Parameters that name things: a canned query's story, outlet or topic must be one the store
+holds, so that a typo, a stale id or a prefix never comes back as an empty answer.
+
+A story may be given by a prefix of its id, as `graphkit first --story` takes it: the one id
+it starts is used. An outlet is its domain (with or without "www."); a topic its label as the
+feed spells it, in any case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from pyoxigraph import Literal
+
+from .canned import CannedQuery
+from .sparql import NothingNamedError, QueryError
+from .store import Engine, run_query
+
+_PREFIXES = """PREFIX schema: <https://schema.org/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX gk: <https://graphkit.example/vocab#>
+"""
+# Each lookup binds ?given and answers the names it matches (at most a few).
+_LOOKUPS = {
+    "story": "SELECT DISTINCT ?name WHERE { ?story a gk:Story ; schema:identifier ?name . "
+    "FILTER (STRSTARTS(?name, ?given)) } ORDER BY ?name LIMIT 3",
+    "outlet": "SELECT DISTINCT ?name WHERE { ?article schema:publisher ?publisher . "
+    "?publisher schema:identifier ?name . FILTER (LCASE(?name) = ?given) } LIMIT 3",
+    "topic": "SELECT DISTINCT ?name WHERE { ?article schema:about ?concept . "
+    "?concept skos:prefLabel ?name . FILTER (LCASE(STR(?name)) = ?given) } "
+    "ORDER BY ?name LIMIT 3",
+}
+_LOOKS_LIKE = {
+    "story": "ids look like s-1a2b3c4d5e6f; `graphkit stories --search WORDS` finds one",
+    "outlet": "outlets are named by their domain, e.g. bbc.co.uk",
+    "topic": "topics are named by their label, e.g. AI",
+}
+
+
+def resolve_names(query: CannedQuery, values: Mapping[str, str], store: Engine) -> dict[str, str]:
+    """`values` with each naming parameter checked against `store` (a story prefix made the
+    whole id); NothingNamedError for a name the store does not hold, QueryError for a prefix
+    that several story ids start with."""
+    resolved = dict(values)
+    for param in query.params:
+        if param.type in _LOOKUPS and param.name in values:
+            resolved[param.name] = _resolve(query.name, param.type, values[param.name], store)
+    return resolved
+
+
+def _resolve(query: str, kind: str, value: str, store: Engine) -> str:
+    given = value.strip() if kind == "story" else value.strip().casefold()
+    if kind == "outlet":
+        given = given.removeprefix("www.")
+    result = run_query(store, _PREFIXES + _LOOKUPS[kind], {"given": Literal(given)}, None)
+    names = [str(row[0].value) for row in result.rows if row and row[0] is not None]
+    if not names:
+        raise NothingNamedError(f"{query}: no {kind} {value!r} in this build ({_LOOKS_LIKE[kind]})")
+    if kind == "story" and len(names) > 1 and given not in names:
+        raise QueryError(f"{query}: several story ids start with {value!r}: give more")
+    return given if given in names else names[0]
