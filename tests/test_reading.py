@@ -250,6 +250,28 @@ def test_unclosed_front_matter_is_rejected(write_record: WriteRecord) -> None:
     assert records == [] and "not closed" in problem.reason
 
 
+def test_a_yaml_file_may_be_one_document_without_dashes(write_record: WriteRecord) -> None:
+    text = 'webUrl: https://e.com/y\ntitle: "Fed: rates on hold"\n'
+    (record,), problems = read_file(write_record("y.yaml", text))
+    assert problems == [] and record.article.title == "Fed: rates on hold"
+    (same,), _ = read_file(write_record("y2.yml", "---\n" + text + "---\nbody\n"))
+    assert same.article == record.article
+    records, (problem,) = read_file(write_record("y.txt", text))  # front matter files need ---
+    assert records == [] and "no front matter" in problem.reason
+
+
+@pytest.mark.parametrize("name", ["colon.txt", "colon.yaml"])
+def test_an_unquoted_colon_gets_a_hint_to_quote_the_value(
+    write_record: WriteRecord, name: str
+) -> None:
+    body = "webUrl: https://e.com/c\ntitle: Fed: rates on hold\n"
+    text = body if name.endswith(".yaml") else f"---\n{body}---\n"
+    records, (problem,) = read_file(write_record(name, text))
+    assert records == [] and problem.line == (2 if name.endswith(".yaml") else 3)
+    assert problem.reason.startswith("malformed YAML: mapping values are not allowed")
+    assert "needs quotes" in problem.reason and "\n" not in problem.reason
+
+
 def test_hostile_strings_stay_data_and_reasons_stay_one_line(write_record: WriteRecord) -> None:
     hostile = '<script>alert("x")</script>\n\u202e\x1b[31m'
     (record,), _ = read_file(write_record("h.txt", article("https://example.com/h", title=hostile)))
@@ -661,3 +683,18 @@ def test_a_read_with_its_files_asked_for_ahead_is_the_same(tmp_path: Path) -> No
     with ThreadPoolExecutor(2) as threads:  # another executor: no prefetching
         without = read_records([corpus], executor=threads)
     assert ahead.records == without.records and ahead.problems == without.problems
+
+
+def test_the_readmes_example_record_reads_the_same_as_yaml_and_as_json(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What goes in", 1)[1]
+    yaml_text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    json_text = section.split("```json\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.md").write_text(yaml_text, encoding="utf-8")
+    (tmp_path / "example.json").write_text(json_text, encoding="utf-8")
+    (from_yaml,), problems = read_file(tmp_path / "example.md")
+    (from_json,), more = read_file(tmp_path / "example.json")
+    assert problems == more == []
+    assert from_yaml.article == from_json.article
+    assert from_yaml.related == from_json.related and len(from_yaml.related) == 1
+    assert from_yaml.article.title == "Fed: rates on hold as inflation cools"

@@ -229,13 +229,22 @@ def _same_time(text: str) -> bool:
     return parse_time(value) == parse_time(text)
 
 
+# What a person most likely has to change, for PyYAML's most common complaints.
+_QUOTE_IT = " (a value with ': ' in it needs quotes: title: \"Fed: rates on hold\")"
+_HINTS = {
+    "mapping values are not allowed here": _QUOTE_IT,  # PyYAML's words
+    "mapping values are not allowed in this context": _QUOTE_IT,  # libyaml's
+}
+
+
 def _load_with_pyyaml(text: str, first_line: int) -> Any:
     try:
         data = yaml.load(text, Loader=RecordLoader)  # noqa: S506 - RecordLoader is a safe loader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 + first_line if mark else None
-        raise LoadError(f"malformed YAML: {error.problem or error.context}", line) from None
+        reason = f"malformed YAML: {error.problem or error.context}"
+        raise LoadError(reason + _HINTS.get(error.problem or "", ""), line) from None
     except yaml.YAMLError as error:
         raise LoadError(f"malformed YAML: {one_line(str(error))}") from None
     except (ValueError, OverflowError) as error:  # a timestamp like 2021-02-30 or year 99999

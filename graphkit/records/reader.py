@@ -21,6 +21,7 @@ from .frontmatter import LoadError, load_json_documents, load_yaml, split_front_
 from .model import Problem, ReadResult, Record, display_path
 
 FRONT_MATTER_SUFFIXES = frozenset({".md", ".txt", ".yaml", ".yml"})
+WHOLE_YAML_SUFFIXES = frozenset({".yaml", ".yml"})  # may also be one YAML document, no `---`
 JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 SUFFIXES = FRONT_MATTER_SUFFIXES | JSON_SUFFIXES
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -110,11 +111,22 @@ def _read_into(path: Path, take: Take) -> list[Problem]:
         text = _read_text(path)
         if suffix in JSON_SUFFIXES:
             return _from_json(text, source, suffix == ".jsonl", take)
-        yaml_text, first_line = split_front_matter(text)
+        yaml_text, first_line = _yaml_of(text, suffix)
         document = load_yaml(yaml_text, first_line)
         return take(document, source, None, key_locator(yaml_text, first_line))
     except LoadError as error:
         return [Problem(source, error.reason, line=error.line)]
+
+
+def _yaml_of(text: str, suffix: str) -> tuple[str, int]:
+    """The YAML of a record file and the file line it starts after: its front matter, or, for
+    a `.yaml` or `.yml` file without one, the whole file."""
+    try:
+        return split_front_matter(text)
+    except LoadError:
+        if suffix in WHOLE_YAML_SUFFIXES:
+            return text, 0
+        raise
 
 
 def _as_records(records: list[Record]) -> Take:
