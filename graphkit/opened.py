@@ -30,6 +30,17 @@ from .rdf import Term, query_data
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIME_COLUMNS = ("first_published_utc", "last_published_utc", "published_utc")
+_CONVERTERS: dict[str, Any] = {
+    "integer": int,
+    "int": int,
+    "long": int,
+    "decimal": Decimal,
+    "double": float,
+    "float": float,
+    "boolean": lambda v: v in ("true", "1"),
+    "date": date.fromisoformat,
+    "dateTime": lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")),
+}  # fmt: skip  (XSD datatypes without the namespace, to Python values)
 
 
 @dataclass(frozen=True)
@@ -110,12 +121,7 @@ def python_value(term: Term | None) -> Any:
     kind = (term.datatype or "").removeprefix(XSD)
     if term.kind != "literal" or not kind:
         return term.value
-    converters: dict[str, Any] = {
-        "integer": int, "int": int, "long": int, "decimal": Decimal, "double": float,
-        "float": float, "boolean": lambda v: v in ("true", "1"), "date": date.fromisoformat,
-        "dateTime": lambda v: datetime.fromisoformat(v.replace("Z", "+00:00")),
-    }  # fmt: skip
-    convert = converters.get(kind)
+    convert = _CONVERTERS.get(kind)
     try:
         return convert(term.value) if convert else term.value
     except ValueError:

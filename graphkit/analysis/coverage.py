@@ -36,7 +36,7 @@ from typing import Any
 import polars as pl
 
 from ..errors import GraphkitError
-from ..resolve import Corpus, label_key
+from ..resolve import Corpus, domain_key, label_key
 from .stories import Story, StoryGrouping
 from .stories.assemble import usable_time
 
@@ -402,7 +402,7 @@ class StorySearch:
     def admits(self, story: StoryCoverage) -> bool:
         if len(story.outlets) < self.min_outlets or not self.where.admits(story):
             return False
-        if self.outlet is not None and _domain(self.outlet) not in story.outlets:
+        if self.outlet is not None and domain_key(self.outlet) not in story.outlets:
             return False
         if self.text is None:
             return True
@@ -439,11 +439,6 @@ def find_stories(
     elif order == "outlets":
         found.sort(key=lambda story: -len(story.outlets))
     return found
-
-
-def _domain(outlet: str) -> str:
-    key = outlet.strip().casefold()
-    return key.removeprefix("www.")
 
 
 def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage:

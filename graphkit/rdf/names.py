@@ -49,9 +49,12 @@ def resolve_names(query: CannedQuery, values: Mapping[str, str], store: Engine) 
 
 
 def _resolve(query: str, kind: str, value: str, store: Engine) -> str:
-    given = value.strip() if kind == "story" else value.strip().casefold()
-    if kind == "outlet":
-        given = given.removeprefix("www.")
+    if kind == "story":
+        given = value.strip()
+    else:  # the resolver's own keys; imported here, as they load Polars (a story does not)
+        from ..resolve import domain_key, label_key
+
+        given = (domain_key(value) or value.strip()) if kind == "outlet" else label_key(value)
     result = run_query(store, _PREFIXES + _LOOKUPS[kind], {"given": Literal(given)}, None)
     names = [str(row[0].value) for row in result.rows if row and row[0] is not None]
     if not names:
