@@ -28,7 +28,7 @@ from .settings import (
 # Each command imports the stages it runs when it runs (a query or --help does not pay for
 # Polars, SciPy and igraph); the options' defaults come from the light settings module.
 if TYPE_CHECKING:
-    from .analysis import CutLink, StoryCoverage
+    from .analysis import CutLink, StoryCoverage, StoryMove
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -307,8 +307,7 @@ def first_command(
     Times are UTC; --since and --until take ISO dates (a date means the whole day) or
     date-times, and bound the time a story was first covered.
     """
-    from .analysis import CoverageFilter, head_to_head, leaderboard
-    from .analysis.coverage import StoryNotFoundError, find_story
+    from .analysis import CoverageFilter, StoryIds, StoryNotFoundError, head_to_head, leaderboard
     from .outputs.tables import (
         HEAD_TO_HEAD_COLUMNS,
         OUTLET_COLUMNS,
@@ -319,12 +318,16 @@ def first_command(
     )
     from .outputs.text import leaderboard_text, pairs_text, timeline_text
 
-    coverage, strays = _coverage(sources, data)
+    coverage, strays, moves = _coverage(sources, data)
     if story_id is not None:
+        stories = {story.id: story for story in coverage}
         try:
-            story = find_story(coverage, story_id)
+            found, moved = StoryIds(frozenset(stories), moves).find(story_id)
         except StoryNotFoundError as error:
             _fail(f"--story: {error}", error.exit_status)
+        if moved is not None:
+            click.echo(moved.describe(), err=True)
+        story = stories[found]
         cut = [link for link in strays if story.id in (link.story_a, link.story_b)]
         _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))
         return
@@ -382,7 +385,7 @@ def stories_command(
     from .outputs.tables import FIRST_COLUMNS, first_rows
     from .outputs.text import stories_text
 
-    coverage, _ = _coverage(sources, data)
+    coverage, _, _ = _coverage(sources, data)
     where = CoverageFilter(topic=topic, category=category, since=since, until=until)
     found = find_stories(coverage, StorySearch(search, outlet, min_outlets, where), order)
     if not found and fmt != "table":  # the table says so itself
@@ -391,16 +394,19 @@ def stories_command(
     _echo_rows(rows, FIRST_COLUMNS, fmt, lambda: stories_text(rows))
 
 
-def _coverage(sources: tuple[Path, ...], data: Path) -> tuple[list[StoryCoverage], list[CutLink]]:
-    """The story timelines and the related links set aside as strays."""
-    from .outputs import read_coverage, read_stray_links
+def _coverage(
+    sources: tuple[Path, ...], data: Path
+) -> tuple[list[StoryCoverage], list[CutLink], tuple[StoryMove, ...]]:
+    """The story timelines, the related links set aside as strays, and the earlier builds'
+    story ids with the stories that continue them (none when built from SOURCES)."""
+    from .outputs import read_coverage, read_story_moves, read_stray_links
     from .pipeline import build
 
     if sources:
         result = build(sources)
-        return result.coverage, result.grouping.cut if result.grouping else []
+        return result.coverage, result.grouping.cut if result.grouping else [], ()
     folder = _build_of(data)
-    return read_coverage(folder), read_stray_links(folder)
+    return read_coverage(folder), read_stray_links(folder), read_story_moves(folder)
 
 
 def _echo_rows(

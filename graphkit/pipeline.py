@@ -18,6 +18,7 @@ from .analysis import (
     Story,
     StoryCoverage,
     StoryGrouping,
+    StoryIds,
     StoryParams,
     add_stories,
     coverage_graph,
@@ -31,13 +32,20 @@ from .outputs import (
     STATS_FILE,
     build_report,
     build_summary,
+    continue_story_ids,
     keep_only,
     write_coverage_tables,
     write_graph_files,
     write_json,
+    write_story_ids,
 )
 from .outputs.exports import GRAPH_FORMATS
-from .outputs.folder import refuse_output_among_sources, staged_build, write_build_info
+from .outputs.folder import (
+    build_id,
+    refuse_output_among_sources,
+    staged_build,
+    write_build_info,
+)
 from .rdf import RdfWriter
 from .records import Problem, ReadCache, ReadResult, read_records
 from .records.columns import RecordTables
@@ -64,6 +72,7 @@ class Build:
     grouping: StoryGrouping  # the stories, links cut and pieces joined while grouping
     coverage_tables: CoverageTables  # first coverage: one timeline per story, as tables
     written: list[Path] = field(default_factory=list)
+    story_ids: StoryIds | None = None  # with an output folder: the ids earlier builds had
     timings: Stopwatch = field(default_factory=Stopwatch)  # seconds and peak MiB per stage
 
     @property
@@ -217,15 +226,22 @@ def _write_files(
             written += write_graph_files(result.graph, folder, formats)
     with loading:
         with timed("rdf of stories"):
-            rdf.write_coverage(result.coverage_tables)
+            # The staging folder still holds the previous build's tables (hard links): the ids
+            # they had are carried on before this build's tables replace them.
+            ids = continue_story_ids(folder, result.coverage_tables, build_id(folder))
+            result.story_ids = ids
+            rdf.write_coverage(result.coverage_tables, ids.moves)
         with timed("report and tables"):
             written += [write_json(folder, "report.json", result.report)]
             stats = coverage_stats(result.corpus, result.coverage_tables)
             written += [write_json(folder, STATS_FILE, stats)]
             written += write_coverage_tables(result.coverage_tables, folder)
+            written += write_story_ids(ids, folder)
         with timed("views"):
             cut, views_bar = result.grouping.cut_ids(), bar("writing pages")
-            written += write_views(result.corpus, result.coverage_tables, cut, folder, views_bar)
+            written += write_views(
+                result.corpus, result.coverage_tables, cut, folder, views_bar, ids.moves
+            )
         with timed("store"):
             loading.close()
     written += rdf.paths

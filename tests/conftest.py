@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
 from hypothesis import settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Mutation testing (scripts/mutate) runs each test once per mutant: fewer examples, and the
 # same ones every time, so that a mutant's result does not depend on the draw.
@@ -73,3 +76,12 @@ def built_with_cli(command: Any, out: Path, source: Path) -> Path:
     code, _, err = run_cli(command, "build", str(source), "-o", str(out), "-q")
     assert code == 0, err
     return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium through Playwright, for the page tests (see tests/browser.py)."""
+    from .browser import open_browser
+
+    with open_browser() as opened:
+        yield opened

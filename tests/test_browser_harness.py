@@ -2,24 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import Browser
 
-from .browser import load, open_browser
+from .browser import load
 
 PAGE = """<!doctype html><html><head><script src="app.js"></script></head><body>
 <img src="https://example.com/x.png"><img src=x onerror="window.__pwned.push(1)">
 <script>console.error("boom"); alert("hi"); fetch("../outside.txt").catch(() => {});</script>
 </body></html>"""
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with open_browser() as browser:
-        yield browser
 
 
 def test_harness_blocks_outside_requests_and_records_what_ran(

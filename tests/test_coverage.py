@@ -24,7 +24,8 @@ from graphkit.analysis import (
     head_to_head,
     leaderboard,
 )
-from graphkit.analysis.coverage import StoryNotFoundError, find_story, parse_when
+from graphkit.analysis.coverage import find_story, parse_when
+from graphkit.analysis.lineage import StoryNotFoundError
 from graphkit.outputs import read_coverage, read_graph_json
 from graphkit.outputs.tables import FIRST_COLUMNS, STORY_COLUMNS, csv_text
 from graphkit.outputs.text import format_lag

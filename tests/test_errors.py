@@ -57,7 +57,7 @@ def test_every_error_a_caller_can_meet_is_a_graphkit_error() -> None:
         ("graphkit.outputs.folder.NoBuildError", ExitStatus.USAGE),
         ("graphkit.rdf.sparql.QuerySyntaxError", ExitStatus.USAGE),
         ("graphkit.rdf.workers.QueryTimeoutError", ExitStatus.STOPPED),
-        ("graphkit.analysis.coverage.StoryNotFoundError", ExitStatus.USAGE),
+        ("graphkit.analysis.lineage.StoryNotFoundError", ExitStatus.USAGE),
     ],
 )
 def test_each_error_carries_the_status_the_readme_gives(name: str, status: ExitStatus) -> None:

@@ -7,7 +7,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +21,7 @@ from graphkit.views.names import KINDS, page_file, page_name, shard_of
 from graphkit.views.networks import STYLE, briefs, outlet_pages, overview_view, to_pyvis, web_link
 from graphkit.views.site import read_pages
 
-from .browser import PageVisit, load, open_browser
+from .browser import PageVisit, load
 from .conftest import SEEDS, front_matter
 
 # Each payload pushes to window.__pwned (or opens a dialog) if it ever runs as HTML or script.
@@ -57,12 +56,6 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("out")
     build([SEEDS, records], folder)
     return folder
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with open_browser() as opened:
-        yield opened
 
 
 def visit(browser: Browser, out: Path, name: str) -> PageVisit:

@@ -22,6 +22,7 @@ from .graph import (
     graph_size,
     node_id,
 )
+from .lineage import StoryIds, StoryMove, StoryNotFoundError, continue_ids
 from .scoring import BCubed, adjusted_rand_index, bcubed
 from .stats import coverage_stats, graph_stats
 from .stories import (
@@ -52,10 +53,14 @@ __all__ = [
     "Story",
     "StoryCoverage",
     "StoryGrouping",
+    "StoryIds",
+    "StoryMove",
+    "StoryNotFoundError",
     "StoryParams",
     "add_stories",
     "adjusted_rand_index",
     "bcubed",
+    "continue_ids",
     "coverage_graph",
     "coverage_stats",
     "detect_stories",

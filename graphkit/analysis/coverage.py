@@ -35,8 +35,8 @@ from typing import Any
 
 import polars as pl
 
-from ..errors import GraphkitError
 from ..resolve import Corpus, domain_key, label_key
+from .lineage import StoryIds, StoryMove
 from .stories import Story, StoryGrouping
 from .stories.assemble import usable_time
 
@@ -381,10 +381,6 @@ def head_to_head(
     return [HeadToHead(*row) for row in counted.iter_rows()]
 
 
-class StoryNotFoundError(GraphkitError, LookupError):
-    """No story has the id asked for, or several ids start with it."""
-
-
 STORY_ORDERS = ("first", "size", "outlets")
 
 
@@ -441,16 +437,16 @@ def find_stories(
     return found
 
 
-def find_story(coverage: Iterable[StoryCoverage], story_id: str) -> StoryCoverage:
+def find_story(
+    coverage: Iterable[StoryCoverage], story_id: str, moves: Iterable[StoryMove] = ()
+) -> StoryCoverage:
     """The story with this id, or the only one whose id starts with it (ids all have one
-    length, so a whole id is the prefix of no other); StoryNotFoundError says which of
-    "none" and "several" it was."""
-    matches = [story for story in coverage if story.id.startswith(story_id)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise StoryNotFoundError(f"{len(matches)} story ids start with {story_id!r}: give more")
-    raise StoryNotFoundError(f"no story {story_id!r} (ids look like s-1a2b3c4d5e6f)")
+    length, so a whole id is the prefix of no other); an earlier build's id in `moves` (a
+    build's `story_ids.json`) finds the story that continues it. StoryNotFoundError says
+    which of "none", "several" and "gone" it was."""
+    stories = {story.id: story for story in coverage}
+    found, _ = StoryIds(frozenset(stories), tuple(moves)).find(story_id)
+    return stories[found]
 
 
 def parse_when(text: str, *, end: bool = False) -> datetime:

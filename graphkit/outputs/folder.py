@@ -181,11 +181,16 @@ def staged_build(out: Path, wait: bool = False) -> Iterator[Path]:
         _remove_old(out, final)
 
 
+def build_id(folder: Path) -> str:
+    """The id of the build in `folder` (its staging folder while it is written)."""
+    return folder.name.removesuffix(".partial")
+
+
 def write_build_info(folder: Path, sources: list[str], records: int) -> Path:
     """Record what the build in `folder` is; its file list is every file in it but this one."""
     files = sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
     info = BuildInfo(
-        id=folder.name.removesuffix(".partial"), format=FORMAT, graphkit=version("graphkit"),
+        id=build_id(folder), format=FORMAT, graphkit=version("graphkit"),
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), sources=sources,
         records=records, files=[f for f in files if f != INFO],
     )  # fmt: skip

@@ -3,6 +3,8 @@
 - `stories.csv`: one row per article: its story, outlet, usable time, lag behind the first.
 - `first_coverage.csv`: one row per story: who was first, when, with which article(s).
 - `outlets.csv`: the outlet leaderboard; `head_to_head.csv`: who was earlier, pair by pair.
+- `story_ids.csv`: each story id of an earlier build into the same folder that no story has
+  now, and the story that continues it (`graphkit.analysis.lineage`).
 
 Each also as `.json` (lists as lists, numbers as numbers, missing values as null). Times are
 ISO 8601 UTC with `Z`; in CSV, a list cell is a JSON array (even for one value, `[]` for none),
@@ -32,6 +34,7 @@ from ..analysis import (
     leaderboard,
 )
 from ..analysis.coverage import CoverageTables
+from ..analysis.lineage import StoryIds, StoryMove, continue_ids, moves_frame
 from ..records import iso_utc
 from ..records.times import iso_utc_texts
 from .files import write_json, write_stream, write_text
@@ -64,6 +67,15 @@ OUTLET_COLUMNS = (
     "share_first",
     "median_lag_seconds",
     "mean_lag_seconds",
+)
+STORY_ID_COLUMNS = (
+    "old_story_id",
+    "story_id",
+    "how",
+    "since_build",
+    "shared_articles",
+    "old_articles",
+    "also_story_ids",
 )
 HEAD_TO_HEAD_COLUMNS = ("outlet_a", "outlet_b", "stories", "a_earlier", "b_earlier", "ties")
 TABLES = ("stories", "first_coverage", "outlets", "head_to_head")
@@ -310,6 +322,42 @@ def _write_json(frame: pl.DataFrame, stream: BinaryIO) -> None:
     stream.write(b"[\n")
     objects.write_csv(stream, include_header=False, quote_style="never", line_terminator="\n")
     stream.write(b"]\n")
+
+
+def continue_story_ids(earlier: Path, coverage: CoverageTables, build: str) -> StoryIds:
+    """The story ids of `coverage` and the moves of those the build in `earlier` (a folder
+    holding its `stories.csv` and `story_ids.json`, if any) had; see `continue_ids`."""
+    members = pl.DataFrame(schema={"story_id": pl.String, "article_url": pl.String})
+    if (earlier / "stories.csv").is_file():
+        members = pl.read_csv(
+            earlier / "stories.csv", columns=list(members.columns), schema_overrides=members.schema
+        )
+    now = story_frame(coverage).select("story_id", "article_url")
+    return continue_ids(members, read_story_moves(earlier), now, build)
+
+
+def write_story_ids(ids: StoryIds, out: Path) -> list[Path]:
+    """Write `story_ids.csv` and `story_ids.json`: a row per earlier id no story has now."""
+    frame = moves_frame(ids.moves)
+    return [
+        write_stream(out, "story_ids.csv", partial(_write_csv, frame, STORY_ID_COLUMNS)),
+        write_stream(out, "story_ids.json", partial(_write_json, frame)),
+    ]
+
+
+def read_story_moves(out: Path) -> tuple[StoryMove, ...]:
+    """The moves in a build's `story_ids.json` (none if it has none)."""
+    try:
+        rows = orjson.loads((out / "story_ids.json").read_bytes())
+    except (OSError, ValueError):
+        return ()
+    return tuple(
+        StoryMove(
+            row["old_story_id"], row["story_id"], row["how"], row["since_build"],
+            row["shared_articles"], row["old_articles"], tuple(row["also_story_ids"]),
+        )
+        for row in rows
+    )  # fmt: skip
 
 
 def read_coverage(out: Path) -> list[StoryCoverage]:

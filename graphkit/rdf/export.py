@@ -24,6 +24,7 @@ import polars as pl
 from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, parse, serialize
 
 from ..analysis.coverage import CoverageTables, StoryCoverage
+from ..analysis.lineage import StoryMove
 from ..outputs import inside, write_text
 from ..outputs.files import atomic_stream, write_stream
 from ..resolve import Corpus
@@ -92,10 +93,11 @@ class RdfWriter:
         with collector_paused():
             self._write(self.mapping.corpus_runs(self.progress))
 
-    def write_coverage(self, coverage: CoverageTables) -> None:
-        """Write what the stories add, and complete `graph.nt` and the extra files."""
+    def write_coverage(self, coverage: CoverageTables, moves: Sequence[StoryMove] = ()) -> None:
+        """Write what the stories add (and the earlier builds' story ids that `moves` carries
+        on), and complete `graph.nt` and the extra files."""
         with collector_paused():
-            self._write(self.mapping.coverage_runs(coverage))
+            self._write(self.mapping.coverage_runs(coverage, moves))
         self.written.close()  # graph.nt in place
         nt = inside(self.out, NT_FILE)
         self.paths = [nt]

@@ -27,6 +27,7 @@ import polars as pl
 from pyoxigraph import RdfFormat, Triple, parse
 
 from ..analysis.coverage import CoverageTables, StoryCoverage
+from ..analysis.lineage import StoryMove, moves_frame
 from ..resolve import Corpus
 from ..util import Progress, advance, collector_paused, quietly, ticks
 from .ntriples import (
@@ -132,8 +133,11 @@ class Mapping:
         yield _lines(_long(columns.outlets()), OUTLET)
         yield _lines(_long(columns.topics()), TOPIC)
 
-    def coverage_runs(self, coverage: CoverageTables) -> Iterator[pl.Series]:
-        """Each article's story and lag, and the stories (after `corpus_runs`)."""
+    def coverage_runs(
+        self, coverage: CoverageTables, moves: Sequence[StoryMove] = ()
+    ) -> Iterator[pl.Series]:
+        """Each article's story and lag, the stories, and the earlier builds' story ids with
+        the stories that continue them (after `corpus_runs`)."""
         if self.articles is None:
             self.articles = self.columns.positions()
         membership = self.columns.membership(coverage).join(
@@ -142,6 +146,8 @@ class Mapping:
         long = _wide_to_long(membership, ["story", "lag"], ("position", "subject"))
         yield _lines(long, ARTICLE, by="position")
         yield _lines(self.columns.stories(coverage), STORY)
+        if moves:
+            yield _lines(self.columns.former_stories(moves), FORMER_STORY)
 
 
 # The predicates of each kind of subject, by the name of the column of their objects.
@@ -165,6 +171,7 @@ STORY = {
     "article_count": gk("articleCount"), "outlet_count": gk("outletCount"), "about": s("about"),
     "first_coverage": gk("firstCoverage"),
 }  # fmt: skip
+FORMER_STORY = {"type": TYPE_TERM, "identifier": s("identifier"), "continued_as": gk("continuedAs")}
 TOPIC = {"type": TYPE_TERM, "label": iri(SKOS + "prefLabel"), "alternate": iri(SKOS + "altLabel")}
 
 
@@ -427,6 +434,20 @@ class _Columns:
         many = pl.concat([about, first]).join(wide.select("story", "subject"), on="story")
         one = _wide_to_long(wide.drop("story"), [c for c in STORY if c in wide.columns])
         return pl.concat([one, many.select("subject", "column", "o")])
+
+    def former_stories(self, moves: Sequence[StoryMove]) -> pl.DataFrame:
+        """Each earlier build's story id that no story has now: its story today, if any."""
+        frame = moves_frame(moves)
+        story = self.mint.base + "story/"
+        wide = pl.DataFrame(
+            {
+                "subject": iri_terms(story, _quoted(frame["old_story_id"], ".-_~")),
+                "type": pl.Series([gk("FormerStory")] * frame.height, dtype=pl.String),
+                "identifier": text_terms(frame["old_story_id"]),
+                "continued_as": iri_terms(story, _quoted(frame["story_id"], ".-_~")),
+            }
+        )
+        return _wide_to_long(wide, list(FORMER_STORY))
 
 
 def _minted(keys: pl.Series, prefix: str) -> pl.Series:

@@ -2,7 +2,8 @@
 holds, so that a typo, a stale id or a prefix never comes back as an empty answer.
 
 A story may be given by a prefix of its id, as `graphkit first --story` takes it: the one id
-it starts is used. An outlet is its domain (with or without "www."); a topic its label as the
+it starts is used; an earlier build's id (a `gk:FormerStory`) names the story that continues
+it. An outlet is its domain (with or without "www."); a topic its label as the
 feed spells it, in any case.
 """
 
@@ -30,6 +31,11 @@ _LOOKUPS = {
     "?concept skos:prefLabel ?name . FILTER (LCASE(STR(?name)) = ?given) } "
     "ORDER BY ?name LIMIT 3",
 }
+_FORMER = (
+    "SELECT DISTINCT ?name ?now WHERE { ?former a gk:FormerStory ; schema:identifier ?name . "
+    "OPTIONAL { ?former gk:continuedAs/schema:identifier ?now } "
+    "FILTER (STRSTARTS(?name, ?given)) } ORDER BY ?name LIMIT 3"
+)
 _LOOKS_LIKE = {
     "story": "ids look like s-1a2b3c4d5e6f; `graphkit stories --search WORDS` finds one",
     "outlet": "outlets are named by their domain, e.g. bbc.co.uk",
@@ -57,8 +63,29 @@ def _resolve(query: str, kind: str, value: str, store: Engine) -> str:
         given = (domain_key(value) or value.strip()) if kind == "outlet" else label_key(value)
     result = run_query(store, _PREFIXES + _LOOKUPS[kind], {"given": Literal(given)}, None)
     names = [str(row[0].value) for row in result.rows if row and row[0] is not None]
+    if not names and kind == "story":
+        return _former(query, value, given, store)
     if not names:
         raise NothingNamedError(f"{query}: no {kind} {value!r} in this build ({_LOOKS_LIKE[kind]})")
     if kind == "story" and len(names) > 1 and given not in names:
         raise QueryError(f"{query}: several story ids start with {value!r}: give more")
     return given if given in names else names[0]
+
+
+def _former(query: str, value: str, given: str, store: Engine) -> str:
+    """The story today of an earlier build's id (or the only one starting with `given`)."""
+    result = run_query(store, _PREFIXES + _FORMER, {"given": Literal(given)}, None)
+    found = {str(row[0].value): row[1] for row in result.rows if row and row[0] is not None}
+    if not found:
+        raise NothingNamedError(
+            f"{query}: no story {value!r} in this build or the ones before it "
+            f"({_LOOKS_LIKE['story']})"
+        )
+    if len(found) > 1 and given not in found:
+        raise QueryError(f"{query}: several story ids start with {value!r}: give more")
+    now = found.get(given, next(iter(found.values())))
+    if now is None:
+        raise NothingNamedError(
+            f"{query}: story {value!r} was in an earlier build; none of its articles are now"
+        )
+    return str(now.value)

@@ -28,7 +28,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..analysis import CutLink, StoryCoverage, head_to_head, leaderboard
 from ..analysis.coverage import CoverageTables
-from ..outputs import write_text
+from ..analysis.lineage import StoryMove
+from ..outputs import read_story_moves, write_text
 from ..outputs.text import format_lag
 from ..records.times import iso_utc_texts
 from ..resolve import Corpus
@@ -66,10 +67,12 @@ def write_views(
     cut: pl.DataFrame | Sequence[CutLink],
     out: Path,
     progress: Progress = quietly,
+    moves: Sequence[StoryMove] = (),
 ) -> list[Path]:
     """Write the index, the overview, and the pages and data of every story, outlet and topic;
     return the paths. `cut` gives the related links set aside (CutLink objects, or their
-    table with articles by id). `progress` counts the pages as their data is written.
+    table with articles by id). `progress` counts the pages as their data is written. An
+    earlier build's story id in `moves` gets an entry that sends its page to today's story.
 
     Stories get a page when at least two articles cover them (a lone article has nothing to
     compare), outlets and topics always. A story's page is drawn in the browser from its
@@ -95,7 +98,7 @@ def write_views(
     counter = ticks(progress, len(pages), "page")
     cut_table = _cut_table(cut)
     kinds: dict[str, Callable[[], pl.DataFrame]] = {
-        "story": lambda: _story_data(corpus, tables, cut_table),
+        "story": lambda: pl.concat([_story_data(corpus, tables, cut_table), _moved_data(moves)]),
         "outlet": lambda: _hub_data(stories, tables, names, topic_labels, "outlet"),
         "topic": lambda: _hub_data(stories, tables, names, topic_labels, "topic"),
     }
@@ -171,6 +174,21 @@ def _story_data(corpus: Corpus, tables: CoverageTables, cut: pl.DataFrame) -> pl
     ).struct.json_encode()  # fmt: skip
     entry = pl.concat_str(pl.lit('["'), pl.col("id"), pl.lit('",'), compact, pl.lit("]"))
     return data.select(pl.col("id").alias("key"), _script_safe(entry).alias("entry"))
+
+
+_ENTRY = ("key", "entry")
+
+
+def _moved_data(moves: Sequence[StoryMove]) -> pl.DataFrame:
+    """An entry for each earlier build's story id: the story that continues it, and why, for
+    the page to go to (graphkit.js, `follow`)."""
+    entries = [
+        json.dumps([move.old_id, {"moved": move.story_id, "note": move.describe()}])
+        for move in moves
+    ]
+    keys = [move.old_id for move in moves]
+    frame = pl.DataFrame({"key": keys, "entry": entries}, schema=dict.fromkeys(_ENTRY, pl.String))
+    return frame.select("key", _script_safe(pl.col("entry")).alias("entry"))
 
 
 def _story_links(corpus: Corpus, at: pl.DataFrame) -> pl.DataFrame:
@@ -355,6 +373,13 @@ def _index(
     )
 
 
+def _moved_page(out: Path, name: str) -> list[Page]:
+    """The page of the story that continues an earlier build's id (or unique prefix)."""
+    pages = {page.key: page for page in read_pages(out) if page.kind == "story"}
+    moves = [move for move in read_story_moves(out) if move.old_id.startswith(name.strip())]
+    return [pages[m.story_id] for m in moves if m.story_id in pages][:1] if len(moves) == 1 else []
+
+
 def page_for(out: Path, kind: str | None = None, name: str | None = None) -> str:
     """The address (a `file:` URL) of a page of a build: the index, or one story, outlet or
     topic by id, domain, key, or a unique prefix of its name. Raises LookupError with a
@@ -371,6 +396,8 @@ def page_for(out: Path, kind: str | None = None, name: str | None = None) -> str
     if not name:
         return (out / OVERVIEW).resolve().as_uri()
     found = find_page(read_pages(out), kind, name)
+    if not found and kind == "story":
+        found = _moved_page(out, name)
     if not found:
         raise LookupError(f"no {kind} page matches {name!r}")
     if len(found) > 1:

@@ -296,6 +296,14 @@ var graphkit = (function () {
     document.title = what + " · graphkit";
   }
 
+  // An earlier build's story id: its entry names the story that continues it (site.py,
+  // `_moved_data`); the page goes there and says how it got there.
+  function follow(kind, entry) {
+    if (entry.moved === null) return missing(entry.note);
+    window.location.replace(kind + ".html?moved=" + encodeURIComponent(entry.note) + "#" +
+      encodeURIComponent(entry.moved));
+  }
+
   function page(setup) {
     if (setup.view) return show(setup.view, setup);
     window.addEventListener("hashchange", function () { window.location.reload(); });
@@ -306,12 +314,15 @@ var graphkit = (function () {
       return missing("No such page");
     }
     if (!key) return missing("No " + setup.kind + " named in this address");
+    var moved = new URLSearchParams(window.location.search).get("moved");
     var shard = String(shardOf(key, setup.shards));
     api.receive = function (kind, number, pages) { // pages: [key, view] pairs
       if (kind !== setup.kind || String(number) !== shard) return;
       var found = pages.filter(function (pair) { return pair[0] === key; })[0];
-      if (found) show(VIEWS[setup.kind](found[1], setup), setup);
-      else missing("No " + setup.kind + " " + key + " in this build");
+      if (found && found[1].moved !== undefined) return follow(setup.kind, found[1]);
+      if (!found) return missing("No " + setup.kind + " " + key + " in this build");
+      show(VIEWS[setup.kind](found[1], setup), setup);
+      if (moved) text(document.getElementById("notes"), "li", moved);
     };
     var script = document.createElement("script");
     var digits = shard.length < 3 ? ("00" + shard).slice(-3) : shard; // as {shard:03d}
