@@ -5,7 +5,7 @@ SPARQL with Python values, without rebuilding anything.
 >>> out = tempfile.mkdtemp()
 >>> _ = graphkit.build("seeds/000_fe3165b138a4a152.txt", out)
 >>> opened = graphkit.open(out)
->>> opened.first_coverage.select("story_id", "articles", "outlets").row(0)
+>>> opened.first_coverage.select("story_id", "article_count", "outlet_count").row(0)
 ('s-be87dfd58115', 3, 3)
 >>> opened.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://graphkit.example/vocab#Story> }")
 [{'n': 1}]
@@ -21,12 +21,16 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import networkx as nx
 import polars as pl
 
 from .analysis import StoryCoverage
-from .outputs import read_coverage
+from .analysis.coverage import find_story
+from .analysis.lineage import moves_frame
+from .outputs import read_coverage, read_story_moves
 from .outputs.folder import published_build
 from .rdf import Term, query_data
+from .rdf.tograph import graph_from_rdf
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 _TIME_COLUMNS = ("first_published_utc", "last_published_utc", "published_utc")
@@ -73,6 +77,23 @@ class OpenedBuild:
     def coverage(self) -> list[StoryCoverage]:
         """The story timelines as objects (what `Build.coverage` gives)."""
         return read_coverage(self.folder)
+
+    @cached_property
+    def story_ids(self) -> pl.DataFrame:
+        """One row per earlier build's story id that no story has now, and the story that
+        continues it, as story_ids.json (see `find_story`)."""
+        return moves_frame(read_story_moves(self.folder))
+
+    def find_story(self, story_id: str) -> StoryCoverage:
+        """The story with this id, a unique prefix of one, or an id an earlier build into the
+        same folder had (the story that continues it); StoryNotFoundError says why not."""
+        return find_story(self.coverage, story_id, read_story_moves(self.folder))
+
+    @cached_property
+    def graph(self) -> nx.MultiDiGraph:
+        """The coverage graph (networkx), read from the build's graph.nt on first use: the
+        nodes and edges `Build.graph` has."""
+        return graph_from_rdf(self.folder / "graph.nt")
 
     @cached_property
     def report(self) -> dict[str, Any]:

@@ -356,7 +356,7 @@ def test_build_writes_story_tables_as_csv_and_json(tmp_path: Path) -> None:
         '["washingtonpost.com"]',
         json.dumps([POST]),
     )
-    assert (first["articles"], first["outlets"]) == ("3", "3")
+    assert (first["article_count"], first["outlet_count"]) == ("3", "3")
     outlets = rows_of(tmp_path / "outlets.csv")
     assert next((r["provider_domain"], r["times_first"]) for r in outlets) == (
         "washingtonpost.com",
@@ -799,9 +799,9 @@ def test_story_nodes_carry_the_first_coverage() -> None:
         "first_articles": [
             "https://www.washingtonpost.com/technology/2021/02/17/facial-recognition-biden/"
         ],
-        "providers": ["washingtonpost.com", "nationthailand.com", "dailydot.com"],
+        "outlets": ["washingtonpost.com", "nationthailand.com", "dailydot.com"],
         "topics": ["ai", "computer vision", "natural language processing"],
         "categories": ["news"],
-        "articles": 3,
-        "outlets": 3,
+        "article_count": 3,
+        "outlet_count": 3,
     }

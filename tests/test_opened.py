@@ -4,6 +4,7 @@ DataFrames, its timelines, and SPARQL answers as Python values."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 from datetime import datetime
 from pathlib import Path
 
@@ -38,8 +39,8 @@ def test_the_tables_are_the_builds_csv_files_as_dataframes(
         assert frame[first_column].cast(pl.String).to_list() == [r[first_column] for r in rows]
     first = opened.first_coverage
     assert first.schema["first_published_utc"] == pl.Datetime("us", "UTC")
-    assert first.schema["articles"] == pl.Int64
-    assert first["articles"].sum() == opened.stories.height
+    assert first.schema["article_count"] == pl.Int64
+    assert first["article_count"].sum() == opened.stories.height
 
 
 def test_the_timelines_and_report_are_the_builds(built: tuple[Path, graphkit.Build]) -> None:
@@ -58,15 +59,44 @@ def test_query_answers_with_python_values(built: tuple[Path, graphkit.Build]) ->
     by_story = {row["story_id"]: row for row in rows}
     for story in opened.first_coverage.iter_rows(named=True):
         row = by_story[story["story_id"]]
-        assert isinstance(row["articles"], int) and row["articles"] == story["articles"]
+        assert isinstance(row["article_count"], int)
+        assert row["article_count"] == story["article_count"]
         assert isinstance(row["first_published"], datetime)
         assert row["first_published"] == story["first_published_utc"]
     frame = opened.query("first-coverage", frame=True)
     assert isinstance(frame, pl.DataFrame) and frame.height == len(rows)
     timeline = opened.query("story-timeline", {"story": rows[0]["story_id"][:8]})
-    assert isinstance(timeline, list) and len(timeline) == by_story[rows[0]["story_id"]]["articles"]
+    assert isinstance(timeline, list)
+    assert len(timeline) == by_story[rows[0]["story_id"]]["article_count"]
 
 
 def test_a_folder_without_a_build_is_refused(tmp_path: Path) -> None:
     with pytest.raises(NoBuildError):
         graphkit.open(tmp_path)
+
+
+def test_the_graph_of_an_opened_build_is_the_builds(built: tuple[Path, graphkit.Build]) -> None:
+    out, result = built
+    made, read = result.graph, graphkit.open(out).graph
+    assert set(read.nodes) == set(made.nodes) and len(made) == 113
+    assert sorted(read.edges(keys=True)) == sorted(made.edges(keys=True))
+    for node, kind in made.nodes(data="kind"):
+        assert read.nodes[node]["kind"] == kind
+        for name in ("label", "url", "published_utc", "story_id", "article_count", "domain"):
+            assert read.nodes[node].get(name) == made.nodes[node].get(name), (node, name)
+    for a, b, key, data in made.edges(keys=True, data=True):
+        said = {name: value for name, value in data.items() if name != "sources"}
+        assert read.edges[a, b, key] == said, (a, b, key)  # which files: not in the RDF
+
+
+def test_a_story_is_found_by_any_id_it_had_and_its_figures_are_fields(
+    built: tuple[Path, graphkit.Build],
+) -> None:
+    out, _ = built
+    opened = graphkit.open(out)
+    story = opened.find_story("s-be87")
+    fields = dataclasses.asdict(story)
+    assert fields["first_time"] == story.entries[0].published
+    assert fields["outlets"] == ("washingtonpost.com", "nationthailand.com", "dailydot.com")
+    assert fields["first_providers"] == ("washingtonpost.com",)
+    assert opened.story_ids.columns[:2] == ["old_story_id", "story_id"]

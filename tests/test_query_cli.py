@@ -56,8 +56,8 @@ def test_a_canned_query_by_name_prints_a_table(out: Path) -> None:
         "outlet",
         "outlet_name",
         "url",
-        "articles",
-        "outlets",
+        "article_count",
+        "outlet_count",
         "label",
     ]
     assert lines[2].startswith("s-be87dfd58115  2021-02-17T23:21:00Z  washingtonpost.com")

@@ -58,7 +58,7 @@ def test_a_story_prefix_gives_the_whole_ids_timeline(built: Path) -> None:
     stories = json.loads((built / "first_coverage.json").read_text(encoding="utf-8"))
     story = stories[0]["story_id"]
     whole = rows(built, "story-timeline", f"story={story}")
-    assert len(whole) == stories[0]["articles"]
+    assert len(whole) == stories[0]["article_count"]
     assert rows(built, "story-timeline", f"story={story[:7]}") == whole
     code, _, err = run_cli(
         main, "query", "story-timeline", "--data", str(built), "--param", "story=s-"

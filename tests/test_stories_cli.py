@@ -75,21 +75,21 @@ def test_an_outlet_lists_the_stories_it_covered(built: Path) -> None:
 
 def test_sorts_by_size_and_by_outlets_and_bounds_by_time_and_outlets(built: Path) -> None:
     by_size = listed(built, "--sort", "size")
-    assert [r["articles"] for r in by_size] == sorted(
-        (r["articles"] for r in by_size), reverse=True
+    assert [r["article_count"] for r in by_size] == sorted(
+        (r["article_count"] for r in by_size), reverse=True
     )
     by_outlets = listed(built, "--sort", "outlets")
-    assert [r["outlets"] for r in by_outlets] == sorted(
-        (r["outlets"] for r in by_outlets), reverse=True
+    assert [r["outlet_count"] for r in by_outlets] == sorted(
+        (r["outlet_count"] for r in by_outlets), reverse=True
     )
     since = listed(built, "--since", "2023-06-01")
     every = listed(built)
     assert {r["story_id"] for r in since} == {
         r["story_id"] for r in every if r["first_published_utc"] >= "2023-06-01"
     }
-    most = max(r["outlets"] for r in every)
+    most = max(r["outlet_count"] for r in every)
     assert {r["story_id"] for r in listed(built, "--min-outlets", str(most))} == {
-        r["story_id"] for r in every if r["outlets"] == most
+        r["story_id"] for r in every if r["outlet_count"] == most
     }
 
 

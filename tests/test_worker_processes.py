@@ -75,6 +75,16 @@ def test_a_killed_server_leaves_no_query_worker(tmp_path: Path) -> None:
     assert kill_alone_and_count_survivors(process, family) == []
 
 
+def from_standard_input(script: str, folder: Path) -> list[str]:
+    """`python - < script` run in `folder`: the words it printed (it must succeed)."""
+    done = subprocess.run(
+        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300,
+        cwd=folder, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return done.stdout.split()
+
+
 def test_a_script_read_from_standard_input_reads_with_workers_while_it_runs_threads(
     tmp_path: Path,
 ) -> None:
@@ -88,9 +98,22 @@ threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
 read = read_records([{str(tmp_path / "records")!r}], jobs=2)
 print(len(read.records), len(read.rejected))
 """
-    done = subprocess.run(
-        [sys.executable, "-"], input=script, capture_output=True, text=True, timeout=300,
-        cwd=ROOT, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split() == ["600", "0"]
+    assert from_standard_input(script, ROOT) == ["600", "0"]
+
+
+def test_a_script_read_from_standard_input_queries_a_build_by_its_folders_name(
+    tmp_path: Path,
+) -> None:
+    """What a notebook or `python - < script.py` does: the folder given as text, threads
+    running, and the answers as Python values, from `query_data` and `graphkit.open`."""
+    build(SEEDS, tmp_path / "out")
+    script = """
+import threading, time
+import graphkit
+from graphkit.rdf import query_data
+threading.Thread(target=time.sleep, args=(30,), daemon=True).start()
+articles = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://schema.org/NewsArticle> }"
+result, _ = query_data("out", articles)
+print(result.rows[0][0].value, graphkit.open("out").query("first-coverage")[0]["story_id"])
+"""
+    assert from_standard_input(script, tmp_path) == ["55", "s-be87dfd58115"]

@@ -28,9 +28,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import cached_property
 from typing import Any
 
 import polars as pl
@@ -58,40 +57,47 @@ class Entry:
 
 @dataclass(frozen=True)
 class StoryCoverage:
-    """A story's timeline: every article, earliest first, those without a usable time last."""
+    """A story's timeline: every article, earliest first, those without a usable time last.
+
+    What follows from the timeline is made once, as fields (so `dataclasses.asdict` has it):
+    `first` (the earliest article(s), several when their times are equal), `first_time`,
+    `last_time`, `first_providers`, `outlets` (every outlet's domain, in the order of their
+    first article) and `untimed` (articles without a usable time: listed, never first).
+
+    >>> import dataclasses
+    >>> from datetime import UTC, datetime
+    >>> at = datetime(2024, 5, 1, 10, tzinfo=UTC)
+    >>> story = StoryCoverage("s-1", "Quake", (), (), (
+    ...     Entry("a", "https://a.example/1", "a.example", "A", "Quake", at, "ok", 0.0, True),))
+    >>> story.first_time.isoformat(), story.outlets, dataclasses.asdict(story)["first_providers"]
+    ('2024-05-01T10:00:00+00:00', ('a.example',), ('a.example',))
+    """
 
     id: str
     label: str
     topics: tuple[str, ...]
     categories: tuple[str, ...]
     entries: tuple[Entry, ...]
+    first: tuple[Entry, ...] = field(init=False)
+    first_time: datetime | None = field(init=False)
+    last_time: datetime | None = field(init=False)
+    first_providers: tuple[str, ...] = field(init=False)
+    outlets: tuple[str, ...] = field(init=False)
+    untimed: tuple[Entry, ...] = field(init=False)
 
-    @cached_property  # asked for often (every page, table and triple of a story)
-    def first(self) -> tuple[Entry, ...]:
-        """The earliest article(s); several when their times are equal."""
-        return tuple(e for e in self.entries if e.is_first)
-
-    @property
-    def first_time(self) -> datetime | None:
-        return self.entries[0].published if self.entries else None
-
-    @property
-    def last_time(self) -> datetime | None:
-        return max((e.published for e in self.entries if e.published), default=None)
-
-    @property
-    def first_providers(self) -> tuple[str, ...]:
-        return _unique(e.provider for e in self.first if e.provider)
-
-    @cached_property
-    def outlets(self) -> tuple[str, ...]:
-        """Every outlet with an article in the story, in the order of their first article."""
-        return _unique(e.provider for e in self.entries if e.provider)
-
-    @property
-    def untimed(self) -> tuple[Entry, ...]:
-        """Articles without a usable time: listed, never first."""
-        return tuple(e for e in self.entries if e.published is None)
+    def __post_init__(self) -> None:
+        entries = self.entries
+        first = tuple(e for e in entries if e.is_first)
+        derived = {
+            "first": first,
+            "first_time": entries[0].published if entries else None,
+            "last_time": max((e.published for e in entries if e.published), default=None),
+            "first_providers": _unique(e.provider for e in first if e.provider),
+            "outlets": _unique(e.provider for e in entries if e.provider),
+            "untimed": tuple(e for e in entries if e.published is None),
+        }
+        for name, value in derived.items():
+            object.__setattr__(self, name, value)
 
 
 @dataclass(frozen=True)
@@ -234,9 +240,9 @@ class CoverageTables:
             .unique(maintain_order=True)
             .alias("first_providers"),
             pl.col("url").filter(first).alias("first_urls"),
-            pl.len().alias("articles"),
-            pl.col("provider").drop_nulls().n_unique().alias("outlets"),
-            pl.col("published").is_null().sum().alias("untimed"),
+            pl.len().alias("article_count"),
+            pl.col("provider").drop_nulls().n_unique().alias("outlet_count"),
+            pl.col("published").is_null().sum().alias("untimed_count"),
         )
         return self.stories.join(per_story, on="story", how="left", maintain_order="left")
 
@@ -478,7 +484,7 @@ def _earliest_by_outlet(
     """Each outlet's earliest article in each story counted (entries are in timeline order):
     stories with a usable first time, at least `min_outlets` outlets, that pass `where`."""
     stories = coverage.summary().filter(
-        pl.col("first_time").is_not_null() & (pl.col("outlets") >= min_outlets)
+        pl.col("first_time").is_not_null() & (pl.col("outlet_count") >= min_outlets)
     )
     if where is not None:
         stories = stories.filter(where.expression())

@@ -186,10 +186,10 @@ def story_attributes(story: StoryCoverage) -> dict[str, Any]:
         "last_published_utc": iso_utc(last) if last else None,
         "first_providers": list(story.first_providers),
         "first_articles": [entry.url for entry in story.first],
-        "providers": list(story.outlets),
+        "outlets": list(story.outlets),
         "topics": list(story.topics),
         "categories": list(story.categories),
-        "articles": len(story.entries),
-        "outlets": len(story.outlets),
+        "article_count": len(story.entries),
+        "outlet_count": len(story.outlets),
     }
     return {name: value for name, value in values.items() if value not in (None, [])}

@@ -55,8 +55,8 @@ FIRST_COLUMNS = (
     "first_published_utc",
     "first_provider_domains",
     "first_article_urls",
-    "articles",
-    "outlets",
+    "article_count",
+    "outlet_count",
 )
 OUTLET_COLUMNS = (
     "provider_domain",
@@ -117,10 +117,10 @@ def first_rows(coverage: CoverageTables | Iterable[StoryCoverage]) -> list[dict[
             "first_published_utc": _time(row["first_time"]),
             "first_provider_domains": row["first_providers"] or [],
             "first_article_urls": row["first_urls"] or [],
-            "articles": row["articles"] or 0,
-            "outlets": row["outlets"] or 0,
+            "article_count": row["article_count"] or 0,
+            "outlet_count": row["outlet_count"] or 0,
             "last_published_utc": _time(row["last_time"]),
-            "untimed_articles": row["untimed"] or 0,
+            "untimed_count": row["untimed_count"] or 0,
             "topics": row["topics"],
             "categories": row["categories"],
         }
@@ -229,9 +229,9 @@ def first_frame(coverage: CoverageTables) -> pl.DataFrame:
         iso_utc_texts(pl.col("first_time")).alias("first_published_utc"),
         pl.col("first_providers").fill_null(empty).alias("first_provider_domains"),
         pl.col("first_urls").fill_null(empty).alias("first_article_urls"),
-        pl.col("articles").fill_null(0), pl.col("outlets").fill_null(0),
+        pl.col("article_count").fill_null(0), pl.col("outlet_count").fill_null(0),
         iso_utc_texts(pl.col("last_time")).alias("last_published_utc"),
-        pl.col("untimed").fill_null(0).alias("untimed_articles"), "topics", "categories",
+        pl.col("untimed_count").fill_null(0), "topics", "categories",
     )  # fmt: skip
 
 

@@ -208,10 +208,10 @@ def stories_text(rows: Sequence[Mapping[str, Any]], headline_width: int = 70) ->
     table = [
         [
             r["story_id"],
-            (r["first_published_utc"] or "no time")[:16].replace("T", " "),
+            r["first_published_utc"] or "no time",
             ", ".join(terminal_safe(d) for d in r["first_provider_domains"]) or "-",
-            str(r["articles"]),
-            str(r["outlets"]),
+            str(r["article_count"]),
+            str(r["outlet_count"]),
             _cut(terminal_safe(r["label"]), headline_width),
         ]
         for r in rows
@@ -261,6 +261,36 @@ def outlet_label(domain: str | None, name: str | None) -> str:
     if not domain:
         return "(unknown outlet)"
     return f"{terminal_safe(name)} ({domain})" if name and name != domain else domain
+
+
+DURATION_SUFFIX = "_seconds"  # a column or variable of durations: seconds for machines
+
+
+def shown_for_people(name: str, value: str) -> str:
+    """A value of column `name` as a table or page shows it: durations (a name ending in
+    `_seconds`, whose machine-readable value is a number of seconds) as `format_lag` writes
+    them; everything else as it is. The one rule for every table and page of graphkit.
+
+    >>> shown_for_people("lag_seconds", "23700"), shown_for_people("outlet", "bbc.co.uk")
+    ('6 h 35 min', 'bbc.co.uk')
+    >>> shown_for_people("lag_seconds", "n/a")
+    'n/a'
+    """
+    if not name.endswith(DURATION_SUFFIX) or not value:
+        return value
+    try:
+        return format_lag(float(value))
+    except ValueError:
+        return value
+
+
+def header_for_people(name: str) -> str:
+    """A column's name above values `shown_for_people`: a duration's without `_seconds`.
+
+    >>> header_for_people("mean_lag_seconds"), header_for_people("outlet")
+    ('mean_lag', 'outlet')
+    """
+    return name.removesuffix(DURATION_SUFFIX) if name.endswith(DURATION_SUFFIX) else name
 
 
 def format_lag(seconds: float | None) -> str:

@@ -411,8 +411,8 @@ class _Columns:
                 "last_published": date_time_terms(summary["last_time"]),
                 # Sizes stated, not left to COUNT: grouping every article by story took a
                 # first-coverage query 6 of its 14 s on 100,000 records.
-                "article_count": typed_terms(summary["articles"].cast(pl.String), "integer"),
-                "outlet_count": typed_terms(summary["outlets"].cast(pl.String), "integer"),
+                "article_count": typed_terms(summary["article_count"].cast(pl.String), "integer"),
+                "outlet_count": typed_terms(summary["outlet_count"].cast(pl.String), "integer"),
             }
         )
         topics = summary.select("story", "topics").explode("topics").drop_nulls("topics")

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
-from ..outputs.text import columns
+from ..outputs.text import columns, header_for_people, shown_for_people
 from ..util import json_text
 from .terms import PREFIXES, XSD
 
@@ -191,10 +191,14 @@ def as_table(result: Result, base: str | None = None) -> str:
     """Aligned columns for people: IRIs shortened (base-relative or prefixed), long cells cut."""
     if result.boolean is not None:
         return "true" if result.boolean else "false"
-    cells = [[_short(term, base) for term in row] for row in result.rows]
+    names = result.variables
+    cells = [
+        [shown_for_people(name, _short(term, base)) for name, term in zip(names, row, strict=True)]
+        for row in result.rows
+    ]
     count = len(result.rows)
     footer = f"({count} {'row' if count == 1 else 'rows'})"
-    return columns(result.variables, cells, rule=True) + "\n" + footer
+    return columns([header_for_people(n) for n in names], cells, rule=True) + "\n" + footer
 
 
 def _short(term: Term | None, base: str | None) -> str:

@@ -119,7 +119,7 @@ class QueryWorkers:
 
     def __init__(
         self,
-        data: Path,
+        data: str | Path,
         engine: str = OXIGRAPH,
         base: str | None = None,
         *,
@@ -133,7 +133,7 @@ class QueryWorkers:
         )
         if self._context.get_start_method() == "forkserver":
             self._context.set_forkserver_preload([__name__])
-        self._source = (data, engine, base)
+        self._source = (Path(data), engine, base)
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
         self._all: list[_Worker] = []
@@ -227,7 +227,7 @@ class QueryWorkers:
 
 
 def query_data(
-    data: Path,
+    data: str | Path,
     query: str,
     params: Mapping[str, str] | None = None,
     *,
@@ -244,7 +244,7 @@ def query_data(
 
 
 def render_query(
-    data: Path,
+    data: str | Path,
     query: str,
     fmt: str,
     params: Mapping[str, str] | None = None,
@@ -269,6 +269,9 @@ def _serve(
         store = open_store(data, engine, base)
     except QueryError as error:
         connection.send(_error(error))
+        return
+    except Exception as error:  # said to the caller, not lost with the worker
+        connection.send(("error", "QueryError", f"the query worker could not open {data}: {error}"))
         return
     connection.send(("ok", store.base))
     while True:

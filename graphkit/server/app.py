@@ -31,6 +31,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from ..outputs.text import header_for_people, shown_for_people
 from ..rdf import (
     CannedQuery,
     NothingNamedError,
@@ -381,14 +382,16 @@ def _html_table(result: Result, base: str | None) -> dict[str, Any]:
     rows = []
     for row in result.rows:
         cells = []
-        for term in row:
-            text = _cell(term, base)
+        for name, term in zip(result.variables, row, strict=True):
+            text = shown_for_people(name, _cell(term, base))
             link = None
             if term is not None and term.kind == "uri":
                 link = "/?" + urlencode({"query": f"DESCRIBE <{term.value}>"})
-            cells.append({"text": text, "link": link, "title": term.value if term else ""})
+            title = "" if term is None else term.value + (" s" if text != term.value else "")
+            cells.append({"text": text, "link": link, "title": title})
         rows.append(cells)
-    return {"columns": result.variables, "rows": rows, "truncated": result.truncated}
+    columns = [header_for_people(name) for name in result.variables]
+    return {"columns": columns, "rows": rows, "truncated": result.truncated}
 
 
 def _cell(term: Term | None, base: str | None) -> str:
