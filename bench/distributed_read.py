@@ -9,7 +9,7 @@ records and problems in the same order: in one process, with graphkit's own proc
 LocalCluster with one single-threaded worker process per core, or the running scheduler at
 --scheduler (whose workers must see the files at the same paths, on a shared filesystem).
 Prints the seconds of each. Reading is the stage that splits per file; resolving is a
-group-by on canonical URLs, the next candidate (see the README's Performance section).
+group-by on canonical URLs, the next candidate (see docs/performance.md).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from typing import ClassVar
 
 
 class ExitStatus(IntEnum):
-    """How a `graphkit` command ends (the README lists them for each command)."""
+    """How a `graphkit` command ends (docs/records.md lists them for each command)."""
 
     OK = 0
     INPUT_LOST = 1  # the build was published, but some records or related entries were lost

@@ -22,6 +22,7 @@ from graphkit.rdf import canned_queries, query_data
 from graphkit.rdf.push import PushError, push_graph
 from graphkit.rdf.remote import RemoteError, query_endpoint
 from graphkit.rdf.results import as_json
+from graphkit.rdf.sparql import NothingNamedError
 from graphkit.settings import PUSH_BATCH_TRIPLES
 from graphkit.synthetic.labelled import write_labelled_corpus
 
@@ -108,6 +109,20 @@ def test_every_canned_query_answers_the_same_there_as_here(
         assert base == GRAPH
         assert local.rows, f"{name} gave no rows here: the comparison would prove nothing"
         assert as_json(remote) == as_json(local), name
+
+
+def test_a_name_the_pushed_graph_does_not_hold_is_said_there_too(
+    store: Virtuoso, out: Path, pushed: Any
+) -> None:
+    """No silent empty answer over --endpoint either: names are looked up in that store."""
+    story = canned_values(out)["story-timeline"]["story"]
+    whole, _ = query_endpoint(store.sparql_url, "story-timeline", {"story": story}, graph=GRAPH)
+    prefix, _ = query_endpoint(store.sparql_url, "story-timeline", {"story": story[:7]},
+                               graph=GRAPH)  # fmt: skip
+    assert whole.rows and as_json(prefix) == as_json(whole)
+    for name, param in (("story-timeline", "story"), ("articles-per-day", "outlet")):
+        with pytest.raises(NothingNamedError, match=f"no {param} 'zz-nothing'"):
+            query_endpoint(store.sparql_url, name, {param: "zz-nothing"}, graph=GRAPH)
 
 
 def test_pushing_again_replaces_the_graph(store: Virtuoso, out: Path, pushed: Any) -> None:

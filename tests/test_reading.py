@@ -687,7 +687,7 @@ def test_a_read_with_its_files_asked_for_ahead_is_the_same(tmp_path: Path) -> No
 
 def test_the_readmes_example_record_reads_the_same_as_yaml_and_as_json(tmp_path: Path) -> None:
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## What goes in", 1)[1]
+    section = readme.split("## Your records", 1)[1]
     yaml_text = section.split("```yaml\n", 1)[1].split("```", 1)[0]
     json_text = section.split("```json\n", 1)[1].split("```", 1)[0]
     (tmp_path / "example.md").write_text(yaml_text, encoding="utf-8")

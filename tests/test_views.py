@@ -314,3 +314,32 @@ def test_data_files_hold_at_most_64_pages_and_about_256_kb_each() -> None:
 
     assert [_shard_count(n, 1000) for n in (0, 1, 64, 65, 640)] == [1, 1, 1, 2, 10]
     assert [_shard_count(10, size) for size in (256_000, 256_001, 2_560_000)] == [1, 2, 10]
+
+
+def test_index_lists_the_biggest_and_latest_stories_and_finds_one_by_its_words(
+    browser: Browser, out: Path
+) -> None:
+    stories = json.loads((out / "first_coverage.json").read_text(encoding="utf-8"))
+    paged = [s for s in stories if s["article_count"] >= 2]
+    page = visit(browser, out, "index.html")
+    assert_clean(page)
+    biggest, latest = (page.page.locator("table.stories").nth(n) for n in (0, 1))
+    shown = [a.get_attribute("href") for a in biggest.locator("tbody tr td:first-child a").all()]
+
+    def size(story: dict[str, Any]) -> tuple[int, int, str, str]:
+        first = story["first_published_utc"] or "~"  # no time: after every time
+        return (-story["article_count"], -story["outlet_count"], first, story["story_id"])
+
+    most = sorted(paged, key=size)
+    assert shown == [page_name("story", s["story_id"]) for s in most[:10]]
+    firsts = [row.locator("td").nth(1).inner_text() for row in latest.locator("tbody tr").all()]
+    timed = sorted(s["first_published_utc"] for s in paged if s["first_published_utc"])
+    assert firsts == timed[::-1][:10]
+    # words of a headline in any order, parts of words too
+    page.page.fill("#search", "recognition civil")
+    found = page.page.locator("#results li a")
+    assert found.count() == 1
+    assert found.first.get_attribute("href") == page_name("story", "s-be87dfd58115")
+    page.page.fill("#search", "gpt-4 openai")
+    assert "GPT-4" in page.page.locator("#results li a").first.inner_text()
+    assert page.pwned() == 0

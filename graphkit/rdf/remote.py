@@ -181,6 +181,6 @@ def query_endpoint(
     with client(user, password, limits.timeout) as http:
         engine = RemoteEngine(url, http, graph=graph, base=base)
         result = run_query(
-            engine, source.text, source.bind(params or {}, engine.base), limits.max_rows
+            engine, source.text, source.bind(params or {}, engine.base, engine), limits.max_rows
         )
     return result, engine.base

@@ -31,7 +31,7 @@ from ..analysis.coverage import CoverageTables
 from ..analysis.lineage import StoryMove
 from ..outputs import read_story_moves, write_text
 from ..outputs.text import format_lag
-from ..records.times import iso_utc_texts
+from ..records.times import iso_utc, iso_utc_texts
 from ..resolve import Corpus
 from ..util import Progress, advance, json_text, quietly, ticks
 from .names import data_name, page_file, page_name, shard_of
@@ -41,6 +41,7 @@ PAGES_FILE = "views/pages.json"
 PAGES_PER_SHARD = 64  # pages per data file: a page loads its shard, a build writes few files
 SHARD_SIZE = 256_000  # characters per data file, about: outlet views run to 40 KB each
 OVERVIEW = "views/overview.html"
+INDEX_STORIES = 10  # stories in each of the index's lists, the biggest and the latest
 ASSETS = ("vis-network.min.js", "vis-network.css")
 SYMBOLS = {"star": "★", "dot": "●", "square": "■", "triangle": "▲", "diamond": "◆"}
 OPTIONS = {
@@ -366,11 +367,39 @@ def _index(
         f"{sum(p.kind == 'topic' for p in pages)} topics.",
     ]
     entries = [{"kind": p.kind, "key": p.key, "name": p.name, "page": p.page} for p in pages]
-    return str(
-        env.get_template("index.html").render(
-            leaders=leaders, entries=entries, notes=notes, overview=OVERVIEW
-        )
-    )
+    biggest, latest = _story_lists(coverage, {p.key for p in pages if p.kind == "story"})
+    page = env.get_template("index.html").render(
+        leaders=leaders, entries=entries, notes=notes, overview=OVERVIEW,
+        biggest=biggest, latest=latest,
+    )  # fmt: skip
+    return str(page)
+
+
+def _story_lists(
+    coverage: CoverageTables, paged: set[str], count: int = INDEX_STORIES
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The biggest stories (most articles, then most outlets, then earliest) and the latest
+    (last first covered) that have a page, as rows for the index."""
+    summary = coverage.summary().filter(pl.col("id").is_in(list(paged)))
+    biggest = summary.sort(
+        ["article_count", "outlet_count", "first_time", "id"],
+        descending=[True, True, False, False], nulls_last=True,
+    ).head(count)  # fmt: skip
+    latest = summary.filter(pl.col("first_time").is_not_null())
+    latest = latest.sort(["first_time", "id"], descending=[True, False]).head(count)
+    return _story_rows(biggest), _story_rows(latest)
+
+
+def _story_rows(stories: pl.DataFrame) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": row["id"], "label": row["label"], "page": page_name("story", row["id"]),
+            "first": iso_utc(row["first_time"]) if row["first_time"] else "no time",
+            "by": ", ".join(row["first_providers"] or []) or "-",
+            "articles": row["article_count"], "outlets": row["outlet_count"],
+        }
+        for row in stories.iter_rows(named=True)
+    ]  # fmt: skip
 
 
 def _moved_page(out: Path, name: str) -> list[Page]:

@@ -333,12 +333,14 @@ var graphkit = (function () {
 
   function search(input, list, entries) {
     function show() {
-      var query = input.value.trim().toLowerCase();
+      // every word, in any order, in the name (a story's headline) or the key (its id)
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
       list.textContent = "";
-      if (!query) return;
+      if (!words.length) return;
       entries
         .filter(function (entry) {
-          return entry.name.toLowerCase().indexOf(query) >= 0 || entry.key.toLowerCase().indexOf(query) >= 0;
+          var text = entry.name.toLowerCase() + " " + entry.key.toLowerCase();
+          return words.every(function (word) { return text.indexOf(word) >= 0; });
         })
         .slice(0, 50)
         .forEach(function (entry) {
