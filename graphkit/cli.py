@@ -201,9 +201,11 @@ def build_command(
         reused = result.read.files_reused
         skipped = result.read.skipped_folders
         doubts = result.grouping.doubts.stories if result.grouping else ()
+        store = result.store_update.describe() if result.store_update else None
         text = summary_text(
-            result.summary, result.coverage, warnings, result.written, out, reused, skipped, doubts
-        )
+            result.summary, result.coverage, warnings, result.written, out, reused, skipped,
+            doubts, store,
+        )  # fmt: skip
         click.echo(text)
     if verbose:
         click.echo(stage_table(result.timings.steps, result.read.record_count))

@@ -42,15 +42,17 @@ from .outputs import (
 from .outputs.exports import GRAPH_FORMATS
 from .outputs.folder import (
     build_id,
+    previous_build,
     refuse_output_among_sources,
     staged_build,
     write_build_info,
 )
 from .rdf import RdfWriter
+from .rdf.delta import StoreUpdate
 from .records import Problem, ReadCache, ReadResult, read_records
 from .records.columns import RecordTables
 from .resolve import Corpus, resolve
-from .settings import DEFAULT_SOURCE
+from .settings import DEFAULT_SOURCE, REBUILD_READ_SHARE
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
 
@@ -73,6 +75,7 @@ class Build:
     coverage_tables: CoverageTables  # first coverage: one timeline per story, as tables
     written: list[Path] = field(default_factory=list)
     story_ids: StoryIds | None = None  # with an output folder: the ids earlier builds had
+    store_update: StoreUpdate | None = None  # set when the store was the previous one's
     timings: Stopwatch = field(default_factory=Stopwatch)  # seconds and peak MiB per stage
 
     @property
@@ -157,7 +160,8 @@ def build(
         rdf = None
         if folder is not None:  # the store loads (Oxigraph's threads) while stories are found
             with timed("rdf"):
-                rdf = RdfWriter(corpus, folder, base, formats, bar("writing RDF"))
+                previous = _store_to_update(out_folder, read)
+                rdf = RdfWriter(corpus, folder, base, formats, bar("writing RDF"), previous)
                 loading.enter_context(rdf).write_corpus()
         with timed("stories"):
             grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
@@ -167,6 +171,16 @@ def build(
             written = _write_files(result, folder, formats, bar, rdf, loading)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
+
+
+def _store_to_update(out: Path | None, read: ReadResult) -> Path | None:
+    """The previous build, when this one read so few files again that its store is worth
+    changing by a delta rather than loading anew (`graphkit.rdf.delta`)."""
+    previous = None if out is None else previous_build(out)
+    if previous is None or not (previous / "store").is_dir() or read.files_read == 0:
+        return None
+    read_again = read.files_read - read.files_reused
+    return previous if read_again <= REBUILD_READ_SHARE * read.files_read else None
 
 
 def _records(read: ReadResult, keep: bool) -> RecordTables:
@@ -244,6 +258,7 @@ def _write_files(
             )
         with timed("store"):
             loading.close()
+    result.store_update = rdf.loader.update
     written += rdf.paths
     keep_only(folder, written)
     write_build_info(folder, result.sources, result.read.record_count)

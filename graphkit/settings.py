@@ -13,6 +13,14 @@ DEFAULT_OUT = "output"  # where it writes
 
 QUERY_WORKERS = 2  # queries answered at once by default: one per core of a small machine
 
+# A rebuild changes the previous build's store by a delta (graphkit.rdf.delta) when at most
+# this share of the files was read again (beyond it, the store loads as it is written, which
+# overlaps the load with the rest of the build) ...
+REBUILD_READ_SHARE = 0.5
+# ... and the N-Triples lines differ by at most this share; otherwise the new graph.nt is
+# loaded whole, which is then the cheaper way.
+STORE_DELTA_SHARE = 0.1
+
 PUSH_BATCH_TRIPLES = 20_000  # Virtuoso takes a few MB per request comfortably
 PUSH_RETRIES = 3  # times a batch is sent again after a time-out or an HTTP 5xx
 

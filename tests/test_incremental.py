@@ -116,6 +116,10 @@ def test_a_rebuild_writes_what_a_clean_build_writes(tmp_path: Path, edit, reused
     # only the changed file was read again, and the JSON ones, which the cache does not keep
     assert again.read.files_reused == files - not_kept(records) + reused and not_kept(records)
     assert clean.read.files_reused == 0
+    # the rebuild's store is the previous one and a delta; the clean one is loaded whole
+    assert again.store_update is not None and again.store_update.how == "delta"
+    assert 0 < again.store_update.removed + again.store_update.added < 100
+    assert clean.store_update is None
     assert contents(tmp_path / "out") == contents(tmp_path / "clean")
     assert contents(tmp_path / "out") != before  # the edit shows
 
@@ -419,3 +423,17 @@ def test_a_cache_whose_reading_fails_leaves_the_old_one(tmp_path: Path) -> None:
     with pytest.raises(StrictModeError), cache.saving(path):
         read_records([records], cache=cache, strict=True)
     assert path.read_bytes() == before and [p.name for p in tmp_path.glob(".cache*")] == []
+
+
+@pytest.mark.slow
+def test_a_rebuild_whose_statements_all_change_loads_its_store_anew(tmp_path: Path) -> None:
+    """Another base IRI: no file changed, but every statement did, so a delta would cost more
+    than a load; the store is then loaded from the new graph.nt, and is a clean build's."""
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    again = graphkit.build(records, tmp_path / "out", now=NOW, base="https://other.example/")
+    clean = graphkit.build(records, tmp_path / "clean", now=NOW, base="https://other.example/")
+    assert again.store_update is not None and again.store_update.how == "full"
+    assert "100% of the statements changed" in again.store_update.describe()
+    assert contents(tmp_path / "out")["store"] == contents(tmp_path / "clean")["store"]
+    assert clean.read.files_reused == 0

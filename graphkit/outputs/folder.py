@@ -213,6 +213,12 @@ def _locked(out: Path, wait: bool) -> Iterator[None]:
         yield  # the lock goes when the file is closed, or when the process dies
 
 
+def previous_build(out: Path) -> Path | None:
+    """The build published in `out` before the one being written, if any (while the lock
+    is held, it stays the published one)."""
+    return _current(out)
+
+
 def _current(out: Path) -> Path | None:
     link = out / CURRENT
     return link.resolve() if link.is_symlink() else None

@@ -86,10 +86,12 @@ def summary_text(
     reused: int = 0,
     skipped: Sequence[str] = (),
     doubts: Sequence[StoryDoubt] = (),
+    store: str | None = None,
 ) -> str:
     """What `graphkit build` prints: what was read, resolved, grouped and written. `reused`
     files were unchanged since the last build and not parsed again; each of `doubts` (stories
-    too big or too mixed to be one event) gets a warning line."""
+    too big or too mixed to be one event) gets a warning line; `store` says how a rebuild's
+    store was made (the previous one and a delta, or loaded anew)."""
     s = summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
     multi = sum(len(c.outlets) > 1 for c in coverage)
@@ -116,6 +118,7 @@ def summary_text(
             "links may be too noisy to group by (report.json, doubtful_stories)"
             for d in doubts
         ),
+        *([f"store    {store}"] if store else []),
         f"wrote    {_written_text(written, out)} in {out}/",
     ]
     if skipped:

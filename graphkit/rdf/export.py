@@ -56,7 +56,9 @@ class RdfWriter:
     resolved, so that the store loads while the stories are found; `write_coverage` what the
     stories add, which completes `graph.nt` (and the Turtle and JSON-LD files `extra` asks
     for). Leaving waits for the rest of the load and puts the store in place (or, on an
-    error, drops it and `graph.nt`). `paths` is what was written.
+    error, drops it and `graph.nt`). `paths` is what was written. With `previous` (the
+    previous build's folder, for a rebuild that changed little), the store is that build's
+    and a delta instead (`graphkit.rdf.delta`); `loader.update` says how it was made.
 
     Loading is Oxigraph's work: a million records' 40 million triples take it minutes of
     both cores. Loaded behind the stories, the tables and the pages, which are Python's and
@@ -70,11 +72,12 @@ class RdfWriter:
         base: str | None = None,
         extra: Collection[str] = RDF_EXTRA,
         progress: Progress = quietly,
+        previous: Path | None = None,
     ) -> None:
         self.out, self.progress = out, progress
         self.base, self.extra = resolve_base(base), extra
         self.mapping = Mapping(corpus, self.base)
-        self.loader = StoreLoader(out)
+        self.loader = StoreLoader(out, previous=previous)
         self.paths: list[Path] = []
         self.written = ExitStack()  # graph.nt, while it is written
         self.at = 0

@@ -40,6 +40,8 @@ from .terms import VOID, XSD
 if TYPE_CHECKING:  # rdflib is imported where it runs: a query on Oxigraph never needs it
     import rdflib
 
+    from .delta import StoreUpdate  # with Polars: for builds only
+
 OXIGRAPH, RDFLIB = "oxigraph", "rdflib"
 ENGINES = (OXIGRAPH, RDFLIB)
 STORE_DIR = "store"
@@ -208,6 +210,11 @@ class StoreLoader:
     of a file the caller is writing (`load_span`: the loader reads them back from the page
     cache, so any number may wait and the caller never does).
 
+    With `previous`, a build folder whose store held exactly its `graph.nt`, nothing is
+    loaded as it comes: on leaving, the store is made from the previous one and the delta
+    between the two `graph.nt` files, or loaded from the new file when the delta is large
+    (`graphkit.rdf.delta`); `update` says which.
+
     >>> import tempfile
     >>> with StoreLoader(Path(tempfile.mkdtemp())) as loader:
     ...     loader.load(b'<https://x.example/a> <https://x.example/p> "1" .\\n')
@@ -215,7 +222,9 @@ class StoreLoader:
     1
     """
 
-    def __init__(self, out: Path, queued: int = 2) -> None:
+    def __init__(self, out: Path, queued: int = 2, previous: Path | None = None) -> None:
+        self.out, self.previous = out, previous
+        self.update: StoreUpdate | None = None
         self.target = inside(out, STORE_DIR)
         self.fresh, self.old = inside(out, f".{STORE_DIR}.new"), inside(out, f".{STORE_DIR}.old")
         self.runs: queue.Queue[bytes | _Span | None] = queue.Queue()
@@ -227,13 +236,17 @@ class StoreLoader:
     def __enter__(self) -> StoreLoader:
         for leftover in (self.fresh, self.old):
             shutil.rmtree(leftover, ignore_errors=True)
-        self.store: ox.Store | None = ox.Store(str(self.fresh))
+        self.store: ox.Store | None = None
+        if self.previous is None:
+            self.store = ox.Store(str(self.fresh))
         self.thread.start()
         return self
 
     def load(self, ntriples: bytes) -> None:
         """Queue a run of N-Triples lines (whole lines) for loading."""
         self._check()
+        if self.previous is not None:
+            return  # made from the files on leaving
         self.room.acquire()
         self.runs.put(ntriples)
 
@@ -244,7 +257,8 @@ class StoreLoader:
         self._check()
         if fcntl.fcntl(file.fileno(), fcntl.F_GETFL) & os.O_ACCMODE != os.O_RDWR:
             raise ValueError("load_span needs a file open for reading and writing")
-        self.runs.put(_Span(os.dup(file.fileno()), start, length))
+        if self.previous is None:
+            self.runs.put(_Span(os.dup(file.fileno()), start, length))
 
     def _check(self) -> None:
         if self.failure is not None:
@@ -254,6 +268,11 @@ class StoreLoader:
         self.cancelled = kind is not None  # what is still queued is not loaded
         self.runs.put(None)
         self.thread.join()
+        if self.previous is not None and kind is None and self.failure is None:
+            try:
+                self._from_previous(self.previous)
+            except BaseException as error:  # dropped below, as a failed load is
+                self.failure = error
         store, self.store = self.store, None
         if store is not None and kind is None and self.failure is None:
             # Each run loaded is a set of files of its own; compacting them into one halves
@@ -273,6 +292,25 @@ class StoreLoader:
             self.target.rename(self.old)
         self.fresh.rename(self.target)
         shutil.rmtree(self.old, ignore_errors=True)
+
+    def _from_previous(self, previous: Path) -> None:
+        """The new `graph.nt` is written: make the store from the previous one and the delta,
+        or load the file when the delta is large (then `self.store` holds it, to compact)."""
+        # here, not at the top: a query opens stores, and must not pay for Polars
+        from .delta import StoreUpdate, apply_delta, line_delta, worth_a_delta
+
+        new_nt = inside(self.out, NT_FILE)
+        delta = line_delta(previous / NT_FILE, new_nt)
+        if worth_a_delta(delta):
+            apply_delta(previous / STORE_DIR, self.fresh, delta)
+            self.update = StoreUpdate("delta", delta.lines, len(delta.removed), len(delta.added))
+            return
+        self.store = ox.Store(str(self.fresh))
+        with new_nt.open("rb") as lines:
+            while run := b"".join(islice(lines, BULK_LOAD_TRIPLES)):
+                self.store.bulk_load(run, ox.RdfFormat.N_TRIPLES, lenient=True)
+        why = f"{delta.share:.0%} of the statements changed"
+        self.update = StoreUpdate("full", delta.lines, reason=why)
 
     def _load_runs(self) -> None:
         while (run := self.runs.get()) is not None:
