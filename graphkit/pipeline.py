@@ -50,6 +50,7 @@ from .outputs.folder import (
 from .rdf import RdfWriter
 from .rdf.delta import StoreUpdate
 from .records import Problem, ReadCache, ReadResult, read_records
+from .records.cache import TABLES_DIR
 from .records.columns import RecordTables
 from .resolve import Corpus, resolve
 from .settings import DEFAULT_SOURCE, REBUILD_READ_SHARE
@@ -61,6 +62,7 @@ from .views.site import write_views
 tqdm.monitor_interval = 0
 
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
+READ_TABLES = f".graphkit/{TABLES_DIR}"  # in OUT: their records, as the tables of that read
 
 
 @dataclass
@@ -203,7 +205,10 @@ def _read(
         return read_records(paths, strict=strict, progress=bar, jobs=jobs, tables=True)
     cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
     with cache.saving(out / READ_CACHE):  # entries written as files are read
-        return read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache, tables=True)
+        read = read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache, tables=True)
+    assert read.tables is not None
+    cache.save_tables(read.tables, out / READ_TABLES)  # rows of the files kept, for the next
+    return read
 
 
 def write_outputs(

@@ -437,3 +437,56 @@ def test_a_rebuild_whose_statements_all_change_loads_its_store_anew(tmp_path: Pa
     assert "100% of the statements changed" in again.store_update.describe()
     assert contents(tmp_path / "out")["store"] == contents(tmp_path / "clean")["store"]
     assert clean.read.files_reused == 0
+
+
+def sorted_tables(tables: Any) -> list[pl.DataFrame]:
+    """The tables with each row named by its record's file and line (and its mention's slot)
+    instead of numbers, which depend on the order the files were read in; sorted."""
+    where = tables.records.select("record", "source", "line")
+    mentions = tables.mentions.join(where, on="record").drop("record")
+    slots = mentions.select("mention", "source", "line", "slot")
+    named = [
+        tables.records.drop("record"),
+        tables.labels.join(where, on="record").drop("record"),
+        mentions.drop("mention"),
+        tables.urls.join(slots, on="mention").drop("mention"),
+        tables.images.join(slots, on="mention").drop("mention"),
+    ]
+    return [table.sort(pl.all()) for table in named]
+
+
+@pytest.mark.slow
+def test_unchanged_files_records_come_from_the_saved_tables_as_a_clean_read_gives_them(
+    tmp_path: Path,
+) -> None:
+    """The records of every unchanged front-matter file are taken from the previous build's
+    tables (read-tables/, Arrow), not decoded and checked again: the same tables as a read."""
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    change(records)
+    cache = ReadCache.load(tmp_path / "out" / READ_CACHE)
+    assert cache.tables is not None
+    again = read_records([records], cache=cache, tables=True)
+    kept = [f for f in find_files([records])[0] if kept_in_cache(f) and not read_file(f)[1]]
+    assert len(cache.from_tables) == len(kept) - 1  # all but the changed one
+    clean = read_records([records], tables=True)
+    pairs = zip(sorted_tables(again.tables), sorted_tables(clean.tables), strict=True)
+    assert all(a.equals(b) for a, b in pairs)
+    assert again.problems == clean.problems
+
+
+@pytest.mark.slow
+def test_saved_tables_holding_what_reading_never_lets_through_are_not_used(
+    tmp_path: Path,
+) -> None:
+    records = corpus(tmp_path)
+    graphkit.build(records, tmp_path / "out", now=NOW)
+    saved = tmp_path / "out" / ".graphkit" / "read-tables" / "mentions.arrow"
+    mentions = pl.read_ipc(saved)
+    mentions.with_columns(pl.lit("bell \x07 title").alias("title")).write_ipc(saved)
+    cache = ReadCache.load(tmp_path / "out" / READ_CACHE)
+    assert cache.tables is None and cache.entries  # the documents are still used
+    again = graphkit.build(records, tmp_path / "out", now=NOW, keep_records=True)
+    assert again.read.tables is not None
+    titles = again.read.tables.mentions["title"].drop_nulls()
+    assert not titles.str.contains("\x07").any()

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -36,9 +37,18 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
+import polars as pl
 
 from ..util import new_mode
-from .fields import IMAGE_FIELDS, MENTION_FIELDS, PROVIDER_FIELDS, RECORD_FIELDS
+from .columns import (
+    IMAGES_SCHEMA,
+    LABELS_SCHEMA,
+    MENTIONS_SCHEMA,
+    RECORDS_SCHEMA,
+    URLS_SCHEMA,
+    RecordTables,
+)
+from .fields import IMAGE_FIELDS, MAX_TEXT, MENTION_FIELDS, PROVIDER_FIELDS, RECORD_FIELDS
 from .frontmatter import TIME_KEYS
 from .model import Problem, Record
 
@@ -51,6 +61,16 @@ Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 # read: the process writing the cache only writes them (a million entries are 2.8 GB).
 Entry = tuple[Stamp, bytes, str]
 Kept = tuple[Stamp, str | bytes]  # a stamp and the document's JSON, as text or UTF-8
+TABLES_DIR = "read-tables"  # beside the cache file: its files' records as Arrow tables
+_TABLES = {
+    "records": RECORDS_SCHEMA, "labels": LABELS_SCHEMA, "mentions": MENTIONS_SCHEMA,
+    "urls": URLS_SCHEMA, "images": IMAGES_SCHEMA,
+}  # fmt: skip
+_FILES_SCHEMA = {
+    "key": pl.String, "source": pl.String, "size": pl.Int64, "mtime_ns": pl.Int64,
+    "inode": pl.Int64,
+}  # fmt: skip
+_CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what reading never lets through
 
 
 class ReadCache:
@@ -61,6 +81,11 @@ class ReadCache:
         self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
         self._sink: BinaryIO | None = None  # while `saving`: where kept entries go at once
         self._folder: str | None = None  # while `saving`: the working folder, asked once
+        self.stamps: dict[str, Stamp] = {}  # every entry kept this run
+        self.sources: dict[str, str] = {}  # key -> the source its records carry
+        self.tables: RecordTables | None = None  # the records of `table_files`, saved
+        self.table_files: dict[str, tuple[Stamp, str]] = {}  # key -> stamp, source
+        self.from_tables: list[str] = []  # the sources taken from `tables` this run
 
     @classmethod
     def load(cls, path: Path) -> ReadCache:
@@ -80,7 +105,73 @@ class ReadCache:
                         cache.entries[str(key)] = (stamp, encoded)
         except (OSError, ValueError, TypeError):
             cache.entries.clear()
+        if cache.entries:
+            cache._load_tables(path.parent / TABLES_DIR)
         return cache
+
+    def _load_tables(self, folder: Path) -> None:
+        """The saved tables, when they are this reader's, whole, and hold only what reading
+        lets through (an output folder may come from someone else); else none."""
+        try:
+            if json.loads((folder / "header.json").read_text(encoding="utf-8")) != _header():
+                return
+            files = pl.read_ipc(folder / "files.arrow")
+            frames = [pl.read_ipc(folder / f"{n}.arrow") for n in _TABLES]
+        except (OSError, ValueError, pl.exceptions.PolarsError):
+            return
+        expected = [_FILES_SCHEMA, *_TABLES.values()]
+        if any(dict(f.schema) != s for f, s in zip([files, *frames], expected, strict=True)):
+            return
+        tables = RecordTables(*frames)
+        if not _plain_text(tables):
+            return
+        self.tables = tables
+        self.table_files = {
+            key: ((size, mtime_ns, inode), source)
+            for key, source, size, mtime_ns, inode in files.iter_rows()
+        }
+
+    def remember(self, file: Path, source: str) -> None:
+        """The name `file`'s records carry (`source`): what its rows are found by in the
+        saved tables."""
+        self.sources[self._key(file)] = source
+
+    def in_tables(self, file: Path) -> bool:
+        """Whether the saved tables hold `file`'s records as the file is now (its stamp, and
+        its cache entry's): its rows are then taken from there (`taken_tables`), and its
+        document is neither decoded nor checked again. `remember` its source first."""
+        key = self._key(file)
+        saved, found = self.table_files.get(key), self.entries.get(key)
+        if saved is None or found is None or saved[1] != self.sources.get(key):
+            return False
+        stamp = stamp_of(file)
+        if stamp is None or saved[0] != stamp or found[0] != stamp:
+            return False
+        self._keep(key, found)
+        self.from_tables.append(saved[1])
+        return True
+
+    def taken_tables(self) -> RecordTables:
+        """The rows of the files `in_tables` found, from the saved tables (which it lets go)."""
+        tables, self.tables = self.tables, None
+        if not self.from_tables or tables is None:
+            return RecordTables.empty()
+        return tables.of_sources(self.from_tables)
+
+    def save_tables(self, tables: RecordTables, folder: Path) -> None:
+        """Keep the rows of the files kept in the cache this run (not those changed too
+        recently to trust their stamp) as Arrow files in `folder`, replacing what it held."""
+        fresh_from = time.time_ns() - RACY_NS
+        files = [
+            (key, self.sources[key], *stamp)
+            for key, stamp in self.stamps.items()
+            if key in self.sources and stamp[1] < fresh_from
+        ]
+        listed = pl.DataFrame(files, schema=_FILES_SCHEMA, orient="row")
+        kept = tables.of_sources(listed["source"].to_list())
+        frames = dict(zip(_TABLES, (kept.records, kept.labels, kept.mentions, kept.urls,
+                                    kept.images), strict=True))  # fmt: skip
+        _replace_folder(folder, {"files": listed, **frames})
 
     def get(self, file: Path) -> tuple[Any] | None:
         """The file's document from the cache (in a tuple), or None when it changed or was
@@ -106,6 +197,7 @@ class ReadCache:
         self._keep(self._key(file), (stamp, text), digest)
 
     def _keep(self, key: str, entry: Kept, digest: str | None = None) -> None:
+        self.stamps[key] = entry[0]
         if self._sink is None:  # kept until saved, as text
             stamp, document = entry
             text = document.decode("utf-8") if isinstance(document, bytes) else document
@@ -146,6 +238,46 @@ class ReadCache:
             raise
         finally:
             self._sink = self._folder = None
+
+
+def _plain_text(tables: RecordTables) -> bool:
+    """Whether every text holds only what reading lets through (no control characters, at
+    most MAX_TEXT characters): saved tables are not read again, so they are checked here."""
+    for frame in (tables.records, tables.labels, tables.mentions, tables.urls, tables.images):
+        # (url_key is the own article's URLs joined by NUL: an order, never shown or minted)
+        texts = [n for n, kind in frame.schema.items() if kind == pl.String and n != "url_key"]
+        if not texts or frame.is_empty():
+            continue
+        bad = frame.select(
+            pl.any_horizontal(
+                pl.col(name).str.contains(_CONTROL) | (pl.col(name).str.len_chars() > MAX_TEXT)
+                for name in texts
+            ).any()
+        ).item()
+        if bad:
+            return False
+    return True
+
+
+def _replace_folder(folder: Path, frames: dict[str, pl.DataFrame]) -> None:
+    """`folder` holding `frames` as Arrow files (and the reader's header), whole: written
+    beside it, then swapped in."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        os.chmod(fresh, new_mode(directory=True))  # mkdtemp makes 0700; the folder is shared
+        for name, frame in frames.items():
+            frame.write_ipc(fresh / f"{name}.arrow", compression="lz4")
+        (fresh / "header.json").write_text(json.dumps(_header()), encoding="utf-8")
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
 
 
 def _write_entry(

@@ -21,7 +21,7 @@ there).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -85,6 +85,28 @@ class RecordTables:
     def empty(cls) -> RecordTables:
         return cls.from_records(())
 
+    def of_sources(self, sources: Collection[str]) -> RecordTables:
+        """The records whose `source` is one of `sources`, with all that belongs to them,
+        numbered from 0 again (in the order they had here).
+
+        >>> from graphkit.records import read_records
+        >>> tables = read_records(["seeds/"], tables=True).tables
+        >>> one = tables.of_sources(["seeds/000_fe3165b138a4a152.txt"])
+        >>> len(one), one.mentions.height, one.mentions["record"].unique().to_list()
+        (1, 3, [0])
+        """
+        records = self.records.filter(pl.col("source").is_in(list(sources)))
+        numbers = records.select(pl.col("record").alias("old")).with_row_index("new")
+        mentions = _renumbered(self.mentions, "record", numbers)
+        renumbered = mentions.select(pl.col("mention").alias("old")).with_row_index("new")
+        return RecordTables(
+            _renumbered(records, "record", numbers),
+            _renumbered(self.labels, "record", numbers),
+            _renumbered(mentions, "mention", renumbered),
+            _renumbered(self.urls, "mention", renumbered),
+            _renumbered(self.images, "mention", renumbered),
+        )
+
     @classmethod
     def concat(cls, batches: Sequence[RecordTables]) -> RecordTables:
         """One batch of many, records and mentions numbered on from one batch to the next."""
@@ -110,6 +132,13 @@ class RecordTables:
                 for parts in (records, labels, mentions, urls, images)
             )
         )
+
+
+def _renumbered(table: pl.DataFrame, column: str, numbers: pl.DataFrame) -> pl.DataFrame:
+    """The rows of `table` whose `column` is one of `numbers`' "old", with its "new" there
+    instead (in the rows' order); the schema stays."""
+    found = table.join(numbers.rename({"old": column}), on=column, maintain_order="left")
+    return found.with_columns(pl.col("new").cast(table.schema[column]).alias(column)).drop("new")
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -188,7 +188,7 @@ def read_records(
     files, problems, skipped = find_files(paths)
     result = ReadResult(problems=problems, skipped_folders=skipped)
     _stop_if_strict(strict, problems)
-    known = [cache.get(file) if cache and kept_in_cache(file) else None for file in files]
+    known = [_known(cache, file, tables) for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     batches = read_batches(missing)
     batch_tables: list[RecordTables] = []
@@ -208,6 +208,9 @@ def read_records(
                     result.records += records
                     if cache and entry is not None:
                         cache.put(file, entry)
+                elif cached is _IN_TABLES:  # its rows come from the saved tables below
+                    found = []
+                    result.files_reused += 1
                 else:
                     found = take(cached[0], display_path(file), None, None)
                     result.files_reused += 1
@@ -215,8 +218,23 @@ def read_records(
                 result.problems += found
                 _stop_if_strict(strict, found)
     if tables:
-        result.tables = RecordTables.concat([*batch_tables, reused.tables()])
+        taken = cache.taken_tables() if cache else RecordTables.empty()
+        result.tables = RecordTables.concat([*batch_tables, reused.tables(), taken])
     return result
+
+
+_IN_TABLES = ("in tables",)  # a file whose records the cache's saved tables hold
+
+
+def _known(cache: ReadCache | None, file: Path, tables: bool) -> tuple[Any] | None:
+    """What the cache knows of `file`: `_IN_TABLES` when its rows are in the saved tables
+    (read as tables), its document, or None when it must be read."""
+    if cache is None or not kept_in_cache(file):
+        return None
+    cache.remember(file, display_path(file))
+    if tables and cache.in_tables(file):
+        return _IN_TABLES
+    return cache.get(file)
 
 
 class Prefetch:
