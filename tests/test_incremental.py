@@ -240,7 +240,7 @@ def test_the_cache_keeps_each_document_as_json_that_reads_back_to_it(tmp_path: P
     cache = ReadCache()
     read = read_records([records], cache=cache)
     assert read.problems and any(r.related for r in read.records)
-    for _, text in cache.kept.values():
+    for _, text, _ in cache.kept.values():
         assert "\t" not in text and "\n" not in text  # one line, after the tab
         assert document_json(json.loads(text)) == text
     cache.save(tmp_path / "cache.jsonl")
@@ -274,7 +274,7 @@ def test_yaml_times_are_kept_as_their_text_and_read_to_the_same_record(tmp_path:
     os.utime(plain, (AN_HOUR_AGO, AN_HOUR_AGO))
     cache = ReadCache()
     fresh = read_records([plain], cache=cache)
-    [(_, text)] = cache.kept.values()
+    [(_, text, _)] = cache.kept.values()
     assert '"publishedDateTime":"2021-02-18 16:13:00+01:00"' in text
     cache.save(tmp_path / "cache.jsonl")
     again = read_records([plain], cache=ReadCache.load(tmp_path / "cache.jsonl"))
@@ -324,8 +324,9 @@ def test_a_cache_entry_that_is_not_json_is_read_around(tmp_path: Path) -> None:
     cache.save(tmp_path / "cache.jsonl")
     loaded = ReadCache.load(tmp_path / "cache.jsonl")
     key = next(key for key in loaded.entries if key.endswith(SEED))
-    stamp, text = loaded.entries[key]
-    loaded.entries[key] = (stamp, text[:-3])  # cut short
+    stamp, text, _ = loaded.entries[key]
+    cut = text[:-3]  # cut short, with a checksum that fits: it fails as JSON, not as damage
+    loaded.entries[key] = (stamp, cut, cache_module._digest(cut))
     again = read_records([records], cache=loaded)
     assert again.files_reused == len(cache.kept) - 1  # that file read again
     assert (again.records, again.problems) == (read.records, read.problems)
@@ -356,15 +357,15 @@ def test_a_cache_is_saved_by_a_rename_inside_its_own_folder(tmp_path: Path) -> N
         cache.save(Path(folder) / "cache.jsonl")
         assert [p.name for p in Path(folder).iterdir()] == ["cache.jsonl"]
         assert ReadCache.load(Path(folder) / "cache.jsonl").entries == {
-            key: (stamp, json.loads(json.dumps(encoded)))
-            for key, (stamp, encoded) in cache.kept.items()
+            key: (stamp, json.loads(json.dumps(encoded)), digest)
+            for key, (stamp, encoded, digest) in cache.kept.items()
         }
 
 
 def test_a_save_that_fails_leaves_no_file_behind(tmp_path: Path) -> None:
     cache = ReadCache()
     # a stamp holding a set: json cannot write it
-    cache.kept["x"] = (({1, 2}, 1, 1), "[[], []]")  # type: ignore[assignment]
+    cache.kept["x"] = (({1, 2}, 1, 1), "[[], []]", None)  # type: ignore[assignment]
     with pytest.raises(TypeError, match="not JSON serializable"):
         cache.save(tmp_path / "cache.jsonl")
     assert list(tmp_path.iterdir()) == []

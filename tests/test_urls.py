@@ -6,7 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graphkit.resolve import AmpRules, canonical_url, domain_key, host_of
@@ -106,6 +106,7 @@ urls = st.builds(
 
 
 @given(urls)
+@example(url="http://example.org/%%321")  # a stray "%": w3lib alone made "%21", then "!"
 def test_canonical_form_is_a_fixed_point(url: str) -> None:
     once = canonical_url(url)
     assert once is not None

@@ -77,8 +77,9 @@ class ReadCache:
     """Each file's parsed front matter from an earlier read, valid while its stamp holds."""
 
     def __init__(self) -> None:
-        self.entries: dict[str, tuple[Stamp, str]] = {}  # path -> stamp, document as JSON
-        self.kept: dict[str, tuple[Stamp, str]] = {}  # what this run used or read: saved
+        # path -> stamp, document as JSON, its checksum (checked when the document is decoded)
+        self.entries: dict[str, tuple[Stamp, str, str]] = {}
+        self.kept: dict[str, tuple[Stamp, str, str | None]] = {}  # used or read: saved
         self._sink: BinaryIO | None = None  # while `saving`: where kept entries go at once
         self._folder: str | None = None  # while `saving`: the working folder, asked once
         self.stamps: dict[str, Stamp] = {}  # every entry kept this run
@@ -100,9 +101,8 @@ class ReadCache:
                     key, size, mtime_ns, inode, digest = orjson.loads(head)
                     if not tab:
                         raise ValueError("no document")
-                    if digest == _digest(encoded):  # else damaged: its file is read again
-                        stamp = (int(size), int(mtime_ns), int(inode))
-                        cache.entries[str(key)] = (stamp, encoded)
+                    stamp = (int(size), int(mtime_ns), int(inode))
+                    cache.entries[str(key)] = (stamp, encoded, str(digest))
         except (OSError, ValueError, TypeError):
             cache.entries.clear()
         if cache.entries:
@@ -139,15 +139,18 @@ class ReadCache:
     def in_tables(self, file: Path) -> bool:
         """Whether the saved tables hold `file`'s records as the file is now (its stamp, and
         its cache entry's): its rows are then taken from there (`taken_tables`), and its
-        document is neither decoded nor checked again. `remember` its source first."""
+        document is neither decoded nor checked again. The name its records carry is the
+        saved one: the key fixes the file as named and the working folder, the stamp the file
+        (naming each of a million files again cost an lstat each)."""
         key = self._key(file)
         saved, found = self.table_files.get(key), self.entries.get(key)
-        if saved is None or found is None or saved[1] != self.sources.get(key):
+        if saved is None or found is None:
             return False
         stamp = stamp_of(file)
         if stamp is None or saved[0] != stamp or found[0] != stamp:
             return False
-        self._keep(key, found)
+        self._keep(key, found[:2], found[2])  # its checksum as it was: checked when decoded
+        self.sources[key] = saved[1]
         self.from_tables.append(saved[1])
         return True
 
@@ -183,11 +186,13 @@ class ReadCache:
         stamp = stamp_of(file)
         if found is None or stamp is None or found[0] != stamp:
             return None
+        if found[2] != _digest(found[1]):  # damaged: its file is read again
+            return None
         try:
             document = orjson.loads(found[1])
         except orjson.JSONDecodeError:
             return None
-        self._keep(key, found)
+        self._keep(key, found[:2], found[2])
         return (document,)
 
     def put(self, file: Path, entry: Entry) -> None:
@@ -201,7 +206,7 @@ class ReadCache:
         if self._sink is None:  # kept until saved, as text
             stamp, document = entry
             text = document.decode("utf-8") if isinstance(document, bytes) else document
-            self.kept[key] = (stamp, text)
+            self.kept[key] = (stamp, text, digest)
         else:
             _write_entry(self._sink, key, entry, time.time_ns() - RACY_NS, digest)
 
@@ -227,8 +232,8 @@ class ReadCache:
             with os.fdopen(handle, "wb") as out:
                 out.write(json.dumps(_header()).encode("utf-8") + b"\n")
                 fresh_from = time.time_ns() - RACY_NS
-                for key, entry in self.kept.items():
-                    _write_entry(out, key, entry, fresh_from)
+                for key, (stamp, text, digest) in self.kept.items():
+                    _write_entry(out, key, (stamp, text), fresh_from, digest)
                 self._sink, self._folder = out, os.getcwd()
                 yield
                 self._sink = None

@@ -231,9 +231,9 @@ def _known(cache: ReadCache | None, file: Path, tables: bool) -> tuple[Any] | No
     (read as tables), its document, or None when it must be read."""
     if cache is None or not kept_in_cache(file):
         return None
-    cache.remember(file, display_path(file))
     if tables and cache.in_tables(file):
         return _IN_TABLES
+    cache.remember(file, display_path(file))
     return cache.get(file)
 
 

@@ -341,9 +341,15 @@ def unwrap_amp_cache(url: str) -> str:
     return urlunsplit((scheme, segments[0], "/" + "/".join(segments[1:]), parts.query, ""))
 
 
+# A "%" that starts no escape is a literal one, which a URL writes "%25". Left as it is,
+# w3lib decodes the escape after it ("%%32" to "%2") and makes a new one, so that the
+# canonical form of the canonical form would differ (hypothesis found "/%%321").
+_STRAY_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def _split(url: str) -> SplitResult | None:
     try:
-        parts = urlsplit(canonicalize_url(url.strip()))
+        parts = urlsplit(canonicalize_url(_STRAY_PERCENT.sub("%25", url.strip())))
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
         return None
