@@ -275,18 +275,19 @@ def story_filter_options(command: Command) -> Command:
     return command
 
 
+def min_outlets_option(default: int, help: str) -> Callable[[Command], Command]:
+    """`--min-outlets N`, which `first` and `stories` take with their own default."""
+    return click.option(
+        "--min-outlets", type=click.IntRange(min=1), default=default, show_default=True, help=help
+    )
+
+
 @main.command("first")
 @sources_argument
 @data_option()
 @story_filter_options
 @click.option("--story", "story_id", help="Show this story's coverage timeline (id or prefix).")
-@click.option(
-    "--min-outlets",
-    type=click.IntRange(min=1),
-    default=2,
-    show_default=True,
-    help="Count only stories that at least this many outlets covered.",
-)
+@min_outlets_option(2, "Count only stories that at least this many outlets covered.")
 @click.option("--head-to-head", "pairs", is_flag=True, help="Show who was earlier, pair by pair.")
 def first_command(
     sources: tuple[Path, ...],
@@ -309,7 +310,8 @@ def first_command(
     Times are UTC; --since and --until take ISO dates (a date means the whole day) or
     date-times, and bound the time a story was first covered.
     """
-    from .analysis import CoverageFilter, StoryIds, StoryNotFoundError, head_to_head, leaderboard
+    from .analysis import CoverageFilter, StoryNotFoundError, head_to_head, leaderboard
+    from .analysis.coverage import locate_story
     from .outputs.tables import (
         HEAD_TO_HEAD_COLUMNS,
         OUTLET_COLUMNS,
@@ -322,14 +324,12 @@ def first_command(
 
     coverage, strays, moves = _coverage(sources, data)
     if story_id is not None:
-        stories = {story.id: story for story in coverage}
         try:
-            found, moved = StoryIds(frozenset(stories), moves).find(story_id)
+            story, moved = locate_story(coverage, story_id, moves)
         except StoryNotFoundError as error:
             _fail(f"--story: {error}", error.exit_status)
         if moved is not None:
             click.echo(moved.describe(), err=True)
-        story = stories[found]
         cut = [link for link in strays if story.id in (link.story_a, link.story_b)]
         _echo_rows(story_rows([story]), STORY_COLUMNS, fmt, lambda: timeline_text(story, cut))
         return
@@ -348,13 +348,7 @@ def first_command(
 @click.option("--search", help="Only stories with every one of these words in a headline.")
 @click.option("--outlet", help="Only stories an outlet covered (its domain).")
 @story_filter_options
-@click.option(
-    "--min-outlets",
-    type=click.IntRange(min=1),
-    default=1,
-    show_default=True,
-    help="Only stories that at least this many outlets covered.",
-)
+@min_outlets_option(1, "Only stories that at least this many outlets covered.")
 @click.option(
     "--sort",
     "order",

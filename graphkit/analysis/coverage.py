@@ -450,9 +450,17 @@ def find_story(
     length, so a whole id is the prefix of no other); an earlier build's id in `moves` (a
     build's `story_ids.json`) finds the story that continues it. StoryNotFoundError says
     which of "none", "several" and "gone" it was."""
+    return locate_story(coverage, story_id, moves)[0]
+
+
+def locate_story(
+    coverage: Iterable[StoryCoverage], story_id: str, moves: Iterable[StoryMove] = ()
+) -> tuple[StoryCoverage, StoryMove | None]:
+    """`find_story`, and the move that led from an earlier build's id to it (None when
+    `story_id` names a story of this build)."""
     stories = {story.id: story for story in coverage}
-    found, _ = StoryIds(frozenset(stories), tuple(moves)).find(story_id)
-    return stories[found]
+    found, moved = StoryIds(frozenset(stories), tuple(moves)).find(story_id)
+    return stories[found], moved
 
 
 def parse_when(text: str, *, end: bool = False) -> datetime:
