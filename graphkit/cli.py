@@ -137,7 +137,14 @@ def main() -> None:
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Processes that read the files; 0 is one per core.",
+    help="Processes that read the files, parse URLs and split stories; 0 is one per core.",
+)
+@click.option(
+    "--dask",
+    metavar="ADDRESS",
+    help="Run the work that splits on the Dask cluster whose scheduler is at ADDRESS "
+    "(tcp://host:8786) instead of local processes; the outputs are the same. Needs "
+    "graphkit[dask] here and on the workers.",
 )
 @click.option(
     "--fresh",
@@ -158,6 +165,7 @@ def build_command(
     base: str | None,
     formats: frozenset[str],
     jobs: int,
+    dask: str | None,
     fresh: bool,
     wait: bool,
 ) -> None:
@@ -186,10 +194,11 @@ def build_command(
             jobs=jobs,
             reuse=not fresh,
             wait=wait,
+            dask=dask,
         )
     except StrictModeError as error:
         _fail(f"{error} (--strict: stopped, nothing published)", error.exit_status)
-    except GraphkitError as error:  # another build is writing OUT; OUT among the sources
+    except GraphkitError as error:  # another build writes OUT; OUT among sources; no cluster
         _fail(str(error), error.exit_status)
     except OSError as error:  # out of space, no permission: nothing was published
         reason = error.strerror or str(error)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Collection, Iterable, Sequence
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 from tqdm import tqdm
@@ -28,6 +29,7 @@ from .analysis import (
 )
 from .analysis.coverage import CoverageTables, coverage_tables
 from .analysis.stories import DEFAULT_PARAMS
+from .cluster import cluster_executor
 from .outputs import (
     STATS_FILE,
     build_report,
@@ -56,6 +58,9 @@ from .resolve import Corpus, resolve
 from .settings import DEFAULT_SOURCE, REBUILD_READ_SHARE
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 # tqdm's monitor thread (started by any bar, even a disabled one) would make worker pools
 # start by forkserver, which imports graphkit again in each worker, instead of fork.
@@ -128,6 +133,7 @@ def build(
     wait: bool = False,
     keep_records: bool = False,
     story_params: StoryParams = DEFAULT_PARAMS,
+    dask: str | Client | None = None,
 ) -> Build:
     """Build the coverage graph from record files; write the output files when `out` is given.
 
@@ -140,6 +146,9 @@ def build(
     (`result.read.record_count` still counts them); `keep_records` keeps them in
     `result.read.tables`. `story_params` are the knobs of story grouping (see
     `graphkit.analysis.stories.StoryParams`; the defaults were chosen on real coverage).
+    With `dask` (a Dask scheduler's address, or a `distributed.Client`), the work that
+    splits (parsing files and URLs, Leiden in each linked component) runs on that cluster's
+    workers instead of `jobs` local processes, with the same result (`graphkit.cluster`).
 
     >>> result = build("seeds/000_fe3165b138a4a152.txt")
     >>> result.summary["articles"], result.summary["outlets"], result.summary["topics"]
@@ -151,13 +160,19 @@ def build(
         refuse_output_among_sources(out_folder, paths)
     timed = Stopwatch()
     bar = _Bars(progress)
-    with collector_paused(), _staged(out_folder, wait) as folder, ExitStack() as loading:
+    with ExitStack() as context:
+        executor = context.enter_context(_cluster(dask))  # before anything is staged
+        context.enter_context(collector_paused())
+        folder = context.enter_context(_staged(out_folder, wait))
+        loading = context.enter_context(ExitStack())
+        workers = Workers(jobs, executor)
         with timed("read"):
-            read = _read(paths, out_folder, reuse, strict, progress, jobs)
+            read = _read(paths, out_folder, reuse, strict, progress, workers)
         with timed("resolve"):
             # held by resolve alone, which lets go of what it no longer needs as it goes
+            resolving = bar("resolving")
             corpus = resolve(
-                _records(read, keep_records), now=now, jobs=jobs, progress=bar("resolving")
+                _records(read, keep_records), now=now, progress=resolving, **workers.asked
             )
         rdf = None
         if folder is not None:  # the store loads (Oxigraph's threads) while stories are found
@@ -166,7 +181,8 @@ def build(
                 rdf = RdfWriter(corpus, folder, base, formats, bar("writing RDF"), previous)
                 loading.enter_context(rdf).write_corpus()
         with timed("stories"):
-            grouping = group_stories(corpus, story_params, progress=bar("finding stories"))
+            found = bar("finding stories")
+            grouping = group_stories(corpus, story_params, found, **workers.asked)
             coverage = coverage_tables(grouping, corpus)
         result = Build([str(p) for p in paths], read, corpus, grouping, coverage, timings=timed)
         if out_folder is not None and folder is not None and rdf is not None:
@@ -196,16 +212,39 @@ def _staged(out: Path | None, wait: bool) -> AbstractContextManager[Path | None]
     return nullcontext() if out is None else staged_build(out, wait)
 
 
+def _cluster(dask: str | Client | None) -> AbstractContextManager[Executor | None]:
+    return nullcontext() if dask is None else cluster_executor(dask)
+
+
+@dataclass(frozen=True)
+class Workers:
+    """Who does the work that splits: `jobs` local processes, or a cluster's `executor`."""
+
+    jobs: int
+    executor: Executor | None
+
+    @property
+    def asked(self) -> dict[str, Any]:
+        """As the stages' keyword arguments."""
+        return {"jobs": self.jobs, "executor": self.executor}
+
+
 def _read(
-    paths: list[str | Path], out: Path | None, reuse: bool, strict: bool, progress: bool, jobs: int
+    paths: list[str | Path],
+    out: Path | None,
+    reuse: bool,
+    strict: bool,
+    progress: bool,
+    workers: Workers,
 ) -> ReadResult:
     """Read the records; with an output folder, through its read cache (refilled each time)."""
     bar = _progress_bar if progress else iter
+    asked = {"strict": strict, "progress": bar, "tables": True, **workers.asked}
     if out is None:
-        return read_records(paths, strict=strict, progress=bar, jobs=jobs, tables=True)
+        return read_records(paths, **asked)
     cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
     with cache.saving(out / READ_CACHE):  # entries written as files are read
-        read = read_records(paths, strict=strict, progress=bar, jobs=jobs, cache=cache, tables=True)
+        read = read_records(paths, cache=cache, **asked)
     assert read.tables is not None
     cache.save_tables(read.tables, out / READ_TABLES)  # rows of the files kept, for the next
     return read

@@ -21,6 +21,8 @@ REBUILD_READ_SHARE = 0.5
 # loaded whole, which is then the cheaper way.
 STORE_DELTA_SHARE = 0.1
 
+CLUSTER_TIMEOUT = 30.0  # seconds to reach a Dask scheduler (graphkit build --dask)
+
 PUSH_BATCH_TRIPLES = 20_000  # Virtuoso takes a few MB per request comfortably
 PUSH_RETRIES = 3  # times a batch is sent again after a time-out or an HTTP 5xx
 

@@ -14,8 +14,8 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from multiprocessing.context import BaseContext
@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 import orjson
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 _UMASK_LOCK = threading.Lock()
 OUTPUT_MARK = ".graphkit"  # an output folder's own folder (graphkit.outputs.folder)
@@ -80,6 +81,28 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
 def worker_count(jobs: int) -> int:
     """The processes `jobs` asks for: 0 means one per core."""
     return jobs or os.cpu_count() or 1
+
+
+def ordered_map(
+    executor: Executor | None, work: Callable[[T], R], items: Iterable[T], ahead: int
+) -> Iterator[R]:
+    """`work` of each item, in the items' order: here without an executor, else in its
+    workers with at most `ahead` items in flight, so that only theirs and their answers are
+    held at once (`Executor.map` sends every item first).
+
+    >>> list(ordered_map(None, abs, [-2, 1], ahead=4))
+    [2, 1]
+    """
+    if executor is None:
+        yield from map(work, items)
+        return
+    pending: deque[Future[R]] = deque()
+    for item in items:
+        pending.append(executor.submit(work, item))
+        if len(pending) >= ahead:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent ends

@@ -51,13 +51,20 @@ def not_kept(records: Path) -> int:
 
 def contents(out: Path) -> dict[str, bytes]:
     """Every file a build wrote, and the store's quads (its files differ from load to load);
-    the build's id (which story ids it moved say) as BUILD."""
-    build = json.loads((out / ".graphkit/current/build.json").read_bytes())["id"].encode()
+    the build's id (which story ids it moved say) as BUILD, and not the time it was made."""
+    current = out / ".graphkit/current"  # the build's own folder: pages and assets too
+    build = json.loads((current / "build.json").read_bytes())["id"].encode()
     found = {
-        str(path.relative_to(out)): path.read_bytes().replace(build, b"BUILD")
-        for path in sorted(out.rglob("*"))
-        if path.is_file() and path.relative_to(out).parts[0] not in ("store", ".graphkit")
+        str(path.relative_to(current)): path.read_bytes().replace(build, b"BUILD")
+        for path in sorted(current.rglob("*"))
+        if path.is_file() and path.relative_to(current).parts[0] != "store"
     }
+    assert {"index.html", "graph.nt"} <= found.keys() and any(n.startswith("views/") for n in found)
+    # build.json: not the clock time, nor the names of the store's files (they vary by load)
+    info = json.loads(found["build.json"])
+    del info["built_at"]
+    info["files"] = [name for name in info["files"] if not name.startswith("store/")]
+    found["build.json"] = json.dumps(info).encode()
     store = Store.read_only(str(out / "store"))
     found["store"] = "\n".join(sorted(str(quad) for quad in store)).encode()
     return found

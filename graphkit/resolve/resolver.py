@@ -15,6 +15,7 @@ its article by one rule, stated here:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor
 from datetime import UTC, datetime
 
 import polars as pl
@@ -38,16 +39,17 @@ def resolve(
     jobs: int = 1,
     progress: Progress = quietly,
     release: bool = False,
+    executor: Executor | None = None,
 ) -> Corpus:
     """Merge all records into a corpus with one node per article, outlet, topic and category.
 
     A record's own account of its article wins over what related lists say about it; where
     they disagree, the article keeps a `Conflict` so nothing is silently dropped. `jobs`
-    processes parse the URLs that Polars cannot read in one pass (0: one per core) when
-    there are many. The result is the same in any order of the records. `records` may be
-    Record objects or their tables; with `release`, a list of records is emptied once its
-    tables are made. `progress` counts the steps of the resolution (each a few group-bys
-    over all the records at once).
+    processes (0: one per core), or an `executor`'s workers, parse the URLs that Polars
+    cannot read in one pass when there are many. The result is the same in any order of the
+    records. `records` may be Record objects or their tables; with `release`, a list of
+    records is emptied once its tables are made. `progress` counts the steps of the
+    resolution (each a few group-bys over all the records at once).
 
     >>> from graphkit.records import read_records
     >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
@@ -61,7 +63,7 @@ def resolve(
         if release and isinstance(records, list):
             records.clear()
     steps = ticks(progress, _Resolution.STEPS, "step")
-    resolution = _Resolution(tables, now or datetime.now(UTC), jobs, steps)
+    resolution = _Resolution(tables, now or datetime.now(UTC), (jobs, executor), steps)
     # What the resolution needs of the tables it holds; what it does not can go, unless the
     # caller holds it too (a build hands its tables over).
     del tables, records
@@ -80,7 +82,11 @@ class _Resolution:
     STEPS = 8  # counted by `step`, for a progress bar
 
     def __init__(
-        self, tables: RecordTables, now: datetime, jobs: int, steps: Iterator[int]
+        self,
+        tables: RecordTables,
+        now: datetime,
+        workers: tuple[int, Executor | None],
+        steps: Iterator[int],
     ) -> None:
         self.now, self.steps = now, steps
         self.warnings: list[Problem] = []
@@ -93,7 +99,7 @@ class _Resolution:
             self.mentions.select("mention", "seq", "order", "slot"), on="mention"
         )
         self.step()
-        self.parts = parts_table(self.urls_seen, jobs)  # by URL number
+        self.parts = parts_table(self.urls_seen, *workers)  # by URL number
         self.step()
         self.rules = _amp_rules(urls, self.parts, self.urls_seen)
         canonical = _canonical(self.parts, self.rules)

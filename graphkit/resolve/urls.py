@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable
+from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
@@ -111,19 +113,25 @@ class UrlIndex:
             found = self._parts[url] = url_parts(url)
             return found
 
-    def parse_all(self, urls: Iterable[str], jobs: int = 1) -> None:
-        """Work out the parts of many URLs at once: in `jobs` worker processes (0: one per
-        core) when there are enough to repay starting them, for parsing is most of resolving."""
+    def parse_all(
+        self, urls: Iterable[str], jobs: int = 1, executor: Executor | None = None
+    ) -> None:
+        """Work out the parts of many URLs at once, when there are enough to repay it: by an
+        `executor`'s workers (a Dask cluster's) or `jobs` worker processes (0: one per core)."""
         todo = [url for url in dict.fromkeys(urls) if url not in self._parts]
         workers = worker_count(jobs)
-        if workers == 1 or len(todo) < PARALLEL_FROM:
+        if (executor is None and workers == 1) or len(todo) < PARALLEL_FROM:
             for url in todo:
                 self.parts(url)
             return
         batches = [todo[i : i + BATCH] for i in range(0, len(todo), BATCH)]
-        with worker_pool(min(workers, len(batches))) as pool:
-            for batch, found in zip(batches, pool.map(_parts_of, batches), strict=True):
-                self._parts.update(zip(batch, found, strict=True))
+        own = worker_pool(min(workers, len(batches))) if executor is None else nullcontext()
+        with own as pool:
+            runner = pool or executor
+            assert runner is not None  # one or the other
+            found = runner.map(_parts_of, batches)
+            for batch, parts in zip(batches, found, strict=True):
+                self._parts.update(zip(batch, parts, strict=True))
 
     def canonical(self, url: str, rules: AmpRules) -> str | None:
         parts = self.parts(url)
@@ -140,11 +148,11 @@ PARTS_SCHEMA = {
 }  # fmt: skip
 
 
-def parts_table(urls: pl.Series, jobs: int = 1) -> pl.DataFrame:
+def parts_table(urls: pl.Series, jobs: int = 1, executor: Executor | None = None) -> pl.DataFrame:
     """`url_parts` of each distinct URL as a table (url, host, port, path, query; all null
     for a URL that is not an http(s) one), in the order first met. Plain URLs (`_PLAIN_URL`,
     nearly all) are read by Polars in one pass, the others parsed one by one (by `jobs`
-    processes when many).
+    processes, or an `executor`'s workers, when many).
 
     >>> found = parts_table(pl.Series(["http://www.A.com/x/?b=2&a=1", "https://a.com:8080/x/"]))
     >>> found.sort("url").drop("url").rows()
@@ -170,7 +178,7 @@ def parts_table(urls: pl.Series, jobs: int = 1) -> pl.DataFrame:
     found = found.with_columns(plain.alias("plain"))
     easy = found.filter("plain")
     others = found.filter(~pl.col("plain")).select("at", "url")
-    parsed = _parsed_table(others["url"].to_list(), jobs).with_columns(others["at"])
+    parsed = _parsed_table(others["url"].to_list(), jobs, executor).with_columns(others["at"])
     parsed = parsed.select("at", *PARTS_SCHEMA)
     return pl.concat([_plain_table(easy), parsed], how="vertical_relaxed").sort("at").drop("at")
 
@@ -244,10 +252,10 @@ def _kept_queries(table: pl.DataFrame) -> pl.DataFrame:
     return kept.group_by("url", maintain_order=True).agg(joined.str.join("&").alias("query"))
 
 
-def _parsed_table(urls: list[str], jobs: int) -> pl.DataFrame:
+def _parsed_table(urls: list[str], jobs: int, executor: Executor | None) -> pl.DataFrame:
     """`url_parts` of URLs that are not plain, one by one."""
     index = UrlIndex()
-    index.parse_all(urls, jobs)
+    index.parse_all(urls, jobs, executor)
     rows = [(url, *(index.parts(url) or (None, None, None, None))) for url in urls]
     return pl.DataFrame(rows, schema=PARTS_SCHEMA, orient="row")
 

@@ -48,6 +48,7 @@ integer ids, Polars tables); only the few articles a step may act on are looked 
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import igraph
@@ -124,10 +125,15 @@ class _Numbering:
 
 
 def group_stories(
-    corpus: Corpus, params: StoryParams = DEFAULT_PARAMS, progress: Progress = quietly
+    corpus: Corpus,
+    params: StoryParams = DEFAULT_PARAMS,
+    progress: Progress = quietly,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> StoryGrouping:
     """The stories, the related links set aside as strays, and the pieces joined back;
-    `progress` counts the linked components as Leiden splits them."""
+    `progress` counts the linked components as Leiden splits them, in `jobs` processes or
+    an `executor`'s workers (see `communities`: the same stories wherever they run)."""
     number = _Numbering.of(corpus)
     articles = corpus.tables.articles.gather(number.article)  # by rank
     text = pl.concat_str(
@@ -135,7 +141,7 @@ def group_stories(
     )
     matrix = word_matrix(articles.select(text).to_series())
     links = _links(corpus, number, matrix, params)
-    groups = communities(len(number.ids), links, matrix.rows, params, progress)
+    groups = communities(len(number.ids), links, matrix.rows, params, progress, jobs, executor)
     groups, lone = lone_links(groups, links, matrix, params)
     groups, unlike = split_unlike(groups, links.a, links.b, matrix, params)
     groups, moved = moves(groups, links, matrix, params)

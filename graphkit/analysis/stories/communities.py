@@ -14,14 +14,28 @@ import heapq
 import math
 import random
 from collections.abc import Iterator
+from concurrent.futures import Executor
+from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import partial
 
 import igraph
 import numpy as np
 from scipy import sparse
 
-from ...util import Progress, quietly, seeded_igraph
+from ...util import (
+    Progress,
+    ordered_map,
+    quietly,
+    seeded_igraph,
+    worker_count,
+    worker_pool,
+)
 from .model import StoryParams
+
+PARALLEL_FROM_LINKS = 100_000  # links in components to split: fewer split faster here
+BATCH_LINKS = 20_000  # links per task: a task's round trip is small beside its Leiden runs
+BATCHES_AHEAD = 64  # tasks in flight: enough to keep many workers busy, a few MB each
 
 
 @dataclass(frozen=True)
@@ -50,26 +64,92 @@ def communities(
     words: sparse.csr_matrix,
     params: StoryParams,
     progress: Progress = quietly,
+    jobs: int = 1,
+    executor: Executor | None = None,
 ) -> list[list[int]]:
     """Leiden communities (constant Potts model) within each connected component of the
     links, searched again inside each part against its own density: lists of vertex numbers,
-    sorted, in the order of their components (by smallest vertex), then of the parts found."""
+    sorted, in the order of their components (by smallest vertex), then of the parts found.
+
+    Components are independent: batches of them go to an `executor`'s workers (a Dask
+    cluster's), or to `jobs` processes (0: one per core) when there are enough links to
+    repay starting them. The answer is the same wherever they run."""
     graph = igraph.GraphBase(articles, list(zip(links.a.tolist(), links.b.tolist(), strict=True)))
     component = np.asarray(graph.connected_components(), dtype=np.int64)
     del graph
+    listed = list(_components(component, links.a, links.b))
+    big = [found for found in listed if len(found[0]) >= params.least_split]
+    split = _split_all(big, links.weight, words, params, jobs, executor)
     groups: list[list[int]] = []
-    count = int(component.max(initial=-1)) + 1
-    with seeded_igraph(params.seed) as generator:
-        leiden = _Leiden(params, generator, words)
-        for nodes, a, b, edges in progress(
-            _components(component, links.a, links.b), total=count, unit="component"
-        ):
-            if len(nodes) < params.least_split:
-                groups.append(nodes)
-                continue
-            found = leiden.parts(nodes, a, b, links.weight[edges].tolist())
-            groups.extend([nodes[v] for v in part] for part in found)
+    for nodes, *_ in progress(listed, total=len(listed), unit="component"):
+        if len(nodes) < params.least_split:
+            groups.append(nodes)
+        else:
+            groups.extend([nodes[v] for v in part] for part in next(split))
     return groups
+
+
+_Component = tuple[list[int], list[int], list[int], np.ndarray]  # as `_components` gives
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Components to split in one task: their vertices' word rows, one component after
+    another, and for each its first row, its size and its edges (ends numbered within it)."""
+
+    words: sparse.csr_matrix
+    components: list[tuple[int, int, list[int], list[int], list[float]]]
+
+
+def _split_all(
+    big: list[_Component],
+    weight: np.ndarray,
+    words: sparse.csr_matrix,
+    params: StoryParams,
+    jobs: int,
+    executor: Executor | None,
+) -> Iterator[list[list[int]]]:
+    """The parts Leiden finds in each component of `big`, in their order (as vertex numbers
+    within the component), computed in batches here, by the executor or by a pool."""
+    links = sorted(len(a) for _, a, _, _ in big)
+    # the biggest component is one task whoever runs it: the others must repay a pool
+    workers = worker_count(jobs)
+    own = executor is None and workers > 1 and sum(links[:-1]) >= PARALLEL_FROM_LINKS
+    with worker_pool(workers) if own else nullcontext() as pool:
+        batches = _batches(big, weight, words)
+        work = partial(split_batch, params)
+        for answers in ordered_map(pool or executor, work, batches, BATCHES_AHEAD):
+            yield from answers
+
+
+def _batches(
+    big: list[_Component], weight: np.ndarray, words: sparse.csr_matrix
+) -> Iterator[_Batch]:
+    """`big` in batches of about `BATCH_LINKS` links, each with the word rows it needs."""
+    start = 0
+    while start < len(big):
+        end, links = start, 0
+        while end < len(big) and (end == start or links < BATCH_LINKS):
+            links += len(big[end][1])
+            end += 1
+        rows = np.concatenate([np.asarray(nodes, dtype=np.int64) for nodes, *_ in big[start:end]])
+        parts, first = [], 0
+        for nodes, a, b, edges in big[start:end]:
+            parts.append((first, len(nodes), a, b, weight[edges].tolist()))
+            first += len(nodes)
+        yield _Batch(words[rows], parts)
+        start = end
+
+
+def split_batch(params: StoryParams, batch: _Batch) -> list[list[list[int]]]:
+    """Leiden's parts of each component of a batch (a task: the same answer in any process,
+    for igraph's generator is seeded again before each of its calls)."""
+    with seeded_igraph(params.seed) as generator:
+        leiden = _Leiden(params, generator, batch.words)
+        return [
+            leiden.parts(list(range(first, first + size)), a, b, weight)
+            for first, size, a, b, weight in batch.components
+        ]
 
 
 def _components(
