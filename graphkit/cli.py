@@ -182,6 +182,7 @@ def build_command(
     from .outputs.text import stage_table, summary_text
     from .pipeline import build
     from .records import StrictModeError
+    from .util import os_reason
 
     try:
         result = build(
@@ -201,7 +202,7 @@ def build_command(
     except GraphkitError as error:  # another build writes OUT; OUT among sources; no cluster
         _fail(str(error), error.exit_status)
     except OSError as error:  # out of space, no permission: nothing was published
-        reason = error.strerror or str(error)
+        reason = os_reason(error)
         _fail(f"could not write {out}: {reason}; its last build stands", ExitStatus.NOT_WRITTEN)
     for problem in result.lost:
         click.echo(str(problem), err=True)

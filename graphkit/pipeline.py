@@ -66,8 +66,8 @@ if TYPE_CHECKING:
 # start by forkserver, which imports graphkit again in each worker, instead of fork.
 tqdm.monitor_interval = 0
 
-READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: what each source file read to last time
-READ_TABLES = f".graphkit/{TABLES_DIR}"  # in OUT: their records, as the tables of that read
+READ_TABLES = f".graphkit/{TABLES_DIR}"  # in OUT: each source file's records when last read
+READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: their documents, kept by earlier builds
 
 
 @dataclass
@@ -242,11 +242,11 @@ def _read(
     asked = {"strict": strict, "progress": bar, "tables": True, **workers.asked}
     if out is None:
         return read_records(paths, **asked)
-    cache = ReadCache.load(out / READ_CACHE) if reuse else ReadCache()
-    with cache.saving(out / READ_CACHE):  # entries written as files are read
-        read = read_records(paths, cache=cache, **asked)
+    cache = ReadCache.load_tables(out / READ_TABLES) if reuse else ReadCache(documents=False)
+    read = read_records(paths, cache=cache, **asked)
     assert read.tables is not None
     cache.save_tables(read.tables, out / READ_TABLES)  # rows of the files kept, for the next
+    (out / READ_CACHE).unlink(missing_ok=True)  # the documents that builds before kept
     return read
 
 

@@ -8,14 +8,15 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import resource
 import signal
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from itertools import islice
 from multiprocessing.context import BaseContext
@@ -25,7 +26,6 @@ from typing import Any, Protocol, TypeVar
 import orjson
 
 T = TypeVar("T")
-R = TypeVar("R")
 
 _UMASK_LOCK = threading.Lock()
 OUTPUT_MARK = ".graphkit"  # an output folder's own folder (graphkit.outputs.folder)
@@ -78,31 +78,24 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
     )  # fmt: skip
 
 
+def os_reason(error: OSError) -> str:
+    """What went wrong, as the system says it: Python's errors carry it in `strerror`; those
+    raised by Rust libraries (Polars, Oxigraph) carry only "<reason> (os error N)".
+
+    >>> os_reason(OSError("File too large (os error 27)"))
+    'File too large'
+    >>> os_reason(FileNotFoundError(2, "No such file or directory"))
+    'No such file or directory'
+    """
+    if error.strerror:
+        return error.strerror
+    found = re.fullmatch(r"(.*) \(os error (\d+)\)", str(error), re.DOTALL)
+    return os.strerror(int(found.group(2))) if found else str(error)
+
+
 def worker_count(jobs: int) -> int:
     """The processes `jobs` asks for: 0 means one per core."""
     return jobs or os.cpu_count() or 1
-
-
-def ordered_map(
-    executor: Executor | None, work: Callable[[T], R], items: Iterable[T], ahead: int
-) -> Iterator[R]:
-    """`work` of each item, in the items' order: here without an executor, else in its
-    workers with at most `ahead` items in flight, so that only theirs and their answers are
-    held at once (`Executor.map` sends every item first).
-
-    >>> list(ordered_map(None, abs, [-2, 1], ahead=4))
-    [2, 1]
-    """
-    if executor is None:
-        yield from map(work, items)
-        return
-    pending: deque[Future[R]] = deque()
-    for item in items:
-        pending.append(executor.submit(work, item))
-        if len(pending) >= ahead:
-            yield pending.popleft().result()
-    while pending:
-        yield pending.popleft().result()
 
 
 _PR_SET_PDEATHSIG = 1  # prctl(2) option: the signal this process gets when its parent ends

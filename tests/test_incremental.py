@@ -18,7 +18,7 @@ import pytest
 from pyoxigraph import Store
 
 import graphkit
-from graphkit.pipeline import READ_CACHE
+from graphkit.pipeline import READ_CACHE, READ_TABLES
 from graphkit.records import ReadCache, read_file, read_records
 from graphkit.records import cache as cache_module
 from graphkit.records.cache import document_json
@@ -143,37 +143,53 @@ def test_the_first_coverage_follows_a_changed_file(tmp_path: Path) -> None:
     )
 
 
+def same_tables(a: graphkit.Build, b: graphkit.Build) -> bool:
+    assert a.read.tables is not None and b.read.tables is not None
+    pairs = zip(sorted_tables(a.read.tables), sorted_tables(b.read.tables), strict=True)
+    return all(x.equals(y) for x, y in pairs) and a.read.problems == b.read.problems
+
+
 @pytest.mark.slow
-def test_a_damaged_cache_is_read_around(tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["cut short", "not arrow", "gone"])
+def test_damaged_saved_tables_are_read_around(tmp_path: Path, damage: str) -> None:
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
-    cache = tmp_path / "out" / READ_CACHE
-    lines = cache.read_text(encoding="utf-8").splitlines()
-    head, result = lines[1].split("\t")  # the file's key and stamp, and what it parsed to
-    entry = json.loads(result)
-    entry["title"] = 42  # a title that is a number: not what the file says
-    lines[1] = f"{head}\t{json.dumps(entry)}"
-    lines[2] = "{not json"
-    cache.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    saved = tmp_path / "out" / READ_TABLES / "mentions.arrow"
+    data = saved.read_bytes()
+    if damage == "gone":
+        saved.unlink()
+    else:
+        saved.write_bytes(data[: len(data) // 2] if damage == "cut short" else b"{not arrow")
     again = graphkit.build(records, tmp_path / "out", now=NOW, keep_records=True)
     clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False, keep_records=True)
-    assert again.read.tables is not None and clean.read.tables is not None
-    for name in ("records", "labels", "mentions", "urls", "images"):
-        a = getattr(again.read.tables, name).sort(pl.all())
-        assert a.equals(getattr(clean.read.tables, name).sort(pl.all())), name
-    assert again.read.problems == clean.read.problems
+    assert again.read.files_reused == 0 and same_tables(again, clean)
+    # and the rebuild saved whole tables again
+    assert graphkit.build(records, tmp_path / "out", now=NOW).read.files_reused > 30
 
 
 @pytest.mark.slow
-def test_a_cache_from_other_reading_code_is_not_used(tmp_path: Path) -> None:
+def test_tables_from_other_reading_code_are_not_used(tmp_path: Path) -> None:
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
-    cache = tmp_path / "out" / READ_CACHE
-    lines = cache.read_text(encoding="utf-8").splitlines()
-    header = json.loads(lines[0])
-    header["reader"] = "0" * 16
-    cache.write_text("\n".join([json.dumps(header), *lines[1:]]) + "\n", encoding="utf-8")
+    header = tmp_path / "out" / READ_TABLES / "header.json"
+    found = json.loads(header.read_text(encoding="utf-8"))
+    found["reader"] = "0" * 16
+    header.write_text(json.dumps(found), encoding="utf-8")
     assert graphkit.build(records, tmp_path / "out", now=NOW).read.files_reused == 0
+
+
+@pytest.mark.slow
+def test_a_build_keeps_tables_not_documents(tmp_path: Path) -> None:
+    """A build's read cache is the tables of its read: the documents cache that earlier
+    builds kept (read-cache.jsonl) is not written, and one left by them is removed."""
+    records = corpus(tmp_path)
+    out = tmp_path / "out"
+    (out / ".graphkit").mkdir(parents=True)
+    ReadCache().save(out / READ_CACHE)  # as an earlier build left it
+    first = graphkit.build(records, out, now=NOW)
+    assert not (out / READ_CACHE).exists()
+    files = pl.read_ipc(out / READ_TABLES / "files.arrow")
+    assert files.height == first.read.files_read - not_kept(records) > 30
 
 
 @pytest.mark.slow
@@ -472,7 +488,7 @@ def test_unchanged_files_records_come_from_the_saved_tables_as_a_clean_read_give
     records = corpus(tmp_path)
     graphkit.build(records, tmp_path / "out", now=NOW)
     change(records)
-    cache = ReadCache.load(tmp_path / "out" / READ_CACHE)
+    cache = ReadCache.load_tables(tmp_path / "out" / READ_TABLES)
     assert cache.tables is not None
     again = read_records([records], cache=cache, tables=True)
     kept = [f for f in find_files([records])[0] if kept_in_cache(f) and not read_file(f)[1]]
@@ -492,9 +508,8 @@ def test_saved_tables_holding_what_reading_never_lets_through_are_not_used(
     saved = tmp_path / "out" / ".graphkit" / "read-tables" / "mentions.arrow"
     mentions = pl.read_ipc(saved)
     mentions.with_columns(pl.lit("bell \x07 title").alias("title")).write_ipc(saved)
-    cache = ReadCache.load(tmp_path / "out" / READ_CACHE)
-    assert cache.tables is None and cache.entries  # the documents are still used
+    assert ReadCache.load_tables(tmp_path / "out" / READ_TABLES).tables is None
     again = graphkit.build(records, tmp_path / "out", now=NOW, keep_records=True)
-    assert again.read.tables is not None
+    assert again.read.tables is not None and again.read.files_reused == 0
     titles = again.read.tables.mentions["title"].drop_nulls()
     assert not titles.str.contains("\x07").any()

@@ -53,7 +53,7 @@ def test_a_build_writes_with_the_modes_the_umask_gives(
     found = modes(out)
     build = published_build(out).relative_to(out.resolve())
     assert f"{build}/report.json" in found and f"{build}/store/CURRENT" in found
-    assert ".graphkit/lock" in found and ".graphkit/read-cache.jsonl" in found
+    assert ".graphkit/lock" in found and ".graphkit/read-tables/files.arrow" in found
     wrong = [
         f"{name}: {oct(mode)}, not {oct(want)}"
         for name, mode in sorted(found.items())

@@ -1,6 +1,11 @@
-"""What each file's front matter parsed to last time, so that a rebuild parses only the
-files that changed (parsing YAML is most of reading a file; checking its fields is redone,
-which gives the same record from the same document).
+"""What each file read to last time, so that a rebuild parses only the files that changed.
+
+A build keeps a cache of tables (`ReadCache.load_tables`, `save_tables`): each unchanged
+file's records as the record tables of the read that made them (Arrow), so that its rows are
+neither parsed nor checked again. A cache of documents (`ReadCache.load`, `saving`) keeps
+what each file's front matter parsed to instead, for records read as objects (parsing YAML
+is most of reading a file; checking its fields is redone, which gives the same record from
+the same document). What follows holds for both.
 
 A file is taken from the cache when its size, modification time (to the nanosecond) and inode
 are those it had when it was read, and the reading code is the same (a fingerprint of this
@@ -34,7 +39,7 @@ from contextlib import contextmanager
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Literal
 
 import orjson
 import polars as pl
@@ -60,6 +65,9 @@ Stamp = tuple[int, int, int]  # size, mtime_ns, inode
 # reading it), its document's JSON in UTF-8 and that JSON's checksum, all made where it was
 # read: the process writing the cache only writes them (a million entries are 2.8 GB).
 Entry = tuple[Stamp, bytes, str]
+# What readers make for a cache: each file's document as JSON (a cache of documents, for
+# records read as objects), or only its stamp (a cache of tables, whose rows hold the rest).
+Keeps = Literal["documents", "stamps"]
 Kept = tuple[Stamp, str | bytes]  # a stamp and the document's JSON, as text or UTF-8
 TABLES_DIR = "read-tables"  # beside the cache file: its files' records as Arrow tables
 _TABLES = {
@@ -74,9 +82,11 @@ _CONTROL = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # what reading never lets through
 
 
 class ReadCache:
-    """Each file's parsed front matter from an earlier read, valid while its stamp holds."""
+    """Each file's parsed front matter from an earlier read, valid while its stamp holds;
+    or, without `documents` (`load_tables`), each file's records as the tables of that read."""
 
-    def __init__(self) -> None:
+    def __init__(self, documents: bool = True) -> None:
+        self.documents = documents
         # path -> stamp, document as JSON, its checksum (checked when the document is decoded)
         self.entries: dict[str, tuple[Stamp, str, str]] = {}
         self.kept: dict[str, tuple[Stamp, str, str | None]] = {}  # used or read: saved
@@ -87,6 +97,22 @@ class ReadCache:
         self.tables: RecordTables | None = None  # the records of `table_files`, saved
         self.table_files: dict[str, tuple[Stamp, str]] = {}  # key -> stamp, source
         self.from_tables: list[str] = []  # the sources taken from `tables` this run
+
+    @property
+    def keeps(self) -> Keeps:
+        """What the readers make for this cache."""
+        return "documents" if self.documents else "stamps"
+
+    @classmethod
+    def load_tables(cls, folder: Path) -> ReadCache:
+        """A cache of tables only: the record tables saved in `folder` (`save_tables`) and
+        the stamps of their files; empty when they are missing, foreign or damaged. What a
+        build keeps: a rebuild takes an unchanged file's rows from the tables, and nothing
+        else of it is needed (a cache of documents for 100,000 files is 269 MB of JSON,
+        loaded and written again by every rebuild)."""
+        cache = cls(documents=False)
+        cache._load_tables(folder)
+        return cache
 
     @classmethod
     def load(cls, path: Path) -> ReadCache:
@@ -144,12 +170,15 @@ class ReadCache:
         (naming each of a million files again cost an lstat each)."""
         key = self._key(file)
         saved, found = self.table_files.get(key), self.entries.get(key)
-        if saved is None or found is None:
+        if saved is None or (found is None and self.documents):
             return False
         stamp = stamp_of(file)
-        if stamp is None or saved[0] != stamp or found[0] != stamp:
+        if stamp is None or saved[0] != stamp or (found is not None and found[0] != stamp):
             return False
-        self._keep(key, found[:2], found[2])  # its checksum as it was: checked when decoded
+        if found is None:
+            self.stamps[key] = stamp
+        else:
+            self._keep(key, found[:2], found[2])  # its checksum as it was: checked when decoded
         self.sources[key] = saved[1]
         self.from_tables.append(saved[1])
         return True
@@ -203,6 +232,8 @@ class ReadCache:
 
     def _keep(self, key: str, entry: Kept, digest: str | None = None) -> None:
         self.stamps[key] = entry[0]
+        if not self.documents:  # the tables saved will hold what it read to
+            return
         if self._sink is None:  # kept until saved, as text
             stamp, document = entry
             text = document.decode("utf-8") if isinstance(document, bytes) else document

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..errors import ExitStatus, GraphkitError
 from ..util import is_output_folder, worker_count, worker_pool
-from .cache import Entry, FileResult, ReadCache, cache_entry, document_json, stamp_of
+from .cache import Entry, FileResult, Keeps, ReadCache, cache_entry, document_json, stamp_of
 from .columns import RecordColumns, RecordTables
 from .fast import add_fast
 from .fields import URL_FIELDS, FieldError, Locate, to_record
@@ -196,7 +196,8 @@ def read_records(
     take = _as_columns(reused) if tables else _as_records(result.records)
     with _own_pool(executor, jobs, batches) as pool:
         reader = _read_all_tables if tables else _read_all
-        fresh = reader(batches, pool or executor, cache is not None, batch_tables)
+        keeps = None if cache is None else cache.keeps
+        fresh = reader(batches, pool or executor, keeps, batch_tables)
         # Asked for once the pool's workers are forked; not when the caller's executor reads
         # them (its workers may be on other machines).
         here = pool is not None or executor is None
@@ -300,7 +301,7 @@ def _own_pool(
 def _read_all(
     batches: list[list[Path]],
     executor: Executor | None,
-    for_cache: bool,
+    for_cache: Keeps | None,
     tables: list[RecordTables],
 ) -> Iterator[tuple[FileResult, Entry | None]]:
     """Each file's records and problems, batch after batch, and for a cache the JSON of its
@@ -318,7 +319,7 @@ def _read_all(
 def _read_all_tables(
     batches: list[list[Path]],
     executor: Executor | None,
-    for_cache: bool,
+    for_cache: Keeps | None,
     tables: list[RecordTables],
 ) -> Iterator[tuple[FileResult, Entry | None]]:
     """As `_read_all`, but each batch's records come as columns, made tables here and
@@ -331,9 +332,11 @@ def _read_all_tables(
         yield from results
 
 
-def read_files(files: list[Path], for_cache: bool = False) -> list[tuple[FileResult, Entry | None]]:
+def read_files(
+    files: list[Path], for_cache: Keeps | None = None
+) -> list[tuple[FileResult, Entry | None]]:
     """Read some files (one task of a parallel read): each one's records and problems, and
-    with `for_cache` its cache entry where the cache keeps it (else None)."""
+    for a cache its entry where the cache keeps it (else None)."""
     results = []
     for file in files:
         records: list[Record] = []
@@ -343,10 +346,10 @@ def read_files(files: list[Path], for_cache: bool = False) -> list[tuple[FileRes
 
 
 def read_columns(
-    files: list[Path], for_cache: bool = False
+    files: list[Path], for_cache: Keeps | None = None
 ) -> tuple[RecordColumns, list[tuple[FileResult, Entry | None]]]:
     """Read some files (one task of a parallel read): their records as columns, each file's
-    problems, and with `for_cache` its cache entry where the cache keeps it."""
+    problems, and for a cache its entry where the cache keeps it."""
     columns = RecordColumns()
     take = _as_columns(columns)
     results: list[tuple[FileResult, Entry | None]] = []
@@ -356,11 +359,14 @@ def read_columns(
     return columns, results
 
 
-def _read_for_cache(file: Path, take: Take, for_cache: bool) -> tuple[list[Problem], Entry | None]:
-    """Read a file through `take`; with `for_cache`, also its cache entry when the cache keeps
-    the file (front matter that read without a problem: `document_json`). The stamp is taken
+def _read_for_cache(
+    file: Path, take: Take, for_cache: Keeps | None
+) -> tuple[list[Problem], Entry | None]:
+    """Read a file through `take`; for a cache, also its entry when the cache keeps the file
+    (front matter that read without a problem): its stamp, and for a cache of documents the
+    document (`document_json`; the entry of a cache of tables has none). The stamp is taken
     before reading, so that a change while the file is read shows next time."""
-    if not (for_cache and kept_in_cache(file)):
+    if for_cache is None or not kept_in_cache(file):
         return _read_into(file, take), None
     stamp = stamp_of(file)
     seen: list[Any] = []
@@ -370,7 +376,9 @@ def _read_for_cache(file: Path, take: Take, for_cache: bool) -> tuple[list[Probl
         return take(document, source, line, locate)
 
     problems = _read_into(file, keep)
-    text = document_json(seen[0]) if len(seen) == 1 and not problems else None
+    if len(seen) != 1 or problems:
+        return problems, None
+    text = document_json(seen[0]) if for_cache == "documents" else ""
     return problems, cache_entry(stamp, text)
 
 

@@ -13,11 +13,12 @@ from __future__ import annotations
 import heapq
 import math
 import random
+from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor
-from contextlib import nullcontext
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import igraph
 import numpy as np
@@ -25,7 +26,6 @@ from scipy import sparse
 
 from ...util import (
     Progress,
-    ordered_map,
     quietly,
     seeded_igraph,
     worker_count,
@@ -35,7 +35,6 @@ from .model import StoryParams
 
 PARALLEL_FROM_LINKS = 100_000  # links in components to split: fewer split faster here
 BATCH_LINKS = 20_000  # links per task: a task's round trip is small beside its Leiden runs
-BATCHES_AHEAD = 64  # tasks in flight: enough to keep many workers busy, a few MB each
 
 
 @dataclass(frozen=True)
@@ -77,16 +76,20 @@ def communities(
     graph = igraph.GraphBase(articles, list(zip(links.a.tolist(), links.b.tolist(), strict=True)))
     component = np.asarray(graph.connected_components(), dtype=np.int64)
     del graph
-    listed = list(_components(component, links.a, links.b))
-    big = [found for found in listed if len(found[0]) >= params.least_split]
-    split = _split_all(big, links.weight, words, params, jobs, executor)
-    groups: list[list[int]] = []
-    for nodes, *_ in progress(listed, total=len(listed), unit="component"):
-        if len(nodes) < params.least_split:
-            groups.append(nodes)
-        else:
-            groups.extend([nodes[v] for v in part] for part in next(split))
-    return groups
+    sizes = np.bincount(component)
+    big_links = np.bincount(component[links.a], minlength=len(sizes))[sizes >= params.least_split]
+    # the biggest component is one task whoever runs it: the others must repay a pool
+    shared = int(big_links.sum() - big_links.max(initial=0))
+    workers = worker_count(jobs) if executor is None and shared >= PARALLEL_FROM_LINKS else 1
+    found: list[list[list[int]]] = []  # each component's parts, filled in as they come
+    with _Splitter(params, words, links.weight, workers, executor) as splitter:
+        listed = _components(component, links.a, links.b)
+        for nodes, a, b, edges in progress(listed, total=len(sizes), unit="component"):
+            if len(nodes) < params.least_split:
+                found.append([nodes])
+            else:
+                found.append(splitter.split(nodes, a, b, edges))
+    return [group for parts in found for group in parts]
 
 
 _Component = tuple[list[int], list[int], list[int], np.ndarray]  # as `_components` gives
@@ -101,44 +104,86 @@ class _Batch:
     components: list[tuple[int, int, list[int], list[int], list[float]]]
 
 
-def _split_all(
-    big: list[_Component],
-    weight: np.ndarray,
-    words: sparse.csr_matrix,
-    params: StoryParams,
-    jobs: int,
-    executor: Executor | None,
-) -> Iterator[list[list[int]]]:
-    """The parts Leiden finds in each component of `big`, in their order (as vertex numbers
-    within the component), computed in batches here, by the executor or by a pool."""
-    links = sorted(len(a) for _, a, _, _ in big)
-    # the biggest component is one task whoever runs it: the others must repay a pool
-    workers = worker_count(jobs)
-    own = executor is None and workers > 1 and sum(links[:-1]) >= PARALLEL_FROM_LINKS
-    with worker_pool(workers) if own else nullcontext() as pool:
-        batches = _batches(big, weight, words)
-        work = partial(split_batch, params)
-        for answers in ordered_map(pool or executor, work, batches, BATCHES_AHEAD):
-            yield from answers
+class _Splitter:
+    """Splits components with Leiden in batches of about `BATCH_LINKS` links: here, in a
+    pool of `workers` processes (when more than one), or by an executor's workers, with two
+    batches in flight a worker (each holds its word rows and links, and a pickled copy)."""
+
+    def __init__(
+        self,
+        params: StoryParams,
+        words: sparse.csr_matrix,
+        weight: np.ndarray,
+        workers: int,
+        executor: Executor | None,
+    ) -> None:
+        self.words, self.weight, self.work = words, weight, partial(split_batch, params)
+        self.pool = worker_pool(workers) if workers > 1 else None
+        self.runner = self.pool or executor
+        self.ahead = 2 * (workers if self.pool else getattr(executor, "workers", 0) or 2)
+        self.batch: list[tuple[list[list[int]], _Component]] = []  # its slots, components
+        self.links = 0
+        self.pending: deque[tuple[Future[Any], list[tuple[list[list[int]], list[int]]]]]
+        self.pending = deque()
+
+    def __enter__(self) -> _Splitter:
+        return self
+
+    def split(
+        self, nodes: list[int], a: list[int], b: list[int], edges: np.ndarray
+    ) -> list[list[int]]:
+        """A slot that will hold the component's parts (as lists of its vertices) once its
+        batch is done: at the latest when the splitter closes."""
+        slot: list[list[int]] = []
+        self.batch.append((slot, (nodes, a, b, edges)))
+        self.links += len(a)
+        if self.links >= BATCH_LINKS:
+            self._send()
+        return slot
+
+    def _send(self) -> None:
+        batch, self.batch, self.links = self.batch, [], 0
+        task = _batch([component for _, component in batch], self.weight, self.words)
+        slots = [(slot, component[0]) for slot, component in batch]
+        if self.runner is None:
+            _fill(slots, self.work(task))
+            return
+        self.pending.append((self.runner.submit(self.work, task), slots))
+        while len(self.pending) > self.ahead:
+            self._settle()
+
+    def _settle(self) -> None:
+        future, slots = self.pending.popleft()
+        _fill(slots, future.result())
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                if self.batch:
+                    self._send()
+                while self.pending:
+                    self._settle()
+        finally:
+            for future, _slots in self.pending:
+                future.cancel()
+            if self.pool is not None:
+                self.pool.shutdown(cancel_futures=True)
 
 
-def _batches(
-    big: list[_Component], weight: np.ndarray, words: sparse.csr_matrix
-) -> Iterator[_Batch]:
-    """`big` in batches of about `BATCH_LINKS` links, each with the word rows it needs."""
-    start = 0
-    while start < len(big):
-        end, links = start, 0
-        while end < len(big) and (end == start or links < BATCH_LINKS):
-            links += len(big[end][1])
-            end += 1
-        rows = np.concatenate([np.asarray(nodes, dtype=np.int64) for nodes, *_ in big[start:end]])
-        parts, first = [], 0
-        for nodes, a, b, edges in big[start:end]:
-            parts.append((first, len(nodes), a, b, weight[edges].tolist()))
-            first += len(nodes)
-        yield _Batch(words[rows], parts)
-        start = end
+def _fill(slots: list[tuple[list[list[int]], list[int]]], answers: list[list[list[int]]]) -> None:
+    """Each component's parts, as its vertices, into its slot."""
+    for (slot, nodes), parts in zip(slots, answers, strict=True):
+        slot.extend([nodes[v] for v in part] for part in parts)
+
+
+def _batch(components: list[_Component], weight: np.ndarray, words: sparse.csr_matrix) -> _Batch:
+    """A task of `components`, with the word rows of their vertices."""
+    rows = np.concatenate([np.asarray(nodes, dtype=np.int64) for nodes, *_ in components])
+    parts, first = [], 0
+    for nodes, a, b, edges in components:
+        parts.append((first, len(nodes), a, b, weight[edges].tolist()))
+        first += len(nodes)
+    return _Batch(words[rows], parts)
 
 
 def split_batch(params: StoryParams, batch: _Batch) -> list[list[list[int]]]:
@@ -152,9 +197,7 @@ def split_batch(params: StoryParams, batch: _Batch) -> list[list[list[int]]]:
         ]
 
 
-def _components(
-    component: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> Iterator[tuple[list[int], list[int], list[int], np.ndarray]]:
+def _components(component: np.ndarray, a: np.ndarray, b: np.ndarray) -> Iterator[_Component]:
     """For each component (in order), its vertices (sorted), its edges' ends renumbered from
     0 in the order of its vertices, and which edges they are (in their order)."""
     order = np.argsort(component, kind="stable")  # vertices by component, in order within
