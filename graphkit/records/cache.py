@@ -200,7 +200,11 @@ class ReadCache:
             if key in self.sources and stamp[1] < fresh_from
         ]
         listed = pl.DataFrame(files, schema=_FILES_SCHEMA, orient="row")
-        kept = tables.of_sources(listed["source"].to_list())
+        sources = listed["source"]
+        if tables.records["source"].is_in(sources.implode()).all():
+            kept = tables  # every file kept, the usual case: no copy of a million rows
+        else:
+            kept = tables.of_sources(sources.to_list())
         frames = dict(zip(_TABLES, (kept.records, kept.labels, kept.mentions, kept.urls,
                                     kept.images), strict=True))  # fmt: skip
         _replace_folder(folder, {"files": listed, **frames})
