@@ -213,7 +213,7 @@ def build_command(
         doubts = result.grouping.doubts.stories if result.grouping else ()
         store = result.store_update.describe() if result.store_update else None
         text = summary_text(
-            result.summary, result.coverage, warnings, result.written, out, reused, skipped,
+            result.summary, result.coverage_tables, warnings, result.written, out, reused, skipped,
             doubts, store,
         )  # fmt: skip
         click.echo(text)
@@ -236,7 +236,7 @@ def stats_command(sources: tuple[Path, ...], data: Path, as_json: bool) -> None:
 
     if sources:
         result = build(sources)
-        stats = coverage_stats(result.corpus, result.coverage)
+        stats = coverage_stats(result.corpus, result.coverage_tables)
     else:
         folder = _build_of(data)
         stats = read_stats(folder)

@@ -217,6 +217,17 @@ class CoverageTables:
     def __len__(self) -> int:
         return self.stories.height
 
+    def covered_by_many(self) -> int:
+        """How many stories two outlets or more covered (without making a story object).
+
+        >>> CoverageTables.of([]).covered_by_many()
+        0
+        """
+        provider = pl.col("provider")
+        outlets = self.entries.filter(provider.is_not_null() & (provider != ""))
+        counted = outlets.group_by("story").agg(provider.n_unique())
+        return counted.filter(provider > 1).height
+
     def as_objects(self) -> list[StoryCoverage]:
         entries: list[list[Entry]] = [[] for _ in range(self.stories.height)]
         for row in self.entries.iter_rows():

@@ -6,11 +6,12 @@ every cell is made one line of printable characters before it reaches a terminal
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.coverage import CoverageTables
 from ..records.times import iso_utc
 
 if TYPE_CHECKING:
@@ -79,7 +80,7 @@ def _unchanged(reused: int) -> str:
 
 def summary_text(
     summary: Mapping[str, Any],
-    coverage: Sequence[StoryCoverage],
+    coverage: CoverageTables | Iterable[StoryCoverage],
     warnings: int,
     written: Sequence[Path],
     out: Path,
@@ -94,7 +95,7 @@ def summary_text(
     store was made (the previous one and a delta, or loaded anew)."""
     s = summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
-    multi = sum(len(c.outlets) > 1 for c in coverage)
+    tables = CoverageTables.of(coverage)
     lines = [
         f"read     {plural(s['files_read'], 'file')}{_unchanged(reused)}: "
         f"{plural(s['records'], 'record')}, "
@@ -107,8 +108,8 @@ def summary_text(
         f"times    {s['times_without_zone']} without zone (read as UTC), "
         f"{s['implausible_times']} implausible, {s['missing_times']} missing; "
         f"{plural(s['conflicts'], 'disagreement')}, {plural(warnings, 'warning')}",
-        f"stories  {plural(len(coverage), 'story', 'stories')}, "
-        f"{multi} covered by two outlets or more; "
+        f"stories  {plural(len(tables), 'story', 'stories')}, "
+        f"{tables.covered_by_many()} covered by two outlets or more; "
         f"{plural(s['stray_links'], 'related link')} set aside as strays"
         f"{_share(s['stray_links'], s['related_links'])}, "
         f"{plural(s['pieces_joined'], 'piece')} joined on headlines, "
