@@ -212,9 +212,10 @@ def build_command(
         skipped = result.read.skipped_folders
         doubts = result.grouping.doubts.stories if result.grouping else ()
         store = result.store_update.describe() if result.store_update else None
+        split = result.split_memo.describe() if result.split_memo else None
         text = summary_text(
             result.summary, result.coverage_tables, warnings, result.written, out, reused, skipped,
-            doubts, store,
+            doubts, store, split,
         )  # fmt: skip
         click.echo(text)
     if verbose:

@@ -28,7 +28,7 @@ from .analysis import (
     group_stories,
 )
 from .analysis.coverage import CoverageTables, coverage_tables
-from .analysis.stories import DEFAULT_PARAMS
+from .analysis.stories import DEFAULT_PARAMS, SplitMemo
 from .cluster import cluster_executor
 from .outputs import (
     STATS_FILE,
@@ -68,6 +68,7 @@ tqdm.monitor_interval = 0
 
 READ_TABLES = f".graphkit/{TABLES_DIR}"  # in OUT: each source file's records when last read
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: their documents, kept by earlier builds
+SPLIT_MEMO = ".graphkit/split-memo"  # in OUT: Leiden's parts of each linked component
 
 
 @dataclass
@@ -83,6 +84,7 @@ class Build:
     written: list[Path] = field(default_factory=list)
     story_ids: StoryIds | None = None  # with an output folder: the ids earlier builds had
     store_update: StoreUpdate | None = None  # set when the store was the previous one's
+    split_memo: SplitMemo | None = None  # with an output folder: components split, reused
     timings: Stopwatch = field(default_factory=Stopwatch)  # seconds and peak MiB per stage
 
     @property
@@ -181,14 +183,25 @@ def build(
                 rdf = RdfWriter(corpus, folder, base, formats, bar("writing RDF"), previous)
                 loading.enter_context(rdf).write_corpus()
         with timed("stories"):
-            found = bar("finding stories")
-            grouping = group_stories(corpus, story_params, found, **workers.asked)
+            found, memo = bar("finding stories"), _split_memo(out_folder, reuse, story_params)
+            grouping = group_stories(corpus, story_params, found, memo=memo, **workers.asked)
             coverage = coverage_tables(grouping, corpus)
+            if memo is not None and out_folder is not None:  # pure answers: kept at once
+                memo.save(out_folder / SPLIT_MEMO, story_params)
         result = Build([str(p) for p in paths], read, corpus, grouping, coverage, timings=timed)
+        result.split_memo = memo
         if out_folder is not None and folder is not None and rdf is not None:
             written = _write_files(result, folder, formats, bar, rdf, loading)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
+
+
+def _split_memo(out: Path | None, reuse: bool, params: StoryParams) -> SplitMemo | None:
+    """With an output folder, the components the last build split into it (none with `reuse`
+    off): their parts are taken again where their inputs are the same."""
+    if out is None:
+        return None
+    return SplitMemo.load(out / SPLIT_MEMO, params) if reuse else SplitMemo()
 
 
 def _store_to_update(out: Path | None, read: ReadResult) -> Path | None:

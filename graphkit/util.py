@@ -10,8 +10,10 @@ import os
 import random
 import re
 import resource
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections import deque
@@ -21,9 +23,12 @@ from contextlib import contextmanager
 from itertools import islice
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
+
+if TYPE_CHECKING:
+    import polars as pl
 
 T = TypeVar("T")
 
@@ -34,6 +39,41 @@ OUTPUT_MARK = ".graphkit"  # an output folder's own folder (graphkit.outputs.fol
 def is_output_folder(folder: Path) -> bool:
     """A folder graphkit publishes builds in: the reading stage never reads records below it."""
     return (folder / OUTPUT_MARK / "builds").is_dir()
+
+
+def replace_table_folder(folder: Path, frames: dict[str, pl.DataFrame], header: Any) -> None:
+    """`folder` holding `frames` as Arrow files and `header` as header.json, whole: written
+    beside it, then swapped in (what a build keeps for the next one: a reader that finds
+    another header ignores the folder)."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    fresh = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
+    try:
+        os.chmod(fresh, new_mode(directory=True))  # mkdtemp makes 0700; the folder is shared
+        for name, frame in frames.items():
+            frame.write_ipc(fresh / f"{name}.arrow", compression="lz4")
+        (fresh / "header.json").write_text(json.dumps(header), encoding="utf-8")
+        old = folder.with_name(f".{folder.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        fresh.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(fresh, ignore_errors=True)
+        raise
+
+
+def read_table_folder(folder: Path, names: Iterable[str], header: Any) -> list[pl.DataFrame] | None:
+    """The Arrow files `names` of a folder that `replace_table_folder` wrote with `header`;
+    None when it is missing, damaged or has another header."""
+    import polars as pl  # here: commands that never read tables (a query) do not load it
+
+    try:
+        if json.loads((folder / "header.json").read_text(encoding="utf-8")) != header:
+            return None
+        return [pl.read_ipc(folder / f"{name}.arrow") for name in names]
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return None
 
 
 @contextmanager

@@ -3,7 +3,8 @@
 Real headlines of one story often share no word, but a story's headlines as a group do:
 "Plosser" or "taper" recur across a Fed story even where two given headlines differ. So
 groups are compared by their *centroids* (the normalised sum of their articles' vectors), and
-rare words weigh more than common ones (inverse document frequency over the corpus).
+rare words weigh more than common ones (inverse document frequency over the corpus, its counts
+rounded to a grid so that one more record seldom moves a weight: `on_grid`).
 
 >>> vectors = tfidf_vectors({"a": "Fed's Plosser: taper may be too slow",
 ...                          "b": "Plosser sees high bar for taper change",
@@ -77,7 +78,8 @@ class WordMatrix:
 
 
 def word_matrix(texts: pl.Series) -> WordMatrix:
-    """TF-IDF vectors of `texts` (null is empty): log-scaled term counts times the term's IDF.
+    """TF-IDF vectors of `texts` (null is empty): log-scaled term counts times the term's IDF,
+    log(N / df) with N (the texts) and df (the texts with the word) taken `on_grid`.
 
     Texts are cut into words by Polars where `terms` would cut them alike (tests/test_stories.py
     checks them against each other), by `terms` elsewhere; words are counted by their numbers.
@@ -105,7 +107,7 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
     found = counts.data[keep].astype(np.float64)
     del counts, keep
     frequency = frequency[kept]
-    weight = (1 + np.log(found)) * np.log(total / frequency[columns])
+    weight = (1 + np.log(found)) * np.log(on_grid(total) / on_grid(frequency[columns]))
     norm = np.sqrt(np.bincount(rows, weights=weight * weight, minlength=total))
     keep = (norm[rows] >= 1e-12) & (weight != 0)
     rows, columns = rows[keep], columns[keep]
@@ -115,6 +117,22 @@ def word_matrix(texts: pl.Series) -> WordMatrix:
         (weight[keep] / norm[rows], columns, starts), shape=(total, int(kept.sum()))
     )
     return WordMatrix(matrix, vocabulary.filter(pl.Series(kept)).to_list(), frequency)
+
+
+STEPS_PER_DOUBLING = 4  # counts in IDF are rounded down to powers of 2 ** (1 / 4)
+
+
+def on_grid(count: np.ndarray | int) -> np.ndarray:
+    """A count rounded down to the grid of IDF's counts (steps of about 19 %): a word's
+    weight then changes only when its count or the corpus's size crosses a step, so a
+    rebuild can tell which texts' vectors one added record changed (mostly its own story's).
+
+    >>> on_grid(np.array([1, 2, 3, 4, 5, 100, 107, 108, 127])).round(2).tolist()
+    [1.0, 2.0, 2.83, 4.0, 4.76, 90.51, 90.51, 107.63, 107.63]
+    """
+    steps = np.floor(STEPS_PER_DOUBLING * np.log2(count))
+    grid: np.ndarray = np.exp2(steps / STEPS_PER_DOUBLING)
+    return grid
 
 
 TEXTS_AT_ONCE = 200_000  # texts cut into words at a time: a million texts' words are gigabytes

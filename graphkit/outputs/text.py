@@ -11,11 +11,11 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.coverage import CoverageTables
 from ..records.times import iso_utc
 
 if TYPE_CHECKING:
     from ..analysis import CutLink, StoryCoverage
+    from ..analysis.coverage import CoverageTables
     from ..analysis.stories import StoryDoubt
 
 
@@ -88,13 +88,17 @@ def summary_text(
     skipped: Sequence[str] = (),
     doubts: Sequence[StoryDoubt] = (),
     store: str | None = None,
+    split: str | None = None,
 ) -> str:
     """What `graphkit build` prints: what was read, resolved, grouped and written. `reused`
     files were unchanged since the last build and not parsed again; each of `doubts` (stories
     too big or too mixed to be one event) gets a warning line; `store` says how a rebuild's
-    store was made (the previous one and a delta, or loaded anew)."""
+    store was made (the previous one and a delta, or loaded anew), `split` how many linked
+    components a rebuild took as the last build had split them."""
     s = summary
     relations = ", ".join(f"{name} {count}" for name, count in s["edges_by_relation"].items())
+    from ..analysis.coverage import CoverageTables  # Polars: not for `graphkit query`
+
     tables = CoverageTables.of(coverage)
     lines = [
         f"read     {plural(s['files_read'], 'file')}{_unchanged(reused)}: "
@@ -119,6 +123,7 @@ def summary_text(
             "links may be too noisy to group by (report.json, doubtful_stories)"
             for d in doubts
         ),
+        *([f"leiden   {split}"] if split else []),
         *([f"store    {store}"] if store else []),
         f"wrote    {_written_text(written, out)} in {out}/",
     ]

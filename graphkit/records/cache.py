@@ -31,7 +31,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -44,7 +43,7 @@ from typing import Any, BinaryIO, Literal
 import orjson
 import polars as pl
 
-from ..util import new_mode
+from ..util import new_mode, read_table_folder, replace_table_folder
 from .columns import (
     IMAGES_SCHEMA,
     LABELS_SCHEMA,
@@ -138,13 +137,10 @@ class ReadCache:
     def _load_tables(self, folder: Path) -> None:
         """The saved tables, when they are this reader's, whole, and hold only what reading
         lets through (an output folder may come from someone else); else none."""
-        try:
-            if json.loads((folder / "header.json").read_text(encoding="utf-8")) != _header():
-                return
-            files = pl.read_ipc(folder / "files.arrow")
-            frames = [pl.read_ipc(folder / f"{n}.arrow") for n in _TABLES]
-        except (OSError, ValueError, pl.exceptions.PolarsError):
+        found = read_table_folder(folder, ["files", *_TABLES], _header())
+        if found is None:
             return
+        files, *frames = found
         expected = [_FILES_SCHEMA, *_TABLES.values()]
         if any(dict(f.schema) != s for f, s in zip([files, *frames], expected, strict=True)):
             return
@@ -207,7 +203,7 @@ class ReadCache:
             kept = tables.of_sources(sources.to_list())
         frames = dict(zip(_TABLES, (kept.records, kept.labels, kept.mentions, kept.urls,
                                     kept.images), strict=True))  # fmt: skip
-        _replace_folder(folder, {"files": listed, **frames})
+        replace_table_folder(folder, {"files": listed, **frames}, _header())
 
     def get(self, file: Path) -> tuple[Any] | None:
         """The file's document from the cache (in a tuple), or None when it changed or was
@@ -297,27 +293,6 @@ def _plain_text(tables: RecordTables) -> bool:
         if bad:
             return False
     return True
-
-
-def _replace_folder(folder: Path, frames: dict[str, pl.DataFrame]) -> None:
-    """`folder` holding `frames` as Arrow files (and the reader's header), whole: written
-    beside it, then swapped in."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(dir=folder.parent, prefix=f".{folder.name}."))
-    try:
-        os.chmod(fresh, new_mode(directory=True))  # mkdtemp makes 0700; the folder is shared
-        for name, frame in frames.items():
-            frame.write_ipc(fresh / f"{name}.arrow", compression="lz4")
-        (fresh / "header.json").write_text(json.dumps(_header()), encoding="utf-8")
-        old = folder.with_name(f".{folder.name}.old")
-        shutil.rmtree(old, ignore_errors=True)
-        if folder.exists():
-            folder.rename(old)
-        fresh.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
 
 
 def _write_entry(

@@ -30,7 +30,8 @@ the links chain distinct stories into giant clusters. Stories are found in three
 The result is the same in any record order: articles are numbered in the order of their
 canonical URLs, links sorted, Leiden seeded, and ties break on those numbers. A story's id
 derives from its earliest article (by usable time, then canonical URL). Word weights are
-corpus-wide (IDF), so adding records can change a decision at the margin of a threshold;
+corpus-wide (IDF, its counts on a grid), so adding records can change a decision at the margin
+of a threshold (`memo`: which components a rebuild splits again);
 :func:`group_stories` says which links were cut and which pieces joined, and why.
 
 Every step works on the whole corpus at once (sparse matrices of word weights, igraph on
@@ -63,6 +64,7 @@ from .communities import Links, communities
 from .doubts import doubts
 from .evidence import Reasons, cut_links
 from .lone import lone_links
+from .memo import SplitMemo
 from .model import (
     CUT_SCHEMA,
     DEFAULT_PARAMS,
@@ -84,6 +86,7 @@ __all__ = [
     "CutLink",
     "Doubts",
     "JoinedPiece",
+    "SplitMemo",
     "Story",
     "StoryDoubt",
     "StoryGrouping",
@@ -130,10 +133,13 @@ def group_stories(
     progress: Progress = quietly,
     jobs: int = 1,
     executor: Executor | None = None,
+    memo: SplitMemo | None = None,
 ) -> StoryGrouping:
     """The stories, the related links set aside as strays, and the pieces joined back;
     `progress` counts the linked components as Leiden splits them, in `jobs` processes or
-    an `executor`'s workers (see `communities`: the same stories wherever they run)."""
+    an `executor`'s workers (see `communities`: the same stories wherever they run). A
+    `memo` of the last build's components spares Leiden those whose inputs are unchanged
+    (`graphkit.analysis.stories.memo`: the same stories as without it)."""
     number = _Numbering.of(corpus)
     articles = corpus.tables.articles.gather(number.article)  # by rank
     text = pl.concat_str(
@@ -141,7 +147,11 @@ def group_stories(
     )
     matrix = word_matrix(articles.select(text).to_series())
     links = _links(corpus, number, matrix, params)
-    groups = communities(len(number.ids), links, matrix.rows, params, progress, jobs, executor)
+    if memo is not None:
+        memo.of_words(matrix)
+    groups = communities(
+        len(number.ids), links, matrix.rows, params, progress, jobs, executor, memo
+    )
     groups, lone = lone_links(groups, links, matrix, params)
     groups, unlike = split_unlike(groups, links.a, links.b, matrix, params)
     groups, moved = moves(groups, links, matrix, params)

@@ -31,6 +31,7 @@ from ...util import (
     worker_count,
     worker_pool,
 )
+from .memo import SplitMemo
 from .model import StoryParams
 
 PARALLEL_FROM_LINKS = 100_000  # links in components to split: fewer split faster here
@@ -65,6 +66,7 @@ def communities(
     progress: Progress = quietly,
     jobs: int = 1,
     executor: Executor | None = None,
+    memo: SplitMemo | None = None,
 ) -> list[list[int]]:
     """Leiden communities (constant Potts model) within each connected component of the
     links, searched again inside each part against its own density: lists of vertex numbers,
@@ -72,7 +74,9 @@ def communities(
 
     Components are independent: batches of them go to an `executor`'s workers (a Dask
     cluster's), or to `jobs` processes (0: one per core) when there are enough links to
-    repay starting them. The answer is the same wherever they run."""
+    repay starting them. The answer is the same wherever they run. With a `memo` (whose
+    `of_words` has seen `words`' matrix), a component split by the last build with the same
+    inputs gets its parts from there."""
     graph = igraph.GraphBase(articles, list(zip(links.a.tolist(), links.b.tolist(), strict=True)))
     component = np.asarray(graph.connected_components(), dtype=np.int64)
     del graph
@@ -82,7 +86,7 @@ def communities(
     shared = int(big_links.sum() - big_links.max(initial=0))
     workers = worker_count(jobs) if executor is None and shared >= PARALLEL_FROM_LINKS else 1
     found: list[list[list[int]]] = []  # each component's parts, filled in as they come
-    with _Splitter(params, words, links.weight, workers, executor) as splitter:
+    with _Splitter(params, words, links.weight, workers, executor, memo) as splitter:
         listed = _components(component, links.a, links.b)
         for nodes, a, b, edges in progress(listed, total=len(sizes), unit="component"):
             if len(nodes) < params.least_split:
@@ -93,6 +97,7 @@ def communities(
 
 
 _Component = tuple[list[int], list[int], list[int], np.ndarray]  # as `_components` gives
+_Slot = tuple[list[list[int]], list[int], bytes | None]  # parts to fill, vertices, memo key
 
 
 @dataclass(frozen=True)
@@ -116,15 +121,16 @@ class _Splitter:
         weight: np.ndarray,
         workers: int,
         executor: Executor | None,
+        memo: SplitMemo | None = None,
     ) -> None:
         self.words, self.weight, self.work = words, weight, partial(split_batch, params)
+        self.memo = memo
         self.pool = worker_pool(workers) if workers > 1 else None
         self.runner = self.pool or executor
         self.ahead = 2 * (workers if self.pool else getattr(executor, "workers", 0) or 2)
-        self.batch: list[tuple[list[list[int]], _Component]] = []  # its slots, components
+        self.batch: list[tuple[_Slot, _Component]] = []  # its slots, components
         self.links = 0
-        self.pending: deque[tuple[Future[Any], list[tuple[list[list[int]], list[int]]]]]
-        self.pending = deque()
+        self.pending: deque[tuple[Future[Any], list[_Slot]]] = deque()
 
     def __enter__(self) -> _Splitter:
         return self
@@ -134,8 +140,14 @@ class _Splitter:
     ) -> list[list[int]]:
         """A slot that will hold the component's parts (as lists of its vertices) once its
         batch is done: at the latest when the splitter closes."""
+        key = None
+        if self.memo is not None:
+            key = self.memo.key(nodes, a, b, self.weight[edges])
+            known = self.memo.look_up(key)
+            if known is not None:
+                return [[nodes[v] for v in part] for part in known]
         slot: list[list[int]] = []
-        self.batch.append((slot, (nodes, a, b, edges)))
+        self.batch.append(((slot, nodes, key), (nodes, a, b, edges)))
         self.links += len(a)
         if self.links >= BATCH_LINKS:
             self._send()
@@ -144,9 +156,9 @@ class _Splitter:
     def _send(self) -> None:
         batch, self.batch, self.links = self.batch, [], 0
         task = _batch([component for _, component in batch], self.weight, self.words)
-        slots = [(slot, component[0]) for slot, component in batch]
+        slots = [slot for slot, _ in batch]
         if self.runner is None:
-            _fill(slots, self.work(task))
+            self._fill(slots, self.work(task))
             return
         self.pending.append((self.runner.submit(self.work, task), slots))
         while len(self.pending) > self.ahead:
@@ -154,7 +166,14 @@ class _Splitter:
 
     def _settle(self) -> None:
         future, slots = self.pending.popleft()
-        _fill(slots, future.result())
+        self._fill(slots, future.result())
+
+    def _fill(self, slots: list[_Slot], answers: list[list[list[int]]]) -> None:
+        """Each component's parts, as its vertices, into its slot (and the memo)."""
+        for (slot, nodes, key), parts in zip(slots, answers, strict=True):
+            slot.extend([nodes[v] for v in part] for part in parts)
+            if self.memo is not None and key is not None:
+                self.memo.keep(key, parts)
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
@@ -168,12 +187,6 @@ class _Splitter:
                 future.cancel()
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
-
-
-def _fill(slots: list[tuple[list[list[int]], list[int]]], answers: list[list[list[int]]]) -> None:
-    """Each component's parts, as its vertices, into its slot."""
-    for (slot, nodes), parts in zip(slots, answers, strict=True):
-        slot.extend([nodes[v] for v in part] for part in parts)
 
 
 def _batch(components: list[_Component], weight: np.ndarray, words: sparse.csr_matrix) -> _Batch:
