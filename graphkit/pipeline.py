@@ -55,6 +55,7 @@ from .records import Problem, ReadCache, ReadResult, read_records
 from .records.cache import TABLES_DIR
 from .records.columns import RecordTables
 from .resolve import Corpus, resolve
+from .resolve.urls import KnownParts
 from .settings import DEFAULT_SOURCE, REBUILD_READ_SHARE
 from .util import Progress, Stopwatch, T, collector_paused, quietly
 from .views.site import write_views
@@ -69,6 +70,7 @@ tqdm.monitor_interval = 0
 READ_TABLES = f".graphkit/{TABLES_DIR}"  # in OUT: each source file's records when last read
 READ_CACHE = ".graphkit/read-cache.jsonl"  # in OUT: their documents, kept by earlier builds
 SPLIT_MEMO = ".graphkit/split-memo"  # in OUT: Leiden's parts of each linked component
+URL_PARTS = ".graphkit/url-parts"  # in OUT: each distinct URL's parts, as resolving found them
 
 
 @dataclass
@@ -172,10 +174,13 @@ def build(
             read = _read(paths, out_folder, reuse, strict, progress, workers)
         with timed("resolve"):
             # held by resolve alone, which lets go of what it no longer needs as it goes
-            resolving = bar("resolving")
+            resolving, known = bar("resolving"), _known_urls(out_folder, reuse)
             corpus = resolve(
-                _records(read, keep_records), now=now, progress=resolving, **workers.asked
-            )
+                _records(read, keep_records), now=now, progress=resolving, known_urls=known,
+                **workers.asked,
+            )  # fmt: skip
+            if out_folder is not None:
+                known.save(out_folder / URL_PARTS)
         rdf = None
         if folder is not None:  # the store loads (Oxigraph's threads) while stories are found
             with timed("rdf"):
@@ -194,6 +199,11 @@ def build(
             written = _write_files(result, folder, formats, bar, rdf, loading)
             result.written = [out_folder / path.relative_to(folder.resolve()) for path in written]
     return result
+
+
+def _known_urls(out: Path | None, reuse: bool) -> KnownParts:
+    """The parts of the URLs of the last build into `out` (none with `reuse` off)."""
+    return KnownParts.load(out / URL_PARTS) if out is not None and reuse else KnownParts()
 
 
 def _split_memo(out: Path | None, reuse: bool, params: StoryParams) -> SplitMemo | None:

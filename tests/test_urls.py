@@ -5,12 +5,20 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import polars as pl
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
 from graphkit.resolve import AmpRules, canonical_url, domain_key, host_of
-from graphkit.resolve.urls import _PLAIN_URL, parsed_parts, unwrap_amp_cache, url_parts
+from graphkit.resolve.urls import (
+    _PLAIN_URL,
+    KnownParts,
+    parsed_parts,
+    parts_table,
+    unwrap_amp_cache,
+    url_parts,
+)
 
 PAGE = "https://example.com/world/2023/05/01/big-story"
 
@@ -190,3 +198,31 @@ def test_real_urls_take_the_fast_path_and_read_alike() -> None:
     assert [url_parts(url) for url in urls] == [parsed_parts(url) for url in urls]
     fast = [url for url in urls if _PLAIN_URL.fullmatch(unwrap_amp_cache(url))]
     assert len(fast) >= 0.8 * len(urls)
+
+
+def test_known_parts_are_taken_as_they_would_be_worked_out(tmp_path: Path) -> None:
+    """A rebuild takes the URLs the last build parsed from its table (`KnownParts`): the
+    same table as parsing them all, whichever URLs it knew, in the order first met."""
+    with SLICE.open(encoding="utf-8") as rows:
+        urls = [row["URL"] for row in csv.DictReader(rows)]
+    urls += [*SAME_PAGE, "mailto:a@b.c", "https://xn--bcher-kva.example/a", "https://a.b:99999/"]
+    everything = parts_table(pl.Series(urls))
+    earlier = parts_table(pl.Series([*urls[::3], "https://gone.example/x"]))
+    known = KnownParts()  # a table as a build saves it ...
+    known.found = earlier
+    known.save(tmp_path / "url-parts")
+    loaded = KnownParts.load(tmp_path / "url-parts").table  # ... and loads it again
+    assert loaded is not None and loaded.equals(earlier)
+    assert parts_table(pl.Series(urls), known=loaded).equals(everything)
+    assert everything["host"].null_count() == 2  # mailto: and port 99999 have no parts
+
+
+def test_known_parts_from_other_url_code_are_not_taken(tmp_path: Path) -> None:
+    known = KnownParts()
+    known.found = parts_table(pl.Series(SAME_PAGE))
+    known.save(tmp_path / "url-parts")
+    header = tmp_path / "url-parts" / "header.json"
+    header.write_text(header.read_text().replace('"urls": "', '"urls": "0'))
+    assert KnownParts.load(tmp_path / "url-parts").table is None
+    (tmp_path / "url-parts" / "parts.arrow").write_bytes(b"not arrow")
+    assert KnownParts.load(tmp_path / "url-parts").table is None

@@ -130,7 +130,7 @@ def on_grid(count: np.ndarray | int) -> np.ndarray:
     >>> on_grid(np.array([1, 2, 3, 4, 5, 100, 107, 108, 127])).round(2).tolist()
     [1.0, 2.0, 2.83, 4.0, 4.76, 90.51, 90.51, 107.63, 107.63]
     """
-    steps = np.floor(STEPS_PER_DOUBLING * np.log2(count))
+    steps = np.floor(STEPS_PER_DOUBLING * np.log2(np.maximum(count, 1)))  # none: as one
     grid: np.ndarray = np.exp2(steps / STEPS_PER_DOUBLING)
     return grid
 

@@ -26,7 +26,7 @@ from ..records.frontmatter import one_line
 from ..records.times import EARLIEST_PLAUSIBLE, FUTURE_TOLERANCE
 from ..util import Progress, advance, quietly, ticks
 from .entities import Corpus, CorpusTables, TimeStatus, label_key
-from .urls import AmpRules, domain_key, parts_table
+from .urls import AmpRules, KnownParts, domain_key, parts_table
 
 MERGED_FIELDS = ("title", "published", "provider")  # a disagreement on these is a Conflict
 FIRST_GIVEN = ("excerpt", "quality", "heat", "type")  # the first given value, silently
@@ -40,6 +40,7 @@ def resolve(
     progress: Progress = quietly,
     release: bool = False,
     executor: Executor | None = None,
+    known_urls: KnownParts | None = None,
 ) -> Corpus:
     """Merge all records into a corpus with one node per article, outlet, topic and category.
 
@@ -49,7 +50,8 @@ def resolve(
     cannot read in one pass when there are many. The result is the same in any order of the
     records. `records` may be Record objects or their tables; with `release`, a list of
     records is emptied once its tables are made. `progress` counts the steps of the
-    resolution (each a few group-bys over all the records at once).
+    resolution (each a few group-bys over all the records at once). `known_urls` gives the
+    parts of the URLs the last build worked out, and is given this build's (`KnownParts`).
 
     >>> from graphkit.records import read_records
     >>> corpus = resolve(read_records(["seeds/000_fe3165b138a4a152.txt"]).records)
@@ -63,7 +65,8 @@ def resolve(
         if release and isinstance(records, list):
             records.clear()
     steps = ticks(progress, _Resolution.STEPS, "step")
-    resolution = _Resolution(tables, now or datetime.now(UTC), (jobs, executor), steps)
+    known = known_urls or KnownParts()
+    resolution = _Resolution(tables, now or datetime.now(UTC), (jobs, executor), steps, known)
     # What the resolution needs of the tables it holds; what it does not can go, unless the
     # caller holds it too (a build hands its tables over).
     del tables, records
@@ -87,6 +90,7 @@ class _Resolution:
         now: datetime,
         workers: tuple[int, Executor | None],
         steps: Iterator[int],
+        known: KnownParts,
     ) -> None:
         self.now, self.steps = now, steps
         self.warnings: list[Problem] = []
@@ -99,7 +103,8 @@ class _Resolution:
             self.mentions.select("mention", "seq", "order", "slot"), on="mention"
         )
         self.step()
-        self.parts = parts_table(self.urls_seen, *workers)  # by URL number
+        self.parts = parts_table(self.urls_seen, *workers, known.table)  # by URL number
+        known.table, known.found = None, self.parts
         self.step()
         self.rules = _amp_rules(urls, self.parts, self.urls_seen)
         canonical = _canonical(self.parts, self.rules)

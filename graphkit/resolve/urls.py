@@ -6,19 +6,23 @@ canonicaliser; what is specific to news feeds (AMP forms, tracking parameters, `
 
 from __future__ import annotations
 
+import hashlib
+import platform
 import re
 import sys
 from collections.abc import Iterable
 from concurrent.futures import Executor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import polars as pl
 from w3lib.url import canonicalize_url
 
-from ..util import worker_count, worker_pool
+from ..util import read_table_folder, replace_table_folder, worker_count, worker_pool
 
 TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "__hs", "ns_", "at_")
 TRACKING_PARAMS = frozenset(
@@ -148,19 +152,37 @@ PARTS_SCHEMA = {
 }  # fmt: skip
 
 
-def parts_table(urls: pl.Series, jobs: int = 1, executor: Executor | None = None) -> pl.DataFrame:
+def parts_table(
+    urls: pl.Series,
+    jobs: int = 1,
+    executor: Executor | None = None,
+    known: pl.DataFrame | None = None,
+) -> pl.DataFrame:
     """`url_parts` of each distinct URL as a table (url, host, port, path, query; all null
     for a URL that is not an http(s) one), in the order first met. Plain URLs (`_PLAIN_URL`,
     nearly all) are read by Polars in one pass, the others parsed one by one (by `jobs`
-    processes, or an `executor`'s workers, when many).
+    processes, or an `executor`'s workers, when many). The URLs of a `known` table (one
+    this function made, `KnownParts`) are taken from it.
 
     >>> found = parts_table(pl.Series(["http://www.A.com/x/?b=2&a=1", "https://a.com:8080/x/"]))
     >>> found.sort("url").drop("url").rows()
     [('a.com', '', 'x', 'a=1&b=2'), ('a.com', ':8080', 'x', '')]
+    >>> parts_table(pl.Series(["https://a.com/x", "https://b.com/"]), known=found).rows()[0]
+    ('https://a.com/x', 'a.com', '', 'x', '')
     """
     distinct = pl.DataFrame(
         {"url": urls.unique(maintain_order=True)}, schema={"url": pl.String}
     ).with_row_index("at")
+    if known is None or known.is_empty():
+        return _parsed_parts(distinct, jobs, executor).drop("at")
+    have = distinct.join(known, on="url", how="inner", maintain_order="left")
+    todo = distinct.join(known, on="url", how="anti", maintain_order="left")
+    new = _parsed_parts(todo, jobs, executor)
+    return pl.concat([have.select(new.columns), new]).sort("at").drop("at")
+
+
+def _parsed_parts(distinct: pl.DataFrame, jobs: int, executor: Executor | None) -> pl.DataFrame:
+    """`parts_table` of distinct URLs numbered `at`, worked out (keeping `at`)."""
     lowered = pl.col("url").str.to_lowercase()
     cached = lowered.str.contains(AMP_CACHE_SUFFIX, literal=True)
     unwrapped = _unwrapped(pl.col("url").str.extract_groups(_AMP_CACHE_URL))
@@ -180,7 +202,41 @@ def parts_table(urls: pl.Series, jobs: int = 1, executor: Executor | None = None
     others = found.filter(~pl.col("plain")).select("at", "url")
     parsed = _parsed_table(others["url"].to_list(), jobs, executor).with_columns(others["at"])
     parsed = parsed.select("at", *PARTS_SCHEMA)
-    return pl.concat([_plain_table(easy), parsed], how="vertical_relaxed").sort("at").drop("at")
+    return pl.concat([_plain_table(easy), parsed], how="vertical_relaxed").sort("at")
+
+
+class KnownParts:
+    """The parts of the distinct URLs of the last build into an output folder (`load`), for
+    `parts_table` to take instead of working them out again: a URL's parts are a function of
+    its text and of this module (and w3lib, and Python's URL parsing), which the saved table's
+    header names. `found` is this build's table, to `save` for the next."""
+
+    def __init__(self, table: pl.DataFrame | None = None) -> None:
+        self.table = table
+        self.found: pl.DataFrame | None = None
+
+    @classmethod
+    def load(cls, folder: Path) -> KnownParts:
+        """The table saved in `folder` by the same URL code; none when missing or damaged."""
+        loaded = read_table_folder(folder, ["parts"], _parts_header())
+        if loaded is None or dict(loaded[0].schema) != PARTS_SCHEMA:
+            return cls()
+        return cls(loaded[0])
+
+    def save(self, folder: Path) -> None:
+        """Keep this build's parts in `folder` (when it worked any out)."""
+        if self.found is not None:
+            replace_table_folder(folder, {"parts": self.found}, _parts_header())
+        self.found = None
+
+
+def _parts_header() -> dict[str, str]:
+    code = Path(__file__).read_bytes()
+    return {
+        "urls": hashlib.sha256(code).hexdigest()[:16],
+        "w3lib": version("w3lib"),
+        "python": platform.python_version(),
+    }
 
 
 # A Google AMP cache URL of the plain kind (lower-case host, no port, no spaces), read by
