@@ -20,8 +20,7 @@ from pyoxigraph import Store
 
 import graphkit
 from graphkit.analysis import StoryParams
-from graphkit.analysis.stories.memo import _decoded as decoded
-from graphkit.analysis.stories.memo import _encoded as encoded
+from graphkit.analysis.stories.memo import decode_parts, encode_parts
 from graphkit.pipeline import READ_CACHE, READ_TABLES, SPLIT_MEMO
 from graphkit.records import ReadCache, read_file, read_records
 from graphkit.records import cache as cache_module
@@ -190,8 +189,8 @@ def test_a_damaged_or_foreign_split_memo_is_not_trusted(tmp_path: Path, damage: 
         (saved / "header.json").write_text(json.dumps(header), encoding="utf-8")
     else:  # every component said to be one story: a memo that is not this build's answer
         table = pl.read_ipc(saved / "parts.arrow")
-        sizes = [sum(map(len, decoded(parts))) for parts in table["parts"].to_list()]
-        whole = [encoded([list(range(size))]) for size in sizes]
+        sizes = [sum(map(len, decode_parts(parts))) for parts in table["parts"].to_list()]
+        whole = [encode_parts([list(range(size))]) for size in sizes]
         table.with_columns(pl.Series("parts", whole)).write_ipc(saved / "parts.arrow")
     again = graphkit.build(records, tmp_path / "out", now=NOW)
     clean = graphkit.build(records, tmp_path / "clean", now=NOW, reuse=False)

@@ -30,7 +30,7 @@ from ...util import read_table_folder, replace_table_folder
 from ..similarity import WordMatrix
 from .model import StoryParams
 
-_SCHEMA: dict[str, Any] = {"key": pl.Binary, "parts": pl.Binary}  # parts as `_encoded`
+_SCHEMA: dict[str, Any] = {"key": pl.Binary, "parts": pl.Binary}  # parts as `encode_parts`
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # the golden ratio's bits: spreads one term's weight
 
 
@@ -40,7 +40,7 @@ class SplitMemo:
     build, `split` those split anew."""
 
     def __init__(self, known: dict[bytes, bytes] | None = None) -> None:
-        self.known = known or {}  # key -> parts, `_encoded` (most are never looked at)
+        self.known = known or {}  # key -> parts, `encode_parts` (most are never looked at)
         self.kept: dict[bytes, bytes] = {}
         self.rows = np.zeros(0, dtype=np.uint64)
         self.reused = self.split = 0
@@ -86,11 +86,11 @@ class SplitMemo:
             return None
         self.kept[key] = parts
         self.reused += 1
-        return _decoded(parts)
+        return decode_parts(parts)
 
     def keep(self, key: bytes, parts: list[list[int]]) -> None:
         """The parts Leiden found for a component this build."""
-        self.kept[key] = _encoded(parts)
+        self.kept[key] = encode_parts(parts)
         self.split += 1
 
     def describe(self) -> str | None:
@@ -104,14 +104,18 @@ class SplitMemo:
         )
 
 
-def _encoded(parts: list[list[int]]) -> bytes:
-    """Parts as bytes: their vertices as 32-bit numbers, each part ended by -1."""
+def encode_parts(parts: list[list[int]]) -> bytes:
+    """Parts as bytes: their vertices as 32-bit numbers, each part ended by -1.
+
+    >>> decode_parts(encode_parts([[0, 2], [1], [3, 4, 5]]))
+    [[0, 2], [1], [3, 4, 5]]
+    """
     flat = [vertex for part in parts for vertex in (*part, -1)]
     return np.asarray(flat, dtype="<i4").tobytes()
 
 
-def _decoded(data: bytes) -> list[list[int]]:
-    """The parts of `_encoded` bytes."""
+def decode_parts(data: bytes) -> list[list[int]]:
+    """The parts of `encode_parts` bytes."""
     flat = np.frombuffer(data, dtype="<i4")
     ends = np.flatnonzero(flat < 0)
     starts = np.concatenate(([0], ends[:-1] + 1))
