@@ -73,6 +73,8 @@ class SplitMemo:
         """The digest of a component's inputs: its articles' vectors (`nodes`, rows of the
         matrix given to `of_words`), its links numbered within it, and their weights."""
         digest = hashlib.blake2b(digest_size=16)
+        # the sizes first: the arrays' bytes alone could be cut into components two ways
+        digest.update(np.array([len(nodes), len(a)], dtype="<i8").tobytes())
         digest.update(self.rows[np.asarray(nodes, dtype=np.int64)].tobytes())
         digest.update(np.asarray(a, dtype=np.int32).tobytes())
         digest.update(np.asarray(b, dtype=np.int32).tobytes())
