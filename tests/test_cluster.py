@@ -4,11 +4,13 @@ the real labelled slice; the work that splits must have run on the cluster's wor
 
 from __future__ import annotations
 
+import importlib
 import socket
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import numpy as np
 import pytest
 from distributed import Client, LocalCluster, get_task_stream
 
@@ -23,6 +25,9 @@ from graphkit.synthetic.labelled import write_labelled_corpus
 from .conftest import SEEDS, run_cli
 from .corpora import NOW
 from .test_incremental import contents
+
+# the module (the package's name `communities` is its function)
+communities = importlib.import_module("graphkit.analysis.stories.communities")
 
 pytestmark = [pytest.mark.slow, pytest.mark.processes]
 SLICE = Path(__file__).resolve().parent / "fixtures" / "uci-news-slice.csv"
@@ -76,6 +81,36 @@ def test_leiden_in_worker_processes_finds_the_stories_it_finds_here(labelled: Pa
     assert there.stories == here.stories and len(here.stories) > 20
     assert there.cut == here.cut and there.cut
     assert there.joined == here.joined
+
+
+TASK_LINKS = 6
+
+
+def test_leiden_in_a_pool_of_small_tasks_biggest_first_finds_the_same_stories(
+    labelled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tasks of a few links: the components of more go first, biggest first, each a task of
+    # its own, and the answers come back in whatever order the two workers end them.
+    corpus = resolve(read_records([labelled]).records, now=NOW)
+    here = group_stories(corpus)
+    monkeypatch.setattr(communities, "BATCH_LINKS", TASK_LINKS)
+    monkeypatch.setattr(communities, "PARALLEL_FROM_LINKS", 0)
+    orders: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def biggest_first(component: np.ndarray, links: communities.Links) -> np.ndarray:
+        order = chosen(component, links)
+        orders.append((order, np.bincount(component[links.a], minlength=len(order))))
+        return order
+
+    chosen = communities._biggest_first
+    monkeypatch.setattr(communities, "_biggest_first", biggest_first)
+    there = group_stories(corpus, jobs=2)
+    assert there.stories == here.stories and there.cut == here.cut
+    [(order, counts)] = orders
+    big = int((counts > TASK_LINKS).sum())
+    assert big >= 1 and sorted(order.tolist()) == list(range(len(order)))
+    assert list(counts[order[:big]]) == sorted(counts[counts > TASK_LINKS], reverse=True)
+    assert list(order[big:]) == sorted(order[big:])  # then the others, in their order
 
 
 def test_graphkit_build_dask_runs_on_the_scheduler_given(client: Client, tmp_path: Path) -> None:

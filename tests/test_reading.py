@@ -392,6 +392,22 @@ def test_a_thread_executor_reads_in_batches_the_same_records_and_problems(
         assert read_records([folder], executor=threads) == alone
 
 
+def test_tables_joined_as_batches_arrive_are_those_of_one_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every BATCHES_PER_CHUNK tasks' tables become one piece of memory as they arrive (two
+    # here, so that five tasks make two joined pieces and one left as it came).
+    folder = many_files(tmp_path, records=4 * reader.READ_CHUNK)
+    alone = read_records([folder], tables=True).tables
+    monkeypatch.setattr(reader, "BATCHES_PER_CHUNK", 2)
+    with ThreadPoolExecutor(3) as threads:
+        joined = read_records([folder], executor=threads, tables=True).tables
+    assert alone is not None and joined is not None
+    assert joined.mentions.n_chunks() < alone.mentions.n_chunks()
+    for table in ("records", "labels", "mentions", "urls", "images"):
+        assert getattr(joined, table).equals(getattr(alone, table)), table
+
+
 @pytest.mark.processes
 def test_strict_mode_stops_at_the_same_problem_with_an_executor(tmp_path: Path) -> None:
     folder = many_files(tmp_path)

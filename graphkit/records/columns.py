@@ -108,8 +108,9 @@ class RecordTables:
         )
 
     @classmethod
-    def concat(cls, batches: Sequence[RecordTables]) -> RecordTables:
-        """One batch of many, records and mentions numbered on from one batch to the next."""
+    def concat(cls, batches: Sequence[RecordTables], rechunk: bool = False) -> RecordTables:
+        """One batch of many, records and mentions numbered on from one batch to the next;
+        with `rechunk`, each column in one piece of memory rather than one per batch."""
         batches = [batch for batch in batches if len(batch)]
         if len(batches) <= 1:
             return batches[0] if batches else cls.empty()
@@ -128,7 +129,7 @@ class RecordTables:
             mention_base += batch.mentions.height
         return cls(
             *(
-                pl.concat(parts, rechunk=False)
+                pl.concat(parts, rechunk=rechunk)
                 for parts in (records, labels, mentions, urls, images)
             )
         )

@@ -15,7 +15,7 @@ import math
 import random
 from collections import deque
 from collections.abc import Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -33,6 +33,7 @@ from ...util import (
 )
 from .memo import SplitMemo
 from .model import StoryParams
+from .words import sorted_keys
 
 PARALLEL_FROM_LINKS = 100_000  # links in components to split: fewer split faster here
 BATCH_LINKS = 20_000  # links per task: a task's round trip is small beside its Leiden runs
@@ -85,15 +86,27 @@ def communities(
     # the biggest component is one task whoever runs it: the others must repay a pool
     shared = int(big_links.sum() - big_links.max(initial=0))
     workers = worker_count(jobs) if executor is None and shared >= PARALLEL_FROM_LINKS else 1
-    found: list[list[list[int]]] = []  # each component's parts, filled in as they come
+    # each component's parts, filled in as they come
+    found: list[list[list[int]]] = [[] for _ in range(len(sizes))]
     with _Splitter(params, words, links.weight, workers, executor, memo) as splitter:
-        listed = _components(component, links.a, links.b)
-        for nodes, a, b, edges in progress(listed, total=len(sizes), unit="component"):
+        listed = _components(component, links.a, links.b, _biggest_first(component, links))
+        for number, nodes, a, b, edges in progress(listed, total=len(sizes), unit="component"):
             if len(nodes) < params.least_split:
-                found.append([nodes])
+                found[number] = [nodes]
             else:
-                found.append(splitter.split(nodes, a, b, edges))
+                found[number] = splitter.split(nodes, a, b, edges)
     return [group for parts in found for group in parts]
+
+
+def _biggest_first(component: np.ndarray, links: Links) -> np.ndarray:
+    """The components' numbers, those of more than a task's links first, biggest first: a
+    huge component is one task whoever runs it, and the others then flow through the other
+    workers beside it rather than all wait for it at the end."""
+    counts = np.bincount(component[links.a], minlength=component.max(initial=-1) + 1)
+    big = np.flatnonzero(counts > BATCH_LINKS)
+    big = big[np.argsort(-counts[big], kind="stable")]
+    rest = np.setdiff1d(np.arange(len(counts)), big, assume_unique=True)
+    return np.concatenate([big, rest])
 
 
 _Component = tuple[list[int], list[int], list[int], np.ndarray]  # as `_components` gives
@@ -165,8 +178,16 @@ class _Splitter:
             self._settle()
 
     def _settle(self) -> None:
-        future, slots = self.pending.popleft()
-        self._fill(slots, future.result())
+        """Fill the slots of the tasks done by now, waiting for one if none is: in the order
+        they end, so that a long task does not hold up the workers done beside it."""
+        done, _ = wait([future for future, _ in self.pending], return_when=FIRST_COMPLETED)
+        still: deque[tuple[Future[Any], list[_Slot]]] = deque()
+        for future, slots in self.pending:
+            if future in done:
+                self._fill(slots, future.result())
+            else:
+                still.append((future, slots))
+        self.pending = still
 
     def _fill(self, slots: list[_Slot], answers: list[list[list[int]]]) -> None:
         """Each component's parts, as its vertices, into its slot (and the memo)."""
@@ -210,20 +231,23 @@ def split_batch(params: StoryParams, batch: _Batch) -> list[list[list[int]]]:
         ]
 
 
-def _components(component: np.ndarray, a: np.ndarray, b: np.ndarray) -> Iterator[_Component]:
-    """For each component (in order), its vertices (sorted), its edges' ends renumbered from
-    0 in the order of its vertices, and which edges they are (in their order)."""
-    order = np.argsort(component, kind="stable")  # vertices by component, in order within
+def _components(
+    component: np.ndarray, a: np.ndarray, b: np.ndarray, numbers: np.ndarray
+) -> Iterator[tuple[int, *_Component]]:
+    """For each component (in the order of their `numbers`), its number, its vertices (sorted), its
+    edges' ends renumbered from 0 in the order of its vertices, and which edges they are (in
+    their order)."""
+    order, _ = sorted_keys(component)  # vertices by component, in order within
     starts = np.searchsorted(component[order], np.arange(component.max(initial=-1) + 2))
     local = np.empty_like(order)
     local[order] = np.arange(len(order)) - starts[component[order]]
-    edges = np.argsort(component[a], kind="stable")
+    edges, _ = sorted_keys(component[a])
     edge_starts = np.searchsorted(component[a[edges]], np.arange(len(starts)))
     nodes, ends_a, ends_b = order.tolist(), local[a[edges]].tolist(), local[b[edges]].tolist()
-    for c in range(len(starts) - 1):
+    for c in numbers.tolist():
         first, last = edge_starts[c], edge_starts[c + 1]
         yield (
-            nodes[starts[c] : starts[c + 1]], ends_a[first:last], ends_b[first:last],
+            c, nodes[starts[c] : starts[c + 1]], ends_a[first:last], ends_b[first:last],
             edges[first:last],
         )  # fmt: skip
 

@@ -62,7 +62,7 @@ class SplitMemo:
             return
         table = pl.DataFrame(
             {"key": list(self.kept), "parts": list(self.kept.values())}, schema=_SCHEMA
-        )
+        ).sort("key")  # the same file whatever order the workers ended in
         replace_table_folder(folder, {"parts": table}, _header(params))
 
     def of_words(self, matrix: WordMatrix) -> None:

@@ -75,14 +75,14 @@ def group_centroid(found: dict[int, Vector], members: Iterable[int]) -> Vector:
 
 
 def grouped(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`numpy.unique(keys, return_inverse=True, return_counts=True)` of integer keys, by a
-    stable (radix) sort: twice as fast on the tens of millions of keys of a big corpus.
+    """`numpy.unique(keys, return_inverse=True, return_counts=True)` of integer keys (not
+    negative), by one sort of the keys with their positions: several times as fast on the
+    tens of millions of keys of a big corpus.
 
     >>> [found.tolist() for found in grouped(np.array([5, 3, 5, 9]))]
     [[3, 5, 9], [1, 0, 1, 2], [1, 2, 1]]
     """
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
+    order, ordered = sorted_keys(keys)
     starts = np.empty(len(ordered), dtype=bool)
     starts[:1] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
@@ -91,3 +91,24 @@ def grouped(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     inverse[order] = number
     counts = np.diff(np.append(np.flatnonzero(starts), len(ordered)))
     return ordered[starts], inverse, counts
+
+
+def sorted_keys(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The order that sorts integer `keys` (not negative; equal keys in their order, as a
+    stable sort gives it) and the keys in that order.
+
+    Each key and its position are packed in one 64-bit number when they fit, and those are
+    sorted as values: NumPy sorts values with SIMD, about three times as fast as its stable
+    `argsort` on 15 million keys.
+
+    >>> [found.tolist() for found in sorted_keys(np.array([5, 3, 5, 9, 3]))]
+    [[1, 4, 0, 2, 3], [3, 3, 5, 5, 9]]
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    shift = max(len(keys) - 1, 1).bit_length()
+    if len(keys) and (keys.min() < 0 or int(keys.max()) >= 1 << (63 - shift)):
+        order = np.argsort(keys, kind="stable")
+        return order, keys[order]
+    packed = (keys << shift) | np.arange(len(keys), dtype=np.int64)
+    packed.sort()
+    return packed & ((1 << shift) - 1), packed >> shift
