@@ -9,6 +9,7 @@ import socket
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -95,6 +96,15 @@ def test_leiden_in_a_pool_of_small_tasks_biggest_first_finds_the_same_stories(
     here = group_stories(corpus)
     monkeypatch.setattr(communities, "BATCH_LINKS", TASK_LINKS)
     monkeypatch.setattr(communities, "PARALLEL_FROM_LINKS", 0)
+    monkeypatch.setattr(communities, "CUT_LINKS", 4 * TASK_LINKS)
+    cut: list[int] = []
+
+    def take_cut(splitter: Any, slot: Any, component: Any, answer: Any) -> None:
+        cut.append(len(component[0]))  # the component's size
+        take_first(splitter, slot, component, answer)
+
+    take_first = communities._Splitter._cut
+    monkeypatch.setattr(communities._Splitter, "_cut", take_cut)
     orders: list[tuple[np.ndarray, np.ndarray]] = []
 
     def biggest_first(component: np.ndarray, links: communities.Links) -> np.ndarray:
@@ -106,6 +116,7 @@ def test_leiden_in_a_pool_of_small_tasks_biggest_first_finds_the_same_stories(
     monkeypatch.setattr(communities, "_biggest_first", biggest_first)
     there = group_stories(corpus, jobs=2)
     assert there.stories == here.stories and there.cut == here.cut
+    assert cut  # the biggest component was cut first, and its parts split as tasks
     [(order, counts)] = orders
     big = int((counts > TASK_LINKS).sum())
     assert big >= 1 and sorted(order.tolist()) == list(range(len(order)))

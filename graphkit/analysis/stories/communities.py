@@ -14,7 +14,7 @@ import heapq
 import math
 import random
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from functools import partial
@@ -37,6 +37,7 @@ from .words import sorted_keys
 
 PARALLEL_FROM_LINKS = 100_000  # links in components to split: fewer split faster here
 BATCH_LINKS = 20_000  # links per task: a task's round trip is small beside its Leiden runs
+CUT_LINKS = 100_000  # links of a component whose first parts are split by all workers
 
 
 @dataclass(frozen=True)
@@ -116,16 +117,21 @@ _Slot = tuple[list[list[int]], list[int], bytes | None]  # parts to fill, vertic
 @dataclass(frozen=True)
 class _Batch:
     """Components to split in one task: their vertices' word rows, one component after
-    another, and for each its first row, its size and its edges (ends numbered within it)."""
+    another, and for each its first row, its size, its edges (ends numbered within it) and
+    their weights, and its depth (0 for a linked component, 1 for a part of one)."""
 
     words: sparse.csr_matrix
-    components: list[tuple[int, int, list[int], list[int], list[float]]]
+    components: list[tuple[int, int, list[int], list[int], list[float], int]]
 
 
 class _Splitter:
     """Splits components with Leiden in batches of about `BATCH_LINKS` links: here, in a
     pool of `workers` processes (when more than one), or by an executor's workers, with two
-    batches in flight a worker (each holds its word rows and links, and a pickled copy)."""
+    tasks in flight a worker (each holds its word rows and links, and a pickled copy).
+
+    A component of more than `CUT_LINKS` links is first cut by a task of its own (Leiden's
+    first run on it), and each part it gives is then split as a component of its own: the
+    parts of the biggest component, most of a big corpus, are searched by every worker."""
 
     def __init__(
         self,
@@ -136,14 +142,15 @@ class _Splitter:
         executor: Executor | None,
         memo: SplitMemo | None = None,
     ) -> None:
-        self.words, self.weight, self.work = words, weight, partial(split_batch, params)
-        self.memo = memo
+        self.params, self.words, self.weight, self.memo = params, words, weight, memo
         self.pool = worker_pool(workers) if workers > 1 else None
         self.runner = self.pool or executor
         self.ahead = 2 * (workers if self.pool else getattr(executor, "workers", 0) or 2)
-        self.batch: list[tuple[_Slot, _Component]] = []  # its slots, components
+        self.batch: list[tuple[_Slot, _Component, int]] = []  # its slots, components, depths
         self.links = 0
-        self.pending: deque[tuple[Future[Any], list[_Slot]]] = deque()
+        self.ready: deque[list[tuple[_Slot, _Component, int]]] = deque()  # batches to send
+        self.pending: deque[tuple[Future[Any], Callable[[Any], None]]] = deque()
+        self.cut: list[tuple[_Slot, list[list[list[int]]]]] = []  # a cut one's parts' parts
 
     def __enter__(self) -> _Splitter:
         return self
@@ -160,33 +167,51 @@ class _Splitter:
             if known is not None:
                 return [[nodes[v] for v in part] for part in known]
         slot: list[list[int]] = []
-        self.batch.append(((slot, nodes, key), (nodes, a, b, edges)))
-        self.links += len(a)
-        if self.links >= BATCH_LINKS:
-            self._send()
+        component = (nodes, a, b, edges)
+        if self.runner is not None and len(a) > CUT_LINKS:
+            task = _batch([(component, 0)], self.weight, self.words)
+            cut = partial(self._cut, (slot, nodes, key), component)
+            self.pending.append((self.runner.submit(cut_component, self.params, task), cut))
+        else:
+            self._queue((slot, nodes, key), component, 0)
+        self._send()
         return slot
 
-    def _send(self) -> None:
-        batch, self.batch, self.links = self.batch, [], 0
-        task = _batch([component for _, component in batch], self.weight, self.words)
-        slots = [slot for slot, _ in batch]
-        if self.runner is None:
-            self._fill(slots, self.work(task))
-            return
-        self.pending.append((self.runner.submit(self.work, task), slots))
-        while len(self.pending) > self.ahead:
-            self._settle()
+    def _queue(self, slot: _Slot, component: _Component, depth: int) -> None:
+        self.batch.append((slot, component, depth))
+        self.links += len(component[1])
+        if self.links >= BATCH_LINKS:
+            self.ready.append(self.batch)
+            self.batch, self.links = [], 0
+
+    def _send(self, every: bool = False) -> None:
+        """Send the batches that are full (`every`: and the last one), at most `ahead`
+        tasks in flight."""
+        if every and self.batch:
+            self.ready.append(self.batch)
+            self.batch, self.links = [], 0
+        while self.ready:
+            while len(self.pending) >= self.ahead:
+                self._settle()  # may fill more batches
+            batch = self.ready.popleft()
+            task = _batch([(component, depth) for _, component, depth in batch], self.weight,
+                          self.words)  # fmt: skip
+            fill = partial(self._fill, [slot for slot, _, _ in batch])
+            if self.runner is None:
+                fill(split_batch(self.params, task))
+            else:
+                self.pending.append((self.runner.submit(split_batch, self.params, task), fill))
 
     def _settle(self) -> None:
-        """Fill the slots of the tasks done by now, waiting for one if none is: in the order
-        they end, so that a long task does not hold up the workers done beside it."""
+        """Take the answers of the tasks done by now, waiting for one if none is: in the
+        order they end, so that a long task does not hold up the workers done beside it."""
         done, _ = wait([future for future, _ in self.pending], return_when=FIRST_COMPLETED)
-        still: deque[tuple[Future[Any], list[_Slot]]] = deque()
-        for future, slots in self.pending:
+        still: deque[tuple[Future[Any], Callable[[Any], None]]] = deque()
+        for future, take in self.pending:
             if future in done:
-                self._fill(slots, future.result())
+                take(future.result())
             else:
-                still.append((future, slots))
+                still.append((future, take))
         self.pending = still
 
     def _fill(self, slots: list[_Slot], answers: list[list[list[int]]]) -> None:
@@ -196,26 +221,55 @@ class _Splitter:
             if self.memo is not None and key is not None:
                 self.memo.keep(key, parts)
 
+    def _cut(
+        self, slot: _Slot, component: _Component, answer: tuple[list[list[int]], bool]
+    ) -> None:
+        """A big component's first parts: each to be split as a component of its own."""
+        parts, again = answer
+        nodes, a, b, edges = component
+        inner = inner_graphs(parts, a, b, self.params) if again else [None] * len(parts)
+        pieces: list[list[list[int]]] = []  # each part's parts, filled in as they come
+        for part, graph in zip(parts, inner, strict=True):
+            vertices = [nodes[v] for v in part]
+            if graph is None:
+                pieces.append([vertices])
+                continue
+            pieces.append([])
+            inside, sub_a, sub_b = graph
+            self._queue((pieces[-1], vertices, None), (vertices, sub_a, sub_b, edges[inside]), 1)
+        self.cut.append((slot, pieces))
+
+    def _close(self) -> None:
+        """Every task sent and answered; the cut components' parts gathered."""
+        self._send(every=True)
+        while self.pending:
+            self._settle()
+            self._send(every=True)
+        for (slot, nodes, key), pieces in self.cut:
+            slot.extend(part for piece in pieces for part in piece)
+            if self.memo is not None and key is not None:
+                local = np.asarray(nodes)
+                self.memo.keep(key, [np.searchsorted(local, part).tolist() for part in slot])
+
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         try:
             if kind is None:
-                if self.batch:
-                    self._send()
-                while self.pending:
-                    self._settle()
+                self._close()
         finally:
-            for future, _slots in self.pending:
+            for future, _take in self.pending:
                 future.cancel()
             if self.pool is not None:
                 self.pool.shutdown(cancel_futures=True)
 
 
-def _batch(components: list[_Component], weight: np.ndarray, words: sparse.csr_matrix) -> _Batch:
-    """A task of `components`, with the word rows of their vertices."""
-    rows = np.concatenate([np.asarray(nodes, dtype=np.int64) for nodes, *_ in components])
+def _batch(
+    components: list[tuple[_Component, int]], weight: np.ndarray, words: sparse.csr_matrix
+) -> _Batch:
+    """A task of `components` (each with its depth), with the word rows of their vertices."""
+    rows = np.concatenate([np.asarray(nodes, dtype=np.int64) for (nodes, *_), _ in components])
     parts, first = [], 0
-    for nodes, a, b, edges in components:
-        parts.append((first, len(nodes), a, b, weight[edges].tolist()))
+    for (nodes, a, b, edges), depth in components:
+        parts.append((first, len(nodes), a, b, weight[edges].tolist(), depth))
         first += len(nodes)
     return _Batch(words[rows], parts)
 
@@ -226,9 +280,17 @@ def split_batch(params: StoryParams, batch: _Batch) -> list[list[list[int]]]:
     with seeded_igraph(params.seed) as generator:
         leiden = _Leiden(params, generator, batch.words)
         return [
-            leiden.parts(list(range(first, first + size)), a, b, weight)
-            for first, size, a, b, weight in batch.components
+            leiden.parts(list(range(first, first + size)), a, b, weight, depth)
+            for first, size, a, b, weight, depth in batch.components
         ]
+
+
+def cut_component(params: StoryParams, batch: _Batch) -> tuple[list[list[int]], bool]:
+    """The first parts of a batch's one component (`_Leiden.cut`; a task like `split_batch`)."""
+    [(first, size, a, b, weight, depth)] = batch.components
+    with seeded_igraph(params.seed) as generator:
+        leiden = _Leiden(params, generator, batch.words)
+        return leiden.cut(list(range(first, first + size)), a, b, weight, depth)
 
 
 def _components(
@@ -252,6 +314,30 @@ def _components(
         )  # fmt: skip
 
 
+def inner_graphs(
+    parts: list[list[int]], a: list[int], b: list[int], params: StoryParams
+) -> list[tuple[list[int], list[int], list[int]] | None]:
+    """For each part (sorted vertices) that is searched again, its graph: the edges inside it
+    (their numbers, in order) and their ends numbered within the part; None for a part too
+    small to search, or with no edge inside."""
+    part_of = [0] * sum(len(part) for part in parts)
+    for number, part in enumerate(parts):
+        for vertex in part:
+            part_of[vertex] = number
+    inside: list[list[int]] = [[] for _ in parts]  # each part's edges, in one pass
+    for edge, (x, y) in enumerate(zip(a, b, strict=True)):
+        if part_of[x] == part_of[y]:
+            inside[part_of[x]].append(edge)
+    graphs: list[tuple[list[int], list[int], list[int]] | None] = []
+    for part, edges in zip(parts, inside, strict=True):
+        if len(part) < params.least_split or not edges:
+            graphs.append(None)
+            continue
+        local = {vertex: i for i, vertex in enumerate(part)}
+        graphs.append((edges, [local[a[e]] for e in edges], [local[b[e]] for e in edges]))
+    return graphs
+
+
 class _Leiden:
     """Leiden (CPM) again and again, each run with igraph's generator freshly seeded."""
 
@@ -266,6 +352,25 @@ class _Leiden:
         """Leiden on a graph of `size` vertices and edges (a, b), then again inside each part
         found, against that part's own density: parts as sorted lists of its vertices.
         (Leiden's answer depends on the vertices' numbers, not on the order of the edges.)"""
+        found, again = self.cut(nodes, a, b, weight, depth)
+        if not again:
+            return found
+        parts = []
+        for part, inner in zip(found, inner_graphs(found, a, b, self.params), strict=True):
+            if inner is None:
+                parts.append(part)
+                continue
+            edges, sub_a, sub_b = inner
+            sub_nodes = [nodes[v] for v in part]
+            sub = self.parts(sub_nodes, sub_a, sub_b, [weight[e] for e in edges], depth + 1)
+            parts.extend([part[v] for v in inner] for inner in sub)
+        return parts
+
+    def cut(
+        self, nodes: list[int], a: list[int], b: list[int], weight: list[float], depth: int = 0
+    ) -> tuple[list[list[int]], bool]:
+        """The parts of Leiden's first run on the graph (as `parts` gives them), and whether
+        they are searched again."""
         params = self.params
         size = len(nodes)
         density = math.fsum(weight) / (size * (size - 1) / 2)
@@ -281,23 +386,7 @@ class _Leiden:
         found: list[list[int]] = [[] for _ in range(max(membership) + 1)]
         for vertex, number in enumerate(membership):
             found[number].append(vertex)
-        if len(found) == 1 or depth >= params.max_depth:
-            return found
-        inside: list[list[int]] = [[] for _ in found]  # each part's edges, in one pass
-        for edge, (x, y) in enumerate(zip(a, b, strict=True)):
-            if membership[x] == membership[y]:
-                inside[membership[x]].append(edge)
-        parts = []
-        for part, edges in zip(found, inside, strict=True):
-            if len(part) < params.least_split or not edges:
-                parts.append(part)
-                continue
-            local = {vertex: i for i, vertex in enumerate(part)}
-            sub_a, sub_b = [local[a[e]] for e in edges], [local[b[e]] for e in edges]
-            sub_nodes = [nodes[v] for v in part]
-            sub = self.parts(sub_nodes, sub_a, sub_b, [weight[e] for e in edges], depth + 1)
-            parts.extend([part[v] for v in inner] for inner in sub)
-        return parts
+        return found, len(found) > 1 and depth < params.max_depth
 
     def _leiden(
         self, graph: igraph.GraphBase, size: int, weight: list[float], resolution: float
