@@ -1,20 +1,24 @@
 """The peak memory of a command and every process it starts, as the machine sees it.
 
-    python bench/peak_memory.py graphkit build CORPUS -o OUT --fresh -v
+    python bench/peak_memory.py [--log FILE] graphkit build CORPUS -o OUT --fresh -v
 
 samples, every half second, the summed PSS (proportional set size: a page that several
 processes map counts a share in each) of the command and its descendants, and prints the peak
 when it ends. The build's own stage table reports `ru_maxrss` of the process or of its largest
 child, and a forked worker's `ru_maxrss` counts every page it shares with its parent: this is
-the figure that does not count them twice. Linux only (/proc).
+the figure that does not count them twice. With `--log FILE`, each sample is also a line
+there: the seconds since the start, the sum, and each process's PSS in MiB (`pid:MiB`), to see
+which stage and which process makes the peak. Linux only (/proc).
 """
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 PROC = Path("/proc")
 
@@ -49,11 +53,26 @@ def pss_kib(pid: int) -> int:
 
 
 def main() -> int:
+    args = sys.argv[1:]
+    log = None
+    if args[:1] == ["--log"]:
+        log, args = Path(args[1]), args[2:]
+    with log.open("w") if log else contextlib.nullcontext() as lines:
+        return watch(args, lines)
+
+
+def watch(command_line: list[str], log: TextIO | None) -> int:
+    """Run the command, sampling its processes' PSS (into `log` too), and print the peak."""
     started = time.monotonic()
-    command = subprocess.Popen(sys.argv[1:])
+    command = subprocess.Popen(command_line)
     peak, peak_at = 0, 0.0
     while command.poll() is None:
-        total = sum(pss_kib(pid) for pid in descendants(command.pid))
+        each = {pid: pss_kib(pid) for pid in descendants(command.pid)}
+        total = sum(each.values())
+        if log is not None:
+            shares = " ".join(f"{pid}:{kib // 1024}" for pid, kib in each.items())
+            seconds = time.monotonic() - started
+            print(f"{seconds:.0f} {total // 1024} {shares}", file=log, flush=True)
         if total > peak:
             peak, peak_at = total, time.monotonic() - started
         time.sleep(0.5)
