@@ -269,7 +269,9 @@ class _Resolution:
             "titles", pl.col("published").alias("kept_published"),
             pl.col("provider").alias("kept_provider"),
         )  # fmt: skip
-        found = self.mentions.join(kept, on="key", maintain_order="left")
+        # the columns looked at, not a copy of every column of every mention (2 GB at a million)
+        looked_at = ("key", "seq", "source", "mention", "has_title", "published", "provider")
+        found = self.mentions.select(looked_at).join(kept, on="key", maintain_order="left")
         titled = found.filter(pl.col("has_title") & (pl.col("titles") > 1))
         title, kept_title = (
             self.texts["title"].gather(titled[column]) for column in ("mention", "kept_title_from")
@@ -306,7 +308,9 @@ class _Resolution:
         """Each related entry links its record's article to the entry's (a pair once, with
         the files that give it); an entry that is the record's own article is a warning."""
         own = mentions.filter(pl.col("slot") == 0).select("order", pl.col("key").alias("own"))
-        related = mentions.filter(pl.col("slot") > 0).join(own, on="order").sort("seq")
+        # the four columns needed, not every column of three million related entries
+        entries = mentions.filter(pl.col("slot") > 0).select("order", "seq", "key", "source")
+        related = entries.join(own, on="order").sort("seq")
         urls = articles["url"]
         for target, source in (
             related.filter(pl.col("key") == pl.col("own")).select("key", "source").iter_rows()
