@@ -7,6 +7,7 @@ hold the two paths to the same records, values and errors on real, generated and
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -196,3 +197,47 @@ def test_iso_times_read_alike_plain_or_quoted(
     assert frontmatter.PLAIN_ISO_TIME.fullmatch(text), text
     plain = yaml.load(f"t: {text}", Loader=frontmatter.RecordLoader)["t"]
     assert parse_time(plain) == parse_time(text)
+
+
+def split_outcome(split: Any, text: str) -> tuple[Any, ...]:
+    try:
+        return ("front matter", *split(text))
+    except LoadError as error:
+        return ("load error", error.reason, error.line)
+
+
+LINE_TEXTS = ["---", "--- ", "---\t", " ---", "--", "----", "", "a", "title: x ---", "\ufeff---"]
+LINE_ENDS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028"]
+LINE_ENDS += ["\u2029", "\n\r", "\x00", "\t", ""]
+
+
+@settings(max_examples=examples(1000), deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(LINE_TEXTS), st.sampled_from(LINE_ENDS)), max_size=8))
+def test_front_matter_is_split_at_the_lines_splitlines_sees(lines: list[tuple[str, str]]) -> None:
+    """The front matter found by two searches is the one a walk over `str.splitlines` finds,
+    whatever line breaks, BOMs and dashes a file has (and so are the errors and their lines)."""
+    text = "".join(line + end for line, end in lines)
+    found = split_outcome(split_front_matter, text)
+    assert found == split_outcome(frontmatter.split_by_lines, text)
+
+
+def test_front_matter_is_split_alike_with_every_line_end_in_every_place() -> None:
+    """Every opening line, line end and closing line of the lists above, in every place of a
+    file whose front matter a later `---` line could close too."""
+    for first, first_end, middle_end, closing, closing_end in itertools.product(
+        LINE_TEXTS[:4], LINE_ENDS, LINE_ENDS, LINE_TEXTS, LINE_ENDS
+    ):
+        text = f"{first}{first_end}a{middle_end}{closing}{closing_end}b\n---\nbody"
+        found = split_outcome(split_front_matter, text)
+        assert found == split_outcome(frontmatter.split_by_lines, text), repr(text)
+
+
+def test_real_and_generated_front_matter_split_as_by_lines(tmp_path: Path) -> None:
+    generate_corpus(tmp_path, records=100, seed=6)
+    files = [p for folder in (SEEDS, MIXED, tmp_path) for p in sorted(folder.rglob("*.*"))]
+    texts = [p.read_bytes().decode("utf-8", "replace") for p in files if p.suffix != ".json"]
+    assert sum(split_outcome(split_front_matter, t)[0] == "front matter" for t in texts) > 100
+    for text in texts:
+        assert split_outcome(split_front_matter, text) == split_outcome(
+            frontmatter.split_by_lines, text
+        )

@@ -61,6 +61,12 @@ class LoadError(ValueError):
         self.line = line
 
 
+# Where `str.splitlines` ends a line; the front matter's lines are its lines.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_FIRST_LINE_END = re.compile(f"\r\n|[{_LINE_BREAKS}]")
+_DASHES_TO_LINE_END = re.compile("---(?:\r|\n|\\Z)")  # a literal first: a fast search
+
+
 def split_front_matter(text: str) -> tuple[str, int]:
     """Return the YAML between the opening `---` line and the next line that is exactly `---`.
 
@@ -69,6 +75,19 @@ def split_front_matter(text: str) -> tuple[str, int]:
     >>> split_front_matter("---\\ntitle: a --- b\\n---\\nbody")
     ('title: a --- b\\n', 1)
     """
+    body = text.lstrip("\ufeff")
+    first = _FIRST_LINE_END.search(body)  # searches in C, not a loop over every line
+    if first is not None and body[: first.start()].rstrip() == "---":
+        start = first.end()
+        while (dashes := _DASHES_TO_LINE_END.search(body, start)) is not None:
+            if body[dashes.start() - 1] in _LINE_BREAKS:  # the dashes start a line
+                return body[first.end() : dashes.start()], 1
+            start = dashes.start() + 1
+    return split_by_lines(text)
+
+
+def split_by_lines(text: str) -> tuple[str, int]:
+    """`split_front_matter` line by line: what it must give, and its errors with their line."""
     lines = text.lstrip("\ufeff").splitlines(keepends=True)
     if not lines or lines[0].rstrip() != "---":
         raise LoadError("no front matter: the first line is not '---'", 1)
@@ -180,13 +199,14 @@ def _typed_as_pyyaml(data: Any) -> Any:
     while stack:  # exact types and a first-character filter: this runs on every value read
         node = stack.pop()
         if type(node) is dict:
+            if not node.keys() <= _PLAIN_KEYS:  # the same few keys in every record: once each
+                _check_keys(node)
             for key, value in node.items():
-                if type(key) is not str or _retyped(key):
-                    raise _NotTheSame
                 if type(value) is str:
+                    pattern = _RETYPED_BY_START.get(value[:1])  # most texts have none
                     if (
-                        value[:1] in _RETYPED_STARTS
-                        and _retyped(value)
+                        pattern is not None
+                        and pattern.match(value) is not None
                         and (key not in TIME_KEYS or not _same_time(value))
                     ):
                         raise _NotTheSame
@@ -200,6 +220,18 @@ def _typed_as_pyyaml(data: Any) -> Any:
                 elif type(value) is dict or type(value) is list:
                     stack.append(value)
     return data
+
+
+_PLAIN_KEYS: set[Any] = set()  # keys seen to be texts no resolver retypes
+_MAX_PLAIN_KEYS = 4096  # bounded: hostile files may bring a new key in every record
+
+
+def _check_keys(node: dict[Any, Any]) -> None:
+    for key in node:
+        if type(key) is not str or _retyped(key):
+            raise _NotTheSame
+        if len(_PLAIN_KEYS) < _MAX_PLAIN_KEYS:
+            _PLAIN_KEYS.add(key)
 
 
 def _retyped(text: str) -> bool:
