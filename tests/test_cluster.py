@@ -124,6 +124,43 @@ def test_leiden_in_a_pool_of_small_tasks_biggest_first_finds_the_same_stories(
     assert list(order[big:]) == sorted(order[big:])  # then the others, in their order
 
 
+def test_a_biggest_component_to_be_cut_is_shared_work_that_repays_a_pool(
+    labelled: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The biggest component alone is one task, unless it is big enough to be cut: its parts
+    # are then split by every worker, and count towards starting them.
+    corpus = resolve(read_records([labelled]).records, now=NOW)
+    here = group_stories(corpus)
+    counts: list[np.ndarray] = []
+
+    def biggest_first(component: np.ndarray, links: communities.Links) -> np.ndarray:
+        counts.append(np.bincount(component[links.a]))
+        return chosen(component, links)
+
+    chosen = communities._biggest_first
+    monkeypatch.setattr(communities, "_biggest_first", biggest_first)
+    pools: list[int] = []
+
+    def counted_pool(workers: int) -> Any:
+        pools.append(workers)
+        return make_pool(workers)
+
+    make_pool = communities.worker_pool
+    monkeypatch.setattr(communities, "worker_pool", counted_pool)
+    monkeypatch.setattr(communities, "PARALLEL_FROM_LINKS", 10**9)
+    assert group_stories(corpus, jobs=2).stories == here.stories and not pools
+    biggest = int(counts[0].max())
+    others = int(counts[0].sum()) - biggest
+    monkeypatch.setattr(communities, "PARALLEL_FROM_LINKS", others + 1)  # the others: too few
+    monkeypatch.setattr(communities, "BATCH_LINKS", TASK_LINKS)
+    monkeypatch.setattr(communities, "CUT_LINKS", biggest)  # not cut: one task
+    assert group_stories(corpus, jobs=2).stories == here.stories and not pools
+    monkeypatch.setattr(communities, "CUT_LINKS", biggest - 1)  # cut, its parts shared
+    there = group_stories(corpus, jobs=2)
+    assert pools == [2]
+    assert there.stories == here.stories and there.cut == here.cut
+
+
 def test_graphkit_build_dask_runs_on_the_scheduler_given(client: Client, tmp_path: Path) -> None:
     address = client.scheduler.address
     status, _, err = run_cli(

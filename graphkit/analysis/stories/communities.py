@@ -84,8 +84,10 @@ def communities(
     del graph
     sizes = np.bincount(component)
     big_links = np.bincount(component[links.a], minlength=len(sizes))[sizes >= params.least_split]
-    # the biggest component is one task whoever runs it: the others must repay a pool
-    shared = int(big_links.sum() - big_links.max(initial=0))
+    # the biggest component is one task whoever runs it, unless it is big enough to be cut
+    # and its parts shared: the others must repay a pool
+    biggest = int(big_links.max(initial=0))
+    shared = int(big_links.sum()) - (biggest if biggest <= CUT_LINKS else 0)
     workers = worker_count(jobs) if executor is None and shared >= PARALLEL_FROM_LINKS else 1
     # each component's parts, filled in as they come
     found: list[list[list[int]]] = [[] for _ in range(len(sizes))]
