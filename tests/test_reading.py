@@ -425,6 +425,14 @@ def test_a_file_that_cannot_be_read_is_one_problem_not_an_error(tmp_path: Path) 
     assert problems[0].reason == "cannot read the file: No such file or directory"
 
 
+def test_a_named_pipe_in_place_of_a_file_is_a_problem_not_a_hang(tmp_path: Path) -> None:
+    # A record file swapped for a named pipe (nobody writing) between listing and reading.
+    pipe = tmp_path / "pipe.md"
+    os.mkfifo(pipe)
+    records, (problem,) = read_file(pipe)
+    assert records == [] and problem.reason == "cannot read the file: not a regular file"
+
+
 # ---------------------------------------------------------------- warnings, rejections, limits
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor
@@ -435,9 +436,7 @@ def _stop_if_strict(strict: bool, problems: list[Problem]) -> None:
 
 def _read_text(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise LoadError(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
-        data = path.read_bytes()
+        data = _read_bytes(path)
     except OSError as error:  # gone since it was listed, no permission: this file only
         raise LoadError(f"cannot read the file: {error.strerror or error}") from None
     try:
@@ -445,6 +444,29 @@ def _read_text(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise LoadError(f"not UTF-8 text (byte 0x{data[error.start]:02x})", line) from None
+
+
+def _read_bytes(path: Path) -> bytes:
+    """A file's bytes, at most `MAX_FILE_BYTES`: an open, an fstat and reads of its size,
+    half of what a Python file object costs a small file."""
+    too_large = LoadError(f"file larger than {MAX_FILE_BYTES // 2**20} MiB")
+    # O_NONBLOCK: a file swapped for a named pipe since it was listed must not hang here
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        found = os.fstat(handle)
+        if not stat.S_ISREG(found.st_mode):
+            raise LoadError("cannot read the file: not a regular file")
+        if found.st_size > MAX_FILE_BYTES:
+            raise too_large
+        parts, size = [], 0
+        while part := os.read(handle, max(found.st_size + 1 - size, 1 << 16)):
+            parts.append(part)
+            size += len(part)
+            if size > MAX_FILE_BYTES:  # it grew since
+                raise too_large
+    finally:
+        os.close(handle)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _from_json(text: str, source: str, jsonl: bool, take: Take) -> list[Problem]:
