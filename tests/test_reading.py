@@ -16,13 +16,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from graphkit import build
-from graphkit.records import Problem, Severity, StrictModeError, read_file, read_records, reader
+from graphkit.records import (
+    Problem,
+    ReadCache,
+    Severity,
+    StrictModeError,
+    read_file,
+    read_records,
+    reader,
+)
 from graphkit.records.frontmatter import LoadError
-from graphkit.records.model import Image, Mention, Record
+from graphkit.records.model import Image, Mention, Record, display_path
+from graphkit.records.reader import read_columns
 from graphkit.synthetic import generate_corpus
 from graphkit.util import process_context
 
-from .conftest import MIXED, SEED_RECORD, WriteRecord, article, examples
+from .conftest import MIXED, SEED_RECORD, SEEDS, WriteRecord, article, examples
 
 
 def test_seed_record_reads_every_field() -> None:
@@ -423,6 +432,22 @@ def test_a_file_that_cannot_be_read_is_one_problem_not_an_error(tmp_path: Path) 
     records, problems = read_file(tmp_path / "gone.txt")
     assert records == [] and len(problems) == 1
     assert problems[0].reason == "cannot read the file: No such file or directory"
+
+
+def test_a_task_reads_files_under_the_names_it_is_given(tmp_path: Path) -> None:
+    # The reading process names each file once (for its cache) and hands the names on: a
+    # worker need not name it again, nor can it name it otherwise (another working folder).
+    files = [SEED_RECORD, tmp_path / "gone.md"]
+    columns, results = read_columns(files, ["a/given.md", None])
+    assert columns.records["source"] == ["a/given.md"]
+    [(_, found), (_, (gone,))] = [result for result, _ in results]
+    assert found == [] and gone.path == display_path(files[1])
+    listed, _, _ = reader.find_files([SEEDS])
+    named = read_records([SEEDS], tables=True, cache=ReadCache(documents=False))
+    assert named.tables is not None
+    assert named.tables.records["source"].unique(maintain_order=True).to_list() == [
+        display_path(file) for file in listed
+    ]
 
 
 def test_a_named_pipe_in_place_of_a_file_is_a_problem_not_a_hang(tmp_path: Path) -> None:

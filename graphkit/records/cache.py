@@ -158,6 +158,10 @@ class ReadCache:
         saved tables."""
         self.sources[self._key(file)] = source
 
+    def source(self, file: Path) -> str | None:
+        """The name `file`'s records carry, where `remember` or `in_tables` was told it."""
+        return self.sources.get(self._key(file))
+
     def in_tables(self, file: Path) -> bool:
         """Whether the saved tables hold `file`'s records as the file is now (its stamp, and
         its cache entry's): its rows are then taken from there (`taken_tables`), and its

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import AbstractContextManager, nullcontext
 from functools import partial
+from itertools import islice, zip_longest
 from pathlib import Path
 from typing import Any
 
@@ -106,8 +107,8 @@ def read_file_into(columns: RecordColumns, path: Path) -> list[Problem]:
     return _read_into(path, _as_columns(columns))
 
 
-def _read_into(path: Path, take: Take) -> list[Problem]:
-    source = display_path(path)
+def _read_into(path: Path, take: Take, name: str | None = None) -> list[Problem]:
+    source = display_path(path) if name is None else name
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         return [Problem(source, f"not a record file (expected one of {sorted(SUFFIXES)})")]
@@ -195,13 +196,16 @@ def read_records(
     known = [_known(cache, file, tables) for file in files]
     missing = [file for file, found in zip(files, known, strict=True) if found is None]
     batches = read_batches(missing)
+    # the names the cache gave each file (display_path's: an lstat each), not found again
+    named = iter([cache.source(file) if cache else None for file in missing])
+    names = [list(islice(named, len(batch))) for batch in batches]
     batch_tables: list[RecordTables] = []
     reused = RecordColumns()  # the records of the documents taken from the cache
     take = _as_columns(reused) if tables else _as_records(result.records)
     with _own_pool(executor, jobs, batches) as pool:
         reader = _read_all_tables if tables else _read_all
         keeps = None if cache is None else cache.keeps
-        fresh = reader(batches, pool or executor, keeps, batch_tables)
+        fresh = reader(batches, names, pool or executor, keeps, batch_tables)
         # Asked for once the pool's workers are forked; not when the caller's executor reads
         # them (its workers may be on other machines).
         here = pool is not None or executor is None
@@ -304,6 +308,7 @@ def _own_pool(
 
 def _read_all(
     batches: list[list[Path]],
+    names: list[list[str | None]],
     executor: Executor | None,
     for_cache: Keeps | None,
     tables: list[RecordTables],
@@ -314,14 +319,15 @@ def _read_all(
     del tables  # records come as objects
     read = partial(read_files, for_cache=for_cache)
     if executor is None:
-        return (found for batch in batches for found in read(batch))
+        return (found for batch in map(read, batches, names) for found in batch)
     # One task per batch of files: a task per file costs a process pool a round trip and a
     # distributed scheduler about a millisecond, as much as reading the file.
-    return (found for batch in executor.map(read, batches) for found in batch)
+    return (found for batch in executor.map(read, batches, names) for found in batch)
 
 
 def _read_all_tables(
     batches: list[list[Path]],
+    names: list[list[str | None]],
     executor: Executor | None,
     for_cache: Keeps | None,
     tables: list[RecordTables],
@@ -330,7 +336,7 @@ def _read_all_tables(
     appended to `tables` as the batch arrives: each file's result then holds no records, only
     its problems (and for a cache, its document's JSON)."""
     read = partial(read_columns, for_cache=for_cache)
-    done = map(read, batches) if executor is None else executor.map(read, batches)
+    done = map(read, batches, names) if executor is None else executor.map(read, batches, names)
     unjoined = 0
     for columns, results in done:
         tables.append(columns.tables())
@@ -342,41 +348,42 @@ def _read_all_tables(
 
 
 def read_files(
-    files: list[Path], for_cache: Keeps | None = None
+    files: list[Path], names: Sequence[str | None] = (), for_cache: Keeps | None = None
 ) -> list[tuple[FileResult, Entry | None]]:
     """Read some files (one task of a parallel read): each one's records and problems, and
-    for a cache its entry where the cache keeps it (else None)."""
+    for a cache its entry where the cache keeps it (else None). `names`: the name each
+    file's records carry, where the caller knows it already (else `display_path`'s)."""
     results = []
-    for file in files:
+    for file, name in zip_longest(files, names[: len(files)]):
         records: list[Record] = []
-        problems, text = _read_for_cache(file, _as_records(records), for_cache)
+        problems, text = _read_for_cache(file, _as_records(records), for_cache, name)
         results.append(((records, problems), text))
     return results
 
 
 def read_columns(
-    files: list[Path], for_cache: Keeps | None = None
+    files: list[Path], names: Sequence[str | None] = (), for_cache: Keeps | None = None
 ) -> tuple[RecordColumns, list[tuple[FileResult, Entry | None]]]:
     """Read some files (one task of a parallel read): their records as columns, each file's
-    problems, and for a cache its entry where the cache keeps it."""
+    problems, and for a cache its entry where the cache keeps it; `names` as `read_files`."""
     columns = RecordColumns()
     take = _as_columns(columns)
     results: list[tuple[FileResult, Entry | None]] = []
-    for file in files:
-        problems, text = _read_for_cache(file, take, for_cache)
+    for file, name in zip_longest(files, names[: len(files)]):
+        problems, text = _read_for_cache(file, take, for_cache, name)
         results.append((([], problems), text))
     return columns, results
 
 
 def _read_for_cache(
-    file: Path, take: Take, for_cache: Keeps | None
+    file: Path, take: Take, for_cache: Keeps | None, name: str | None = None
 ) -> tuple[list[Problem], Entry | None]:
     """Read a file through `take`; for a cache, also its entry when the cache keeps the file
     (front matter that read without a problem): its stamp, and for a cache of documents the
     document (`document_json`; the entry of a cache of tables has none). The stamp is taken
     before reading, so that a change while the file is read shows next time."""
     if for_cache is None or not kept_in_cache(file):
-        return _read_into(file, take), None
+        return _read_into(file, take, name), None
     stamp = stamp_of(file)
     seen: list[Any] = []
 
@@ -384,7 +391,7 @@ def _read_for_cache(
         seen.append(document)
         return take(document, source, line, locate)
 
-    problems = _read_into(file, keep)
+    problems = _read_into(file, keep, name)
     if len(seen) != 1 or problems:
         return problems, None
     text = document_json(seen[0]) if for_cache == "documents" else ""
