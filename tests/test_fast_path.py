@@ -4,7 +4,7 @@ hostile and fuzzed records; and generated records take it."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,38 @@ records = st.builds(
 @given(st.lists(records, min_size=1, max_size=4))
 def test_fuzzed_records_give_the_same_columns_either_way(documents: list[Any]) -> None:
     assert_same(documents)
+
+
+def time_text(moment: datetime, minutes: int | None, separator: str, padding: str) -> str:
+    zone = None if minutes is None else timezone(timedelta(minutes=minutes))
+    return padding + moment.replace(tzinfo=zone).isoformat(sep=separator) + padding
+
+
+time_texts = st.builds(
+    time_text,
+    st.datetimes(min_value=datetime(1, 1, 1), max_value=datetime(9999, 12, 31, 23, 59)),
+    st.none() | st.integers(-14 * 60, 14 * 60),
+    st.sampled_from(["T", " "]),
+    st.sampled_from(["", " "]),
+)
+EDGE_TIMES = [
+    "0001-01-01T00:00:00+01:00", "0001-01-01T23:00:00-01:00", "0002-01-01T00:00:00+14:00",
+    "9998-12-31T23:59:00-14:00", "9999-12-31T23:59:00-14:00", "9999-12-31T10:00:00",
+    "2021-02-18T16:13:00.123456Z", "2021-02-18", " 2021-02-18T16:13Z ", "2021-02-18T25:00",
+]  # fmt: skip
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(time_texts, min_size=1, max_size=5))
+def test_publication_time_texts_give_the_same_columns_either_way(texts: list[str]) -> None:
+    """The fast path reads an ISO time text itself; to the microsecond, with its zone or
+    without, near the ends of the years a time can hold, as `parse_time` does."""
+    for batch in (texts, EDGE_TIMES):
+        documents = [
+            {"webUrl": f"https://a.example/{number}", "publishedDateTime": text}
+            for number, text in enumerate(batch)
+        ]
+        assert_same(documents)
 
 
 @pytest.mark.parametrize(

@@ -138,6 +138,16 @@ def _time(value: Any) -> tuple[int | None, bool]:
     """A publication time as microseconds since the epoch, and whether it had a zone."""
     if value is None:
         return None, True
+    if type(value) is str:  # most: an ISO text, read here without `parse_time`'s objects
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None  # `parse_time` decides: stripped, or its error
+        # within years 2 to 9998 its UTC time exists: `parse_time` refuses one that does not
+        if moment is not None and 1 < moment.year < 9999:
+            has_zone = moment.utcoffset() is not None
+            utc = moment if has_zone else moment.replace(tzinfo=UTC)
+            return (utc - _EPOCH) // _MICROSECOND, has_zone
     parsed = parse_time(value)
     return (parsed.value - _EPOCH) // _MICROSECOND, parsed.has_zone
 
